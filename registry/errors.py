@@ -1,0 +1,53 @@
+"""The one error family of the registry.
+
+Domain code raises these and nothing HTTP-shaped; ``api.errors`` maps each class to a problem-details
+response in one place. Messages are in Bahasa Indonesia because a person reads them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class RegistryError(Exception):
+    """Base of every error the registry raises on purpose."""
+
+    title = "Kesalahan registri"
+
+    def __init__(self, message: str, *, field: str | None = None, **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.extra = extra
+
+
+class InvalidInput(RegistryError):
+    """The caller sent something the rules refuse; nothing was written."""
+
+    title = "Masukan tidak valid"
+
+
+class NotFound(RegistryError):
+    title = "Tidak ditemukan"
+
+
+class Conflict(RegistryError):
+    """The request contradicts the current state (e.g. revoking a revoked document)."""
+
+    title = "Konflik dengan keadaan saat ini"
+
+
+class VerificationError(RegistryError):
+    """A token, signature or commitment failed to check. ``reason`` is machine-readable."""
+
+    title = "Verifikasi gagal"
+
+    def __init__(self, reason: str, message: str | None = None) -> None:
+        super().__init__(message or reason)
+        self.reason = reason
+
+
+class ConfigurationError(RegistryError):
+    """The deployment is misconfigured (missing key, unreadable series file, ...)."""
+
+    title = "Konfigurasi tidak valid"
