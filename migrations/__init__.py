@@ -1,0 +1,4 @@
+"""Alembic migrations for the registry schema.
+
+Shipped inside the package so that ``satupintu init`` finds them after a plain install.
+"""

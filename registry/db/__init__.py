@@ -1,0 +1,1 @@
+"""Persistence: the SQLAlchemy schema, engines and the transactional operations on them."""

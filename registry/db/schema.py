@@ -1,0 +1,173 @@
+"""The relational schema. Alembic migrations in ``migrations/`` are the source of truth for the
+database; this module must describe the same tables (``alembic check`` in CI keeps them together)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names keep Alembic diffs meaningful across databases.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+DOCUMENT_STATUSES = ("pending", "issued", "void", "revoked", "superseded")
+ROLES = ("issuer", "requester", "auditor")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class NumberCounter(Base):
+    """The last sequence handed out per series and year; its row lock serialises allocation."""
+
+    __tablename__ = "number_counters"
+
+    series_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class Document(Base):
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("series_id", "year", "seq"),
+        UniqueConstraint("number"),
+        CheckConstraint(
+            "status IN ('pending', 'issued', 'void', 'revoked', 'superseded')", name="status"
+        ),
+        CheckConstraint("status <> 'void' OR void_reason IS NOT NULL", name="void_has_reason"),
+        Index("ix_documents_nip", "nip"),
+        Index("ix_documents_unit_year", "unit_code", "year"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    series_id: Mapped[str] = mapped_column(String(40), nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    number: Mapped[str] = mapped_column(String(120), nullable=False)
+    type: Mapped[str] = mapped_column(String(30), nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    unit_code: Mapped[str | None] = mapped_column(String(30))
+
+    nip: Mapped[str] = mapped_column(String(18), nullable=False)
+    employment: Mapped[str] = mapped_column(String(10), nullable=False)
+    nip_salt: Mapped[bytes] = mapped_column(LargeBinary(16), nullable=False)
+    holder_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    holder_position: Mapped[str | None] = mapped_column(String(200))
+    holder_unit: Mapped[str | None] = mapped_column(String(200))
+
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    path: Mapped[str] = mapped_column(String(40), nullable=False)
+    scope: Mapped[str] = mapped_column(String(20), nullable=False)
+    start_date: Mapped[date] = mapped_column(Date, nullable=False)
+    end_date: Mapped[date] = mapped_column(Date, nullable=False)
+    stated_jp: Mapped[str | None] = mapped_column(String(20))
+    jp: Mapped[str] = mapped_column(String(20), nullable=False)
+    jp_rules: Mapped[str] = mapped_column(String(20), nullable=False)
+    organizer: Mapped[str | None] = mapped_column(String(200))
+    issuer: Mapped[str] = mapped_column(String(200), nullable=False)
+    # Type-specific content (transcript subjects, SK body, ...) kept for re-rendering.
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    created_by: Mapped[str] = mapped_column(String(40), nullable=False)
+    kid: Mapped[str] = mapped_column(String(64), nullable=False)
+    record: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    signature: Mapped[bytes] = mapped_column(LargeBinary(64), nullable=False)
+    token: Mapped[str] = mapped_column(String(120), nullable=False)
+
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revocation_reason: Mapped[str | None] = mapped_column(Text)
+    supersedes_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("documents.id"))
+    superseded_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("documents.id"))
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    supersede_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class IdempotencyKey(Base):
+    __tablename__ = "idempotency_keys"
+
+    actor_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    operation: Mapped[str] = mapped_column(String(40), nullable=False)
+    request_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("documents.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+    __table_args__ = (
+        UniqueConstraint("secret_hash"),
+        CheckConstraint("role IN ('issuer', 'requester', 'auditor')", name="role"),
+        CheckConstraint("role <> 'requester' OR unit_code IS NOT NULL", name="requester_has_unit"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    unit_code: Mapped[str | None] = mapped_column(String(30))
+    name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntry(Base):
+    """Append-only, hash-chained: ``hash = sha256(prev_hash || canonical entry)``."""
+
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    actor: Mapped[str] = mapped_column(String(80), nullable=False)
+    action: Mapped[str] = mapped_column(String(40), nullable=False)
+    subject: Mapped[str | None] = mapped_column(String(80))
+    details: Mapped[str] = mapped_column(Text, nullable=False)
+    prev_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class AuditHead(Base):
+    """A single row whose lock orders appends to the chain across processes."""
+
+    __tablename__ = "audit_head"
+    __table_args__ = (CheckConstraint("id = 1", name="singleton"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    last_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class NipCheckWindow(Base):
+    """Failed NIP confirmations per document per hour: the page must not become a birth-date oracle."""
+
+    __tablename__ = "nip_check_windows"
+
+    document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, nullable=False)

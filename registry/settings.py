@@ -1,0 +1,70 @@
+"""Deployment settings, read from the environment once and passed around as one frozen object."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from registry.errors import ConfigurationError
+
+RULE_SETS = ("tangsel-2022", "kubar-2024")
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    public_url: str
+    keys_dir: Path
+    timezone: str
+    jp_rules: str
+    key_passphrase: bytes | None
+    max_body_bytes: int = 1_000_000
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def series_file(self) -> Path:
+        return self.data_dir / "series.toml"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        data_dir = Path(env.get("SATUPINTU_DATA_DIR", "./data")).resolve()
+        database_url = env.get("SATUPINTU_DATABASE_URL") or f"sqlite:///{data_dir / 'satupintu.db'}"
+        public_url = env.get("SATUPINTU_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+        if not public_url.startswith(("https://", "http://")):
+            raise ConfigurationError("SATUPINTU_PUBLIC_URL harus diawali http:// atau https://")
+        timezone = env.get("SATUPINTU_TIMEZONE", "Asia/Jakarta")
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ConfigurationError(f"Zona waktu tidak dikenal: {timezone!r}") from exc
+        jp_rules = env.get("SATUPINTU_JP_RULES", "tangsel-2022")
+        if jp_rules not in RULE_SETS:
+            raise ConfigurationError(
+                f"SATUPINTU_JP_RULES tidak dikenal: {jp_rules!r} (pilihan: {', '.join(RULE_SETS)})"
+            )
+        passphrase = env.get("SATUPINTU_KEY_PASSPHRASE")
+        return cls(
+            data_dir=data_dir,
+            database_url=_normalise_database_url(database_url),
+            public_url=public_url,
+            keys_dir=Path(env.get("SATUPINTU_KEYS_DIR", "./keys")).resolve(),
+            timezone=timezone,
+            jp_rules=jp_rules,
+            key_passphrase=passphrase.encode() if passphrase else None,
+        )
+
+
+def _normalise_database_url(url: str) -> str:
+    """Accept the URLs people paste (``postgresql://``, ``postgres://``) and use psycopg 3 for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
