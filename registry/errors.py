@@ -51,3 +51,9 @@ class ConfigurationError(RegistryError):
     """The deployment is misconfigured (missing key, unreadable series file, ...)."""
 
     title = "Konfigurasi tidak valid"
+
+
+class PermissionDenied(RegistryError):
+    """The caller is known but may not touch this resource (e.g. another unit's document)."""
+
+    title = "Akses ditolak"

@@ -139,7 +139,7 @@ class KeyRing:
 
     def generate(self) -> str:
         """Create a new key pair and make it active. Returns its kid."""
-        self.keys_dir.mkdir(parents=True, exist_ok=True)
+        self.keys_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         private = Ed25519PrivateKey.generate()
         kid = key_id(private.public_key())
         encryption = (

@@ -22,6 +22,7 @@ class Settings:
     timezone: str
     jp_rules: str
     key_passphrase: bytes | None
+    issuer_name: str = "BPSDM"
     max_body_bytes: int = 1_000_000
 
     @property
@@ -59,6 +60,7 @@ class Settings:
             timezone=timezone,
             jp_rules=jp_rules,
             key_passphrase=passphrase.encode() if passphrase else None,
+            issuer_name=env.get("SATUPINTU_ISSUER_NAME", "BPSDM").strip() or "BPSDM",
         )
 
 

@@ -1,0 +1,188 @@
+"""The ``satupintu`` command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from registry.bootstrap import create_key, initialize
+from registry.db import apikeys, audit
+from registry.db.engine import Database
+from registry.errors import RegistryError
+from registry.keystore import KeyRing
+from registry.settings import Settings
+
+log = logging.getLogger("satupintu")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        settings = Settings.from_env()
+        result: int = args.handler(args, settings)
+        return result
+    except RegistryError as exc:
+        print(f"satupintu: {exc.message}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="satupintu",
+        description="Central numbering, signing and verification of ASN competency documents.",
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    init = commands.add_parser("init", help="create the data dir, migrate, create a signing key")
+    init.set_defaults(handler=_init)
+
+    serve = commands.add_parser("serve", help="run init, then serve the HTTP API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(handler=_serve)
+
+    keys = commands.add_parser("keys", help="signing keys").add_subparsers(required=True)
+    keys.add_parser("init", help="create a signing key if there is none").set_defaults(
+        handler=_keys_init
+    )
+    keys.add_parser("rotate", help="make a new active key; old keys keep verifying").set_defaults(
+        handler=_keys_rotate
+    )
+    keys.add_parser("list", help="list key ids").set_defaults(handler=_keys_list)
+
+    apikey = commands.add_parser("apikey", help="API keys").add_subparsers(required=True)
+    create = apikey.add_parser("create", help="create a key; prints it once, on the last line")
+    create.add_argument("--role", required=True, choices=["issuer", "requester", "auditor"])
+    create.add_argument("--unit", help="unit code (required for requester)")
+    create.add_argument("--name", help="who holds the key")
+    create.set_defaults(handler=_apikey_create)
+    revoke = apikey.add_parser("revoke", help="revoke a key by id")
+    revoke.add_argument("id")
+    revoke.set_defaults(handler=_apikey_revoke)
+    apikey.add_parser("list", help="list keys (never their secrets)").set_defaults(
+        handler=_apikey_list
+    )
+
+    audit_cmd = commands.add_parser("audit", help="audit log").add_subparsers(required=True)
+    audit_cmd.add_parser("verify", help="check the hash chain").set_defaults(handler=_audit_verify)
+    return parser
+
+
+def _init(_: argparse.Namespace, settings: Settings) -> int:
+    report = initialize(settings)
+    for item in report.created:
+        print(f"created {item}")
+    print(f"ready: data dir {settings.data_dir}, keys dir {settings.keys_dir}")
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    initialize(settings)
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def _keys_init(_: argparse.Namespace, settings: Settings) -> int:
+    initialize(settings)
+    for info in KeyRing(settings.keys_dir, settings.key_passphrase).list():
+        print(f"{info.kid}{'  (active)' if info.active else ''}")
+    return 0
+
+
+def _keys_rotate(_: argparse.Namespace, settings: Settings) -> int:
+    initialize(settings)
+    database = Database.from_url(settings.database_url)
+    try:
+        kid = create_key(database, KeyRing(settings.keys_dir, settings.key_passphrase))
+    finally:
+        database.dispose()
+    print(f"new active key {kid}")
+    return 0
+
+
+def _keys_list(_: argparse.Namespace, settings: Settings) -> int:
+    for info in KeyRing(settings.keys_dir, settings.key_passphrase).list():
+        created = info.created_at.isoformat(timespec="seconds")
+        print(f"{info.kid}  {created}{'  active' if info.active else ''}")
+    return 0
+
+
+def _apikey_create(args: argparse.Namespace, settings: Settings) -> int:
+    initialize(settings)
+    database = Database.from_url(settings.database_url)
+    try:
+        with database.writing() as session:
+            created = apikeys.create_key(
+                session, role=args.role, unit_code=args.unit, name=args.name, now=_now()
+            )
+    finally:
+        database.dispose()
+    actor = created.actor
+    print(f"id: {actor.id}  role: {actor.role}  unit: {actor.unit_code or '-'}")
+    print("Store this key now; it is not shown again:")
+    print(created.secret)
+    return 0
+
+
+def _apikey_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    database = Database.from_url(settings.database_url)
+    try:
+        with database.writing() as session:
+            apikeys.revoke_key(session, args.id, now=_now())
+    finally:
+        database.dispose()
+    print(f"revoked {args.id}")
+    return 0
+
+
+def _apikey_list(_: argparse.Namespace, settings: Settings) -> int:
+    database = Database.from_url(settings.database_url)
+    try:
+        with database.reading() as session:
+            for key in apikeys.list_keys(session):
+                state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+                print(f"{key.id}  {key.role:<9}  {key.unit_code or '-':<12}  {state}  {key.name or ''}")
+    finally:
+        database.dispose()
+    return 0
+
+
+def _audit_verify(_: argparse.Namespace, settings: Settings) -> int:
+    database = Database.from_url(settings.database_url)
+    try:
+        with database.reading() as session:
+            report = audit.verify_chain(session)
+    finally:
+        database.dispose()
+    if report.ok:
+        print(f"audit chain intact: {report.entries} entries")
+        return 0
+    print(
+        f"audit chain BROKEN at entry {report.first_broken_seq}: {report.problem} "
+        f"({report.entries} entries verified before it)"
+    )
+    return 1
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""One controller per resource; each handler calls the registry and converts the answer."""

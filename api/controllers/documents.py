@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from litestar import Controller, Response, get, post
+from litestar.di import Provide
+from litestar.params import Parameter
+
+from api.auth import ISSUER, READERS, allow, provide_actor
+from api.schemas import Document, DocumentCreate, DocumentList, DocumentSupersede, RevokeRequest
+from registry.db.apikeys import Actor
+from registry.numbering import DOCUMENT_TYPES
+from registry.service import Registry, SearchFilter
+from registry.views import IssueOutcome
+
+IdempotencyKey = Annotated[
+    str | None,
+    Parameter(
+        header="Idempotency-Key",
+        required=False,
+        description="Retrying with the same key returns the same document and takes no new number.",
+    ),
+]
+
+
+def _created(outcome: IssueOutcome) -> Response[Document]:
+    headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
+    return Response(Document.from_view(outcome.document), status_code=201, headers=headers)
+
+
+class DocumentController(Controller):
+    path = "/api/v1/documents"
+    tags = ["documents"]
+    dependencies = {"actor": Provide(provide_actor)}
+
+    @post("/", guards=[allow(ISSUER)], operation_id="issueDocument", sync_to_thread=True)
+    def issue(
+        self,
+        data: DocumentCreate,
+        registry: Registry,
+        actor: Actor,
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[Document]:
+        """Issue one numbered, signed document record."""
+        return _created(registry.issue(data.to_draft(), actor, idempotency_key))
+
+    @get("/", guards=[allow(*READERS)], operation_id="listDocuments", sync_to_thread=True)
+    def search(
+        self,
+        registry: Registry,
+        actor: Actor,
+        number: str | None = None,
+        nip: Annotated[str | None, Parameter(max_length=30)] = None,
+        year: Annotated[int | None, Parameter(ge=2000, le=2100)] = None,
+        document_type: Annotated[
+            str | None, Parameter(query="type", pattern="^(" + "|".join(DOCUMENT_TYPES) + ")$")
+        ] = None,
+        status: Annotated[
+            str | None, Parameter(pattern="^(pending|issued|void|revoked|superseded)$")
+        ] = None,
+        unit_code: str | None = None,
+        limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+    ) -> DocumentList:
+        """Find documents. A requester key sees only its own unit's documents."""
+        query = SearchFilter(
+            number=number,
+            nip=nip,
+            year=year,
+            type=document_type,
+            status=status,
+            unit_code=unit_code,
+            limit=limit,
+            offset=offset,
+        )
+        views = registry.search(actor, query)
+        return DocumentList(
+            items=[Document.from_view(view) for view in views], limit=limit, offset=offset
+        )
+
+    @get(
+        "/{document_id:uuid}",
+        guards=[allow(*READERS)],
+        operation_id="getDocument",
+        sync_to_thread=True,
+    )
+    def get_one(self, document_id: uuid.UUID, registry: Registry, actor: Actor) -> Document:
+        return Document.from_view(registry.get(document_id, actor))
+
+    @post(
+        "/{document_id:uuid}/revoke",
+        guards=[allow(ISSUER)],
+        operation_id="revokeDocument",
+        status_code=200,
+        sync_to_thread=True,
+    )
+    def revoke(
+        self,
+        document_id: uuid.UUID,
+        data: RevokeRequest,
+        registry: Registry,
+        actor: Actor,
+        idempotency_key: IdempotencyKey = None,
+    ) -> Document:
+        """Revoke a valid document; its number stays in the register, marked revoked."""
+        outcome = registry.revoke(document_id, data.reason, actor, idempotency_key)
+        return Document.from_view(outcome.document)
+
+    @post(
+        "/{document_id:uuid}/supersede",
+        guards=[allow(ISSUER)],
+        operation_id="supersedeDocument",
+        sync_to_thread=True,
+    )
+    def supersede(
+        self,
+        document_id: uuid.UUID,
+        data: DocumentSupersede,
+        registry: Registry,
+        actor: Actor,
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[Document]:
+        """Issue a corrected document under a new number; the old one becomes superseded."""
+        outcome = registry.supersede(
+            document_id, data.to_draft(), data.reason, actor, idempotency_key
+        )
+        return _created(outcome)

@@ -1,0 +1,126 @@
+"""The one place where errors become problem-details responses (RFC 9457)."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from registry.errors import (
+    ConfigurationError,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RegistryError,
+    VerificationError,
+)
+
+log = logging.getLogger("satupintu.api")
+PROBLEM_JSON = "application/problem+json"
+
+_STATUS_BY_ERROR: dict[type[RegistryError], int] = {
+    InvalidInput: 422,
+    NotFound: 404,
+    Conflict: 409,
+    PermissionDenied: 403,
+    VerificationError: 422,
+    ConfigurationError: 503,
+}
+
+_TITLES_BY_STATUS = {
+    400: "Permintaan tidak valid",
+    401: "Perlu autentikasi",
+    403: "Akses ditolak",
+    404: "Tidak ditemukan",
+    405: "Metode tidak diizinkan",
+    409: "Konflik",
+    413: "Permintaan terlalu besar",
+    415: "Jenis konten tidak didukung",
+    422: "Masukan tidak valid",
+    429: "Terlalu banyak permintaan",
+    500: "Kesalahan server",
+    503: "Layanan belum siap",
+}
+
+
+def problem(
+    status: int, detail: str, *, title: str | None = None, **members: Any
+) -> Response[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title or _TITLES_BY_STATUS.get(status, "Kesalahan"),
+        "status": status,
+        "detail": detail,
+    }
+    body.update({key: value for key, value in members.items() if value is not None})
+    headers = {"WWW-Authenticate": 'Bearer realm="satupintu"'} if status == 401 else None
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def registry_error_handler(_: Request[Any, Any, Any], exc: RegistryError) -> Response[Any]:
+    status = next(
+        (code for cls, code in _STATUS_BY_ERROR.items() if isinstance(exc, cls)),
+        HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+    if status >= 500:
+        log.error("registry error: %s", exc.message)
+    extra = {key: value for key, value in exc.extra.items() if _is_json_scalar_or_list(value)}
+    return problem(status, exc.message, title=exc.title, field=exc.field, **extra)
+
+
+def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    errors = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            errors.append({"field": item.get("key"), "message": item.get("message")})
+    return problem(
+        400,
+        "Isian permintaan tidak sesuai format yang diharapkan; lihat 'errors' untuk rinciannya",
+        errors=errors or None,
+    )
+
+
+def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    detail = exc.detail
+    if exc.status_code >= 500:
+        detail = "Terjadi kesalahan di server"
+    elif detail == HTTPStatus(exc.status_code).phrase:  # Litestar's English default
+        detail = _INDONESIAN_DETAILS.get(exc.status_code, detail)
+    response = problem(exc.status_code, detail)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem(500, "Terjadi kesalahan di server; tidak ada perubahan yang tersimpan sebagian")
+
+
+_INDONESIAN_DETAILS = {
+    401: "Sertakan kunci API yang sah: Authorization: Bearer <kunci>",
+    403: "Peran kunci API ini tidak diizinkan melakukan tindakan ini",
+    404: "Alamat tidak ditemukan",
+    405: "Metode HTTP ini tidak diizinkan pada alamat ini",
+    413: "Isi permintaan melebihi batas ukuran",
+    415: "Jenis konten tidak didukung",
+}
+
+
+def _is_json_scalar_or_list(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool | list | tuple)
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    RegistryError: registry_error_handler,
+    ValidationException: validation_error_handler,
+    HTTPException: http_error_handler,
+    Exception: unexpected_error_handler,
+}
+
+__all__ = ["EXCEPTION_HANDLERS", "MediaType", "problem"]

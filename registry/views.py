@@ -1,0 +1,89 @@
+"""Plain read models handed from the service to the API (never ORM objects)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    id: uuid.UUID
+    number: str
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    id: uuid.UUID
+    number: str
+    type: str
+    status: str
+    series: str
+    unit_code: str | None
+    nip: str
+    nip_masked: str
+    employment: str
+    holder_name: str
+    holder_position: str | None
+    holder_unit: str | None
+    title: str
+    path: str
+    scope: str
+    start_date: date
+    end_date: date
+    stated_jp: str | None
+    jp: str
+    jp_rules: str
+    organizer: str | None
+    issuer: str
+    issued_at: datetime
+    kid: str
+    token: str
+    verify_url: str
+    void_reason: str | None
+    revoked_at: datetime | None
+    revocation_reason: str | None
+    supersedes: DocumentRef | None
+    superseded_by: DocumentRef | None
+
+
+@dataclass(frozen=True)
+class PublicDocument:
+    """What anyone who scans a QR may see: no full NIP, no birth date."""
+
+    number: str
+    type: str
+    holder_name: str
+    nip_masked: str
+    title: str
+    path: str
+    scope: str
+    jp: str
+    start_date: date
+    end_date: date
+    organizer: str | None
+    issuer: str
+    unit_code: str | None
+    issued_at: datetime
+
+
+@dataclass(frozen=True)
+class Verification:
+    status: str  # valid | revoked | superseded | invalid | unknown
+    reason: str | None = None
+    document: PublicDocument | None = None
+    revoked_at: datetime | None = None
+    revocation_reason: str | None = None
+    superseded_by_number: str | None = None
+    superseded_by_url: str | None = None
+    superseded_at: datetime | None = None
+    kid: str | None = None
+    signed: bytes | None = None
+    signature: bytes | None = None
+
+
+@dataclass(frozen=True)
+class IssueOutcome:
+    document: DocumentView
+    replayed: bool
