@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+
 from litestar import Litestar, get
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.openapi import OpenAPIConfig
 from sqlalchemy import text
 
@@ -32,7 +33,7 @@ def build_registry(settings: Settings) -> Registry:
 
 
 @get("/healthz", operation_id="health", tags=["health"], sync_to_thread=True)
-def health(registry: Registry) -> Health:
+def health(registry: NamedDependency[Registry]) -> Health:
     """Liveness and readiness: database reachable and a signing key loaded."""
     with registry.db.reading() as session:
         session.execute(text("SELECT 1"))

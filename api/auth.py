@@ -45,9 +45,7 @@ async def current_actor(connection: ASGIConnection[Any, Any, Any, Any]) -> Actor
 
 
 def allow(*roles: str) -> Guard:
-    async def guard(
-        connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
-    ) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         actor = await current_actor(connection)
         if actor.role not in roles:
             raise PermissionDeniedException(

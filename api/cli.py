@@ -157,7 +157,8 @@ def _apikey_list(_: argparse.Namespace, settings: Settings) -> int:
         with database.reading() as session:
             for key in apikeys.list_keys(session):
                 state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
-                print(f"{key.id}  {key.role:<9}  {key.unit_code or '-':<12}  {state}  {key.name or ''}")
+                unit = key.unit_code or "-"
+                print(f"{key.id}  {key.role:<9}  {unit:<12}  {state}  {key.name or ''}")
     finally:
         database.dispose()
     return 0

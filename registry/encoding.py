@@ -38,7 +38,11 @@ def canonical_json(value: Mapping[str, Any]) -> bytes:
     so that every implementation produces the same bytes.
     """
     return json.dumps(
-        _normalise(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+        _normalise(value),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
     ).encode("utf-8")
 
 

@@ -41,7 +41,11 @@ BACKENDS = [
 def postgres_template_url() -> Iterator[str]:
     server_url = make_url(
         Settings.from_env(
-            {"SATUPINTU_DATABASE_URL": os.environ.get("SATUPINTU_TEST_DATABASE_URL", DEFAULT_POSTGRES_URL)}
+            {
+                "SATUPINTU_DATABASE_URL": os.environ.get(
+                    "SATUPINTU_TEST_DATABASE_URL", DEFAULT_POSTGRES_URL
+                )
+            }
         ).database_url
     )
     name = f"satupintu_test_{uuid.uuid4().hex[:10]}"
@@ -143,7 +147,9 @@ def keyring(settings: Settings) -> KeyRing:
 
 @pytest.fixture
 def registry(db: Database, keyring: KeyRing, settings: Settings, clock: Clock) -> Registry:
-    return Registry(db=db, keyring=keyring, catalog=load_catalog(settings), settings=settings, clock=clock)
+    return Registry(
+        db=db, keyring=keyring, catalog=load_catalog(settings), settings=settings, clock=clock
+    )
 
 
 @dataclass(frozen=True)
@@ -161,9 +167,15 @@ def api_keys(db: Database) -> Keys:
     now = datetime.now(UTC)
     with db.writing() as session:
         return Keys(
-            issuer=apikeys.create_key(session, role="issuer", unit_code=None, name="BPSDM", now=now),
-            auditor=apikeys.create_key(session, role="auditor", unit_code=None, name="Inspektorat", now=now),
-            requester=apikeys.create_key(session, role="requester", unit_code="DPUPR", name="DPUPR", now=now),
+            issuer=apikeys.create_key(
+                session, role="issuer", unit_code=None, name="BPSDM", now=now
+            ),
+            auditor=apikeys.create_key(
+                session, role="auditor", unit_code=None, name="Inspektorat", now=now
+            ),
+            requester=apikeys.create_key(
+                session, role="requester", unit_code="DPUPR", name="DPUPR", now=now
+            ),
             other_requester=apikeys.create_key(
                 session, role="requester", unit_code="DINKES", name="Dinkes", now=now
             ),

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from litestar import Controller, Response, get, post
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
 from api.auth import ISSUER, READERS, allow, provide_actor
 from api.schemas import Document, DocumentCreate, DocumentList, DocumentSupersede, RevokeRequest
@@ -16,8 +16,8 @@ from registry.views import IssueOutcome
 
 IdempotencyKey = Annotated[
     str | None,
-    Parameter(
-        header="Idempotency-Key",
+    HeaderParameter(
+        name="Idempotency-Key",
         required=False,
         description="Retrying with the same key returns the same document and takes no new number.",
     ),
@@ -31,15 +31,15 @@ def _created(outcome: IssueOutcome) -> Response[Document]:
 
 class DocumentController(Controller):
     path = "/api/v1/documents"
-    tags = ["documents"]
-    dependencies = {"actor": Provide(provide_actor)}
+    tags: ClassVar[list[str]] = ["documents"]
+    dependencies: ClassVar[dict[str, Provide]] = {"actor": Provide(provide_actor)}
 
     @post("/", guards=[allow(ISSUER)], operation_id="issueDocument", sync_to_thread=True)
     def issue(
         self,
-        data: DocumentCreate,
-        registry: Registry,
-        actor: Actor,
+        data: JSONBody[DocumentCreate],
+        registry: NamedDependency[Registry],
+        actor: NamedDependency[Actor],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[Document]:
         """Issue one numbered, signed document record."""
@@ -48,20 +48,20 @@ class DocumentController(Controller):
     @get("/", guards=[allow(*READERS)], operation_id="listDocuments", sync_to_thread=True)
     def search(
         self,
-        registry: Registry,
-        actor: Actor,
-        number: str | None = None,
-        nip: Annotated[str | None, Parameter(max_length=30)] = None,
-        year: Annotated[int | None, Parameter(ge=2000, le=2100)] = None,
+        registry: NamedDependency[Registry],
+        actor: NamedDependency[Actor],
+        number: FromQuery[str | None] = None,
+        nip: Annotated[str | None, QueryParameter(max_length=30)] = None,
+        year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
         document_type: Annotated[
-            str | None, Parameter(query="type", pattern="^(" + "|".join(DOCUMENT_TYPES) + ")$")
+            str | None, QueryParameter(name="type", pattern="^(" + "|".join(DOCUMENT_TYPES) + ")$")
         ] = None,
         status: Annotated[
-            str | None, Parameter(pattern="^(pending|issued|void|revoked|superseded)$")
+            str | None, QueryParameter(pattern="^(pending|issued|void|revoked|superseded)$")
         ] = None,
-        unit_code: str | None = None,
-        limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        unit_code: FromQuery[str | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> DocumentList:
         """Find documents. A requester key sees only its own unit's documents."""
         query = SearchFilter(
@@ -85,7 +85,12 @@ class DocumentController(Controller):
         operation_id="getDocument",
         sync_to_thread=True,
     )
-    def get_one(self, document_id: uuid.UUID, registry: Registry, actor: Actor) -> Document:
+    def get_one(
+        self,
+        document_id: FromPath[uuid.UUID],
+        registry: NamedDependency[Registry],
+        actor: NamedDependency[Actor],
+    ) -> Document:
         return Document.from_view(registry.get(document_id, actor))
 
     @post(
@@ -97,10 +102,10 @@ class DocumentController(Controller):
     )
     def revoke(
         self,
-        document_id: uuid.UUID,
-        data: RevokeRequest,
-        registry: Registry,
-        actor: Actor,
+        document_id: FromPath[uuid.UUID],
+        data: JSONBody[RevokeRequest],
+        registry: NamedDependency[Registry],
+        actor: NamedDependency[Actor],
         idempotency_key: IdempotencyKey = None,
     ) -> Document:
         """Revoke a valid document; its number stays in the register, marked revoked."""
@@ -115,10 +120,10 @@ class DocumentController(Controller):
     )
     def supersede(
         self,
-        document_id: uuid.UUID,
-        data: DocumentSupersede,
-        registry: Registry,
-        actor: Actor,
+        document_id: FromPath[uuid.UUID],
+        data: JSONBody[DocumentSupersede],
+        registry: NamedDependency[Registry],
+        actor: NamedDependency[Actor],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[Document]:
         """Issue a corrected document under a new number; the old one becomes superseded."""

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any, ClassVar
 
 from litestar import Controller, MediaType, Response, get, post
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.di import NamedDependency
+from litestar.params import FromPath, URLEncodedBody
 
 from api.schemas import VerificationResult
 from api.verify_page import render_verify_page
@@ -15,10 +15,12 @@ from registry.service import Registry
 class VerificationController(Controller):
     """Public: no key needed. Answers 200 with a status for every token, genuine or not."""
 
-    tags = ["verification"]
+    tags: ClassVar[list[str]] = ["verification"]
 
     @get("/api/v1/verify/{token:str}", operation_id="verifyToken", sync_to_thread=True)
-    def verify(self, token: str, registry: Registry) -> VerificationResult:
+    def verify(
+        self, token: FromPath[str], registry: NamedDependency[Registry]
+    ) -> VerificationResult:
         """Check a QR token: `valid`, `revoked`, `superseded`, `invalid` or `unknown`."""
         return VerificationResult.from_verification(registry.verify(token))
 
@@ -29,7 +31,7 @@ class VerificationController(Controller):
         include_in_schema=False,
         sync_to_thread=True,
     )
-    def page(self, token: str, registry: Registry) -> Response[str]:
+    def page(self, token: FromPath[str], registry: NamedDependency[Registry]) -> Response[str]:
         return _page(render_verify_page(registry.verify(token), token=token))
 
     @post(
@@ -42,9 +44,9 @@ class VerificationController(Controller):
     )
     def confirm_nip(
         self,
-        token: str,
-        registry: Registry,
-        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)],
+        token: FromPath[str],
+        registry: NamedDependency[Registry],
+        data: URLEncodedBody[dict[str, Any]],
     ) -> Response[str]:
         candidate = data.get("nip")
         result = registry.confirm_nip(token, candidate if isinstance(candidate, str) else "")
@@ -52,7 +54,7 @@ class VerificationController(Controller):
         return _page(page)
 
     @get("/.well-known/jwks.json", operation_id="jwks", sync_to_thread=False)
-    def jwks(self, keyring: KeyRing) -> Response[dict[str, Any]]:
+    def jwks(self, keyring: NamedDependency[KeyRing]) -> Response[dict[str, Any]]:
         """The public keys (OKP, Ed25519) that check every token, record and file attestation."""
         return Response(
             keyring.jwks(),

@@ -96,9 +96,7 @@ def revoke_key(session: Session, key_id: str, *, now: datetime, actor: Actor = C
 def authenticate(session: Session, secret: str) -> Actor | None:
     if not secret.startswith(KEY_PREFIX):
         return None
-    key = session.execute(
-        select(ApiKey).where(ApiKey.secret_hash == hash_secret(secret))
-    ).scalar()
+    key = session.execute(select(ApiKey).where(ApiKey.secret_hash == hash_secret(secret))).scalar()
     if key is None or key.revoked_at is not None:
         return None
     return Actor(id=key.id, role=key.role, unit_code=key.unit_code, name=key.name)

@@ -50,7 +50,9 @@ def append(
     details: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one entry. The head row's lock orders appends from every process."""
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one()
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    ).scalar_one()
     seq = head.last_seq + 1
     details_text = canonical_json(dict(details or {})).decode("utf-8")
     digest = entry_hash(

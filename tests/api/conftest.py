@@ -26,6 +26,8 @@ def written_state(registry: Registry) -> tuple[int, int, int]:
     """(documents, highest sequence handed out, audit entries): unchanged means nothing written."""
     with registry.db.reading() as session:
         documents = session.execute(select(func.count()).select_from(Document)).scalar_one()
-        last_seq = session.execute(select(func.coalesce(func.max(NumberCounter.last_seq), 0))).scalar_one()
+        last_seq = session.execute(
+            select(func.coalesce(func.max(NumberCounter.last_seq), 0))
+        ).scalar_one()
         entries = session.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
     return documents, last_seq, entries

@@ -61,7 +61,13 @@ def draft(
         type=type,
         recipient=RecipientDraft(nip=nip, name=name, position="Analis", unit="Dinas PU"),
         activity=ActivityDraft(
-            title=title, path=path, scope=scope, start_date=start, end_date=end, jp=jp, organizer="BPSDM"
+            title=title,
+            path=path,
+            scope=scope,
+            start_date=start,
+            end_date=end,
+            jp=jp,
+            organizer="BPSDM",
         ),
         unit_code=unit_code,
     )
