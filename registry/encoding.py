@@ -34,8 +34,8 @@ def b64url_decode(text: str) -> bytes:
 def canonical_json(value: Mapping[str, Any]) -> bytes:
     """Deterministic JSON: sorted keys, no whitespace, UTF-8, strings in Unicode NFC.
 
-    Only strings, integers, booleans, None, lists and objects are allowed: decimals travel as strings
-    so that every implementation produces the same bytes.
+    Only strings, integers, booleans, None, lists and objects are allowed: decimals travel as
+    strings so that every implementation produces the same bytes.
     """
     return json.dumps(
         _normalise(value),

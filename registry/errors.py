@@ -1,7 +1,7 @@
 """The one error family of the registry.
 
-Domain code raises these and nothing HTTP-shaped; ``api.errors`` maps each class to a problem-details
-response in one place. Messages are in Bahasa Indonesia because a person reads them.
+Domain code raises these and nothing HTTP-shaped; ``api.errors`` maps each class to a
+problem-details response in one place. Messages are in Bahasa Indonesia because a person reads them.
 """
 
 from __future__ import annotations

@@ -63,7 +63,8 @@ class KeyRing:
         self._refresh()
         if self._active is None:
             raise ConfigurationError(
-                f"Tidak ada kunci penandatangan aktif di {self.keys_dir}; jalankan `satupintu keys init`"
+                f"Tidak ada kunci penandatangan aktif di {self.keys_dir}; "
+                "jalankan `satupintu keys init`"
             )
         return self._active
 

@@ -1,6 +1,7 @@
 """Number series: configuration, format templates and the rendering of a naskah dinas number.
 
-A series is configured in TOML (``series.toml`` in the data dir, seeded from ``DEFAULT_SERIES_TOML``)::
+A series is configured in TOML (``series.toml`` in the data dir, seeded from
+``DEFAULT_SERIES_TOML``)::
 
     [series.sk]
     types = ["sk"]
@@ -118,7 +119,8 @@ def validate_template(series_id: str, template: str, code: str | None) -> None:
             )
         if conversion or (spec and (field not in _NUMERIC_TOKENS or not _PADDING_SPEC.match(spec))):
             raise ConfigurationError(
-                f"Format seri {series_id!r}: {{{field}}} hanya boleh diberi lebar angka, mis. {{seq:04}}"
+                f"Format seri {series_id!r}: {{{field}}} hanya boleh diberi lebar angka, "
+                "mis. {seq:04}"
             )
         fields.add(field)
     if "seq" not in fields:

@@ -65,7 +65,7 @@ class Settings:
 
 
 def _normalise_database_url(url: str) -> str:
-    """Accept the URLs people paste (``postgresql://``, ``postgres://``) and use psycopg 3 for them."""
+    """Accept ``postgres://`` and ``postgresql://`` URLs as pasted; drive them with psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, ClassVar
+from typing import Annotated
 
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency, Provide
@@ -31,8 +31,8 @@ def _created(outcome: IssueOutcome) -> Response[Document]:
 
 class DocumentController(Controller):
     path = "/api/v1/documents"
-    tags: ClassVar[list[str]] = ["documents"]
-    dependencies: ClassVar[dict[str, Provide]] = {"actor": Provide(provide_actor)}
+    tags = ["documents"]
+    dependencies = {"actor": Provide(provide_actor)}
 
     @post("/", guards=[allow(ISSUER)], operation_id="issueDocument", sync_to_thread=True)
     def issue(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from litestar import Controller, MediaType, Response, get, post
 from litestar.di import NamedDependency
@@ -15,7 +15,7 @@ from registry.service import Registry
 class VerificationController(Controller):
     """Public: no key needed. Answers 200 with a status for every token, genuine or not."""
 
-    tags: ClassVar[list[str]] = ["verification"]
+    tags = ["verification"]
 
     @get("/api/v1/verify/{token:str}", operation_id="verifyToken", sync_to_thread=True)
     def verify(

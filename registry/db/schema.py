@@ -1,5 +1,8 @@
-"""The relational schema. Alembic migrations in ``migrations/`` are the source of truth for the
-database; this module must describe the same tables (``alembic check`` in CI keeps them together)."""
+"""The relational schema.
+
+Alembic migrations in ``migrations/`` create the database; this module must describe the same tables
+(``alembic check`` in CI keeps the two together).
+"""
 
 from __future__ import annotations
 
@@ -164,7 +167,10 @@ class AuditHead(Base):
 
 
 class NipCheckWindow(Base):
-    """Failed NIP confirmations per document per hour: the page must not become a birth-date oracle."""
+    """Failed NIP confirmations per document per hour.
+
+    The verification page must not become an oracle for walking through plausible birth dates.
+    """
 
     __tablename__ = "nip_check_windows"
 
