@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from api.cli import main as cli_main
+from registry.db import audit
+from registry.db.apikeys import Actor
+from registry.service import Registry
+from registry.settings import Settings
+from tests.support.drafts import draft
+
+ISSUER = Actor(id="issuer-test", role="issuer")
+
+
+def _issue_revoke_supersede(registry: Registry) -> None:
+    first = registry.issue(draft(), ISSUER).document
+    second = registry.issue(draft(), ISSUER).document
+    registry.revoke(first.id, "Peserta tidak hadir", ISSUER)
+    registry.supersede(second.id, draft(name="Dra. Siti Aminah, M.Si"), "Salah ketik", ISSUER)
+
+
+def test_every_state_change_is_chained(registry: Registry) -> None:
+    _issue_revoke_supersede(registry)
+    with registry.db.reading() as session:
+        report = audit.verify_chain(session)
+        actions = list(session.execute(text("SELECT action, actor FROM audit_log ORDER BY seq")))
+    assert report.ok and report.entries == 5
+    assert [action for action, _ in actions] == [
+        "document.issue",
+        "document.issue",
+        "document.revoke",
+        "document.issue",
+        "document.supersede",
+    ]
+    assert {actor for _, actor in actions} == {"apikey:issuer-test"}
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "UPDATE audit_log SET details = replace(details, 'Peserta', 'Pemateri') WHERE seq = 3",
+        "UPDATE audit_log SET actor = 'apikey:someone-else' WHERE seq = 3",
+        "DELETE FROM audit_log WHERE seq = 3",
+    ],
+    ids=["edited-details", "edited-actor", "deleted-row"],
+)
+def test_verify_reports_first_broken_link(registry: Registry, tamper: str) -> None:
+    _issue_revoke_supersede(registry)
+    with registry.db.writing() as session:
+        session.execute(text(tamper))
+    with registry.db.reading() as session:
+        report = audit.verify_chain(session)
+    assert not report.ok
+    assert report.first_broken_seq == 3
+
+
+def test_cutting_the_tail_is_detected(registry: Registry) -> None:
+    _issue_revoke_supersede(registry)
+    with registry.db.writing() as session:
+        session.execute(text("DELETE FROM audit_log WHERE seq = 5"))
+    with registry.db.reading() as session:
+        assert not audit.verify_chain(session).ok
+
+
+def test_cli_audit_verify_exit_codes(
+    registry: Registry,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _issue_revoke_supersede(registry)
+    monkeypatch.setenv("SATUPINTU_DATABASE_URL", settings.database_url)
+    assert cli_main(["audit", "verify"]) == 0
+    assert "intact: 5 entries" in capsys.readouterr().out
+
+    with registry.db.writing() as session:
+        session.execute(text("UPDATE audit_log SET action = 'document.void' WHERE seq = 2"))
+    assert cli_main(["audit", "verify"]) == 1
+    assert "BROKEN at entry 2" in capsys.readouterr().out

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from api.cli import main as cli_main
+from registry.bootstrap import initialize, load_catalog
+from registry.db.apikeys import Actor, authenticate
+from registry.db.engine import Database
+from registry.errors import ConfigurationError
+from registry.keystore import KeyRing
+from registry.service import Registry
+from registry.settings import Settings
+from tests.support.drafts import draft
+
+
+def test_init_is_idempotent_and_creates_one_key(settings: Settings) -> None:
+    first = initialize(settings)
+    assert any(item.startswith("signing key") for item in first.created)
+    assert initialize(settings).created == []
+    assert len(KeyRing(settings.keys_dir).list()) == 1
+
+
+def test_init_refuses_to_replace_lost_keys_over_signed_documents(settings: Settings) -> None:
+    initialize(settings)
+    database = Database.from_url(settings.database_url)
+    try:
+        registry = Registry(database, KeyRing(settings.keys_dir), load_catalog(settings), settings)
+        registry.issue(draft(), Actor(id="t", role="issuer"))
+    finally:
+        database.dispose()
+    shutil.rmtree(settings.keys_dir)
+    with pytest.raises(ConfigurationError, match="tidak berisi kunci"):
+        initialize(settings)
+    assert not settings.keys_dir.exists() or not any(settings.keys_dir.iterdir())
+
+
+def test_rotation_keeps_old_documents_valid(registry: Registry) -> None:
+    issuer = Actor(id="t", role="issuer")
+    before = registry.issue(draft(), issuer).document
+    new_kid = registry.keyring.generate()
+    after = registry.issue(draft(), issuer).document
+    assert before.kid != new_kid == after.kid
+    assert registry.verify(before.token).status == "valid"
+    assert registry.verify(after.token).status == "valid"
+    assert {key["kid"] for key in registry.keyring.jwks()["keys"]} == {before.kid, new_kid}
+
+
+def test_cli_apikey_create_prints_key_last_and_it_authenticates(
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("SATUPINTU_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("SATUPINTU_KEYS_DIR", str(settings.keys_dir))
+    monkeypatch.setenv("SATUPINTU_DATABASE_URL", settings.database_url)
+    assert cli_main(["apikey", "create", "--role", "requester", "--unit", "DPUPR"]) == 0
+    secret = capsys.readouterr().out.strip().splitlines()[-1]
+    database = Database.from_url(settings.database_url)
+    try:
+        with database.reading() as session:
+            actor = authenticate(session, secret)
+        assert actor is not None and actor.role == "requester" and actor.unit_code == "DPUPR"
+        assert cli_main(["apikey", "revoke", actor.id]) == 0
+        with database.reading() as session:
+            assert authenticate(session, secret) is None
+    finally:
+        database.dispose()
+    assert cli_main(["apikey", "create", "--role", "requester"]) == 2  # a requester needs a unit
+    assert "unit" in capsys.readouterr().err
+
+
+def test_cli_keys_rotate_and_list(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SATUPINTU_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("SATUPINTU_KEYS_DIR", str(settings.keys_dir))
+    monkeypatch.setenv("SATUPINTU_DATABASE_URL", settings.database_url)
+    assert cli_main(["init"]) == 0
+    assert cli_main(["keys", "rotate"]) == 0
+    capsys.readouterr()
+    assert cli_main(["keys", "list"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 2 and lines[-1].endswith("active")
+    assert cli_main(["audit", "verify"]) == 0
