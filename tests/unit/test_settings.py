@@ -1,0 +1,102 @@
+"""Settings.from_env, always from an explicit mapping (never the real environment)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from registry.errors import ConfigurationError
+from registry.settings import Settings
+
+
+def test_defaults() -> None:
+    settings = Settings.from_env({})
+    data_dir = Path("./data").resolve()
+    assert settings.data_dir == data_dir
+    assert settings.data_dir.is_absolute()
+    assert settings.database_url == f"sqlite:///{data_dir / 'satupintu.db'}"
+    assert settings.public_url == "http://127.0.0.1:8000"
+    assert settings.timezone == "Asia/Jakarta"
+    assert settings.zone == ZoneInfo("Asia/Jakarta")
+    assert settings.jp_rules == "tangsel-2022"
+    assert settings.keys_dir == Path("./keys").resolve()
+    assert settings.key_passphrase is None
+    assert settings.issuer_name == "BPSDM"
+    assert settings.series_file == data_dir / "series.toml"
+
+
+def test_empty_mapping_does_not_read_the_process_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SATUPINTU_TIMEZONE", "Asia/Makassar")
+    assert Settings.from_env({}).timezone == "Asia/Jakarta"
+
+
+def test_sqlite_url_follows_the_data_dir(tmp_path: Path) -> None:
+    settings = Settings.from_env({"SATUPINTU_DATA_DIR": str(tmp_path / "data")})
+    assert settings.data_dir == tmp_path / "data"
+    assert settings.database_url == f"sqlite:///{tmp_path / 'data' / 'satupintu.db'}"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u:p@h:5432/db", "postgresql+psycopg://u:p@h:5432/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("sqlite:////srv/satupintu.db", "sqlite:////srv/satupintu.db"),
+    ],
+)
+def test_database_url_normalised(url: str, expected: str) -> None:
+    assert Settings.from_env({"SATUPINTU_DATABASE_URL": url}).database_url == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://verifikasi.bpsdm.go.id/", "https://verifikasi.bpsdm.go.id"),
+        ("https://verifikasi.bpsdm.go.id///", "https://verifikasi.bpsdm.go.id"),
+        ("https://pemda.go.id/satupintu/", "https://pemda.go.id/satupintu"),
+        ("http://127.0.0.1:8000", "http://127.0.0.1:8000"),
+    ],
+)
+def test_public_url_trailing_slash_stripped(url: str, expected: str) -> None:
+    assert Settings.from_env({"SATUPINTU_PUBLIC_URL": url}).public_url == expected
+
+
+@pytest.mark.parametrize(
+    "url", ["verifikasi.bpsdm.go.id", "//verifikasi.bpsdm.go.id", "ftp://h", "javascript:alert(1)"]
+)
+def test_public_url_without_http_scheme_refused(url: str) -> None:
+    with pytest.raises(ConfigurationError):
+        Settings.from_env({"SATUPINTU_PUBLIC_URL": url})
+
+
+@pytest.mark.parametrize("zone", ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"])
+def test_indonesian_timezones_accepted(zone: str) -> None:
+    assert Settings.from_env({"SATUPINTU_TIMEZONE": zone}).zone == ZoneInfo(zone)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Bandung", "WIB", "", "../etc/passwd", "/etc/localtime"])
+def test_unknown_timezone_refused(zone: str) -> None:
+    with pytest.raises(ConfigurationError):
+        Settings.from_env({"SATUPINTU_TIMEZONE": zone})
+
+
+def test_rule_sets() -> None:
+    assert Settings.from_env({"SATUPINTU_JP_RULES": "kubar-2024"}).jp_rules == "kubar-2024"
+    with pytest.raises(ConfigurationError, match="tangsel-2022"):
+        Settings.from_env({"SATUPINTU_JP_RULES": "jakarta-2020"})
+
+
+def test_passphrase_and_issuer() -> None:
+    settings = Settings.from_env(
+        {"SATUPINTU_KEY_PASSPHRASE": "rahasia", "SATUPINTU_ISSUER_NAME": "  BPSDM Kaltim  "}
+    )
+    assert settings.key_passphrase == b"rahasia"
+    assert settings.issuer_name == "BPSDM Kaltim"
+    blank = Settings.from_env({"SATUPINTU_KEY_PASSPHRASE": "", "SATUPINTU_ISSUER_NAME": "  "})
+    assert blank.key_passphrase is None
+    assert blank.issuer_name == "BPSDM"
