@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -77,12 +78,37 @@ def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException
     errors = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
-            errors.append({"field": item.get("key"), "message": item.get("message")})
+            message = str(item.get("message", ""))
+            errors.append(
+                {"field": item.get("key"), "message": _indonesian(message), "reason": message}
+            )
+    if not errors and exc.detail.startswith("JSON is malformed"):
+        return problem(400, "Isi permintaan bukan JSON yang sah", reason=exc.detail)
+    summary = "; ".join(f"{error['field']}: {error['message']}" for error in errors)
     return problem(
         400,
-        "Isian permintaan tidak sesuai format yang diharapkan; lihat 'errors' untuk rinciannya",
+        f"Isian permintaan tidak sesuai format: {summary}" if summary else exc.detail,
         errors=errors or None,
     )
+
+
+# msgspec explains decoding failures in English; a person reading the answer gets Indonesian.
+_MSGSPEC_MESSAGES = (
+    (re.compile(r"Object missing required field `(\w+)`"), "isian wajib `{0}` tidak ada"),
+    (re.compile(r"Object contains unknown field `(\w+)`"), "isian `{0}` tidak dikenal"),
+    (re.compile(r"Expected `(\w+)`, got `(\w+)`"), "harus bertipe {0}, bukan {1}"),
+    (re.compile(r"Invalid RFC3339 encoded date"), "tanggal harus YYYY-MM-DD dan benar-benar ada"),
+    (re.compile(r"Invalid decimal string"), 'harus angka desimal, mis. "20" atau "2.5"'),
+    (re.compile(r"Expected `(\w+)` of length <= (\d+)"), "paling panjang {1} karakter"),
+)
+
+
+def _indonesian(message: str) -> str:
+    for pattern, template in _MSGSPEC_MESSAGES:
+        match = pattern.search(message)
+        if match:
+            return template.format(*match.groups())
+    return message
 
 
 def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
