@@ -52,7 +52,9 @@ def _normalise(value: Any) -> Any:
     if isinstance(value, bool) or value is None or isinstance(value, int):
         return value
     if isinstance(value, Mapping):
-        return {str(key): _normalise(item) for key, item in value.items()}
+        return {
+            unicodedata.normalize("NFC", str(key)): _normalise(item) for key, item in value.items()
+        }
     if isinstance(value, list | tuple):
         return [_normalise(item) for item in value]
     raise TypeError(f"canonical JSON does not carry {type(value).__name__}")

@@ -7,7 +7,8 @@ Layout of the keys dir::
     ACTIVE      the kid that signs new documents
 
 Rotation writes a new pair and moves ``ACTIVE``; old public keys stay and keep verifying what they
-signed. Processes notice rotation by the directory's mtime, so several workers need no restart.
+signed. Each process compares the directory listing and ``ACTIVE`` with what it loaded (a few
+microseconds), so several workers notice a rotation without a restart, even within one mtime tick.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ class KeyRing:
         self.keys_dir = keys_dir
         self._passphrase = passphrase
         self._lock = threading.Lock()
-        self._loaded_mtime: int | None = None
+        self._loaded_fingerprint: tuple[tuple[str, ...], str] | None = None
         self._public: dict[str, Ed25519PublicKey] = {}
         self._active: SigningKey | None = None
 
@@ -90,16 +91,21 @@ class KeyRing:
         ]
         return sorted(infos, key=lambda info: info.created_at)
 
-    def _refresh(self) -> None:
+    def _fingerprint(self) -> tuple[tuple[str, ...], str] | None:
         try:
-            mtime = self.keys_dir.stat().st_mtime_ns
+            names = tuple(sorted(os.listdir(self.keys_dir)))
+            active = (self.keys_dir / ACTIVE_FILE).read_text() if ACTIVE_FILE in names else ""
         except FileNotFoundError:
-            mtime = None
+            return None
+        return names, active
+
+    def _refresh(self) -> None:
+        fingerprint = self._fingerprint()
         with self._lock:
-            if mtime is not None and mtime == self._loaded_mtime:
+            if fingerprint is not None and fingerprint == self._loaded_fingerprint:
                 return
             self._public, self._active = self._load()
-            self._loaded_mtime = mtime
+            self._loaded_fingerprint = fingerprint
 
     def _load(self) -> tuple[dict[str, Ed25519PublicKey], SigningKey | None]:
         public: dict[str, Ed25519PublicKey] = {}
@@ -158,7 +164,7 @@ class KeyRing:
         _atomic_write(self.keys_dir / f"{kid}.pub", public_pem)
         _atomic_write(self.keys_dir / ACTIVE_FILE, f"{kid}\n".encode())
         with self._lock:
-            self._loaded_mtime = None
+            self._loaded_fingerprint = None
         return kid
 
 

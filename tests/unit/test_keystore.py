@@ -86,11 +86,6 @@ def test_another_instance_sees_the_rotation(tmp_path: Path) -> None:
     assert KeyRing(keys_dir).active().kid == second
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: KeyRing notices rotation only by the keys dir's mtime; a rotation finishing "
-    "within the same timestamp tick as another process's last load leaves it stale",
-)
 def test_rotation_within_one_timestamp_tick_is_noticed(tmp_path: Path) -> None:
     keys_dir = tmp_path / "keys"
     writer = KeyRing(keys_dir)
