@@ -191,7 +191,7 @@ class VerifiedDocument(msgspec.Struct):
 
     @classmethod
     def from_public(cls, document: PublicDocument) -> VerifiedDocument:
-        return cls(**msgspec.structs.asdict(msgspec.convert(document, cls, from_attributes=True)))
+        return msgspec.convert(document, cls, from_attributes=True)
 
 
 class Revocation(msgspec.Struct):
