@@ -23,6 +23,7 @@ from registry.errors import (
 
 log = logging.getLogger("satupintu.api")
 PROBLEM_JSON = "application/problem+json"
+_RESERVED_MEMBERS = frozenset({"type", "title", "status", "detail", "instance"})
 
 _STATUS_BY_ERROR: dict[type[RegistryError], int] = {
     InvalidInput: 422,
@@ -58,7 +59,13 @@ def problem(
         "status": status,
         "detail": detail,
     }
-    body.update({key: value for key, value in members.items() if value is not None})
+    body.update(
+        {
+            key: value
+            for key, value in members.items()
+            if value is not None and key not in _RESERVED_MEMBERS
+        }
+    )
     headers = {"WWW-Authenticate": 'Bearer realm="satupintu"'} if status == 401 else None
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
@@ -82,8 +89,6 @@ def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException
             errors.append(
                 {"field": item.get("key"), "message": _indonesian(message), "reason": message}
             )
-    if not errors and exc.detail.startswith("JSON is malformed"):
-        return problem(400, "Isi permintaan bukan JSON yang sah", reason=exc.detail)
     summary = "; ".join(f"{error['field']}: {error['message']}" for error in errors)
     return problem(
         400,
@@ -96,10 +101,14 @@ def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException
 _MSGSPEC_MESSAGES = (
     (re.compile(r"Object missing required field `(\w+)`"), "isian wajib `{0}` tidak ada"),
     (re.compile(r"Object contains unknown field `(\w+)`"), "isian `{0}` tidak dikenal"),
-    (re.compile(r"Expected `(\w+)`, got `(\w+)`"), "harus bertipe {0}, bukan {1}"),
     (re.compile(r"Invalid RFC3339 encoded date"), "tanggal harus YYYY-MM-DD dan benar-benar ada"),
     (re.compile(r"Invalid decimal string"), 'harus angka desimal, mis. "20" atau "2.5"'),
-    (re.compile(r"Expected `(\w+)` of length <= (\d+)"), "paling panjang {1} karakter"),
+    (re.compile(r"Expected `str` of length <= (\d+)"), "paling panjang {0} karakter"),
+    (re.compile(r"Expected `\w+` >= (-?\d+)"), "harus paling kecil {0}"),
+    (re.compile(r"Expected `\w+` <= (-?\d+)"), "harus paling besar {0}"),
+    (re.compile(r"Expected `str` matching regex '\^\((.*)\)\$'"), "harus salah satu dari: {0}"),
+    (re.compile(r"Expected `([\w |]+)`, got `(\w+)`"), "harus bertipe {0}, bukan {1}"),
+    (re.compile(r"Expected `int`"), "harus bilangan bulat"),
 )
 
 
@@ -107,7 +116,8 @@ def _indonesian(message: str) -> str:
     for pattern, template in _MSGSPEC_MESSAGES:
         match = pattern.search(message)
         if match:
-            return template.format(*match.groups())
+            groups = (group.replace(" | ", " atau ").replace("|", ", ") for group in match.groups())
+            return template.format(*groups)
     return message
 
 
@@ -117,6 +127,8 @@ def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Respons
         detail = "Terjadi kesalahan di server"
     elif detail == HTTPStatus(exc.status_code).phrase:  # Litestar's English default
         detail = _INDONESIAN_DETAILS.get(exc.status_code, detail)
+    elif detail.startswith("JSON is malformed"):
+        return problem(400, "Isi permintaan bukan JSON yang sah", reason=detail)
     response = problem(exc.status_code, detail)
     if exc.headers:
         response.headers.update(exc.headers)

@@ -269,7 +269,7 @@ class Registry:
             raise Conflict(
                 f"Dokumen {document.number} berstatus {STATUS_LABELS[document.status]}; "
                 f"hanya dokumen yang sah dapat {verb}",
-                status=document.status,
+                document_status=document.status,
             )
         return document
 

@@ -53,7 +53,8 @@ class DocumentController(Controller):
         number: FromQuery[str | None] = None,
         nip: Annotated[str | None, QueryParameter(max_length=30)] = None,
         year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
-        document_type: Annotated[
+        # Named like the query parameter clients send (?type=), so errors name the right field.
+        type: Annotated[
             str | None, QueryParameter(name="type", pattern="^(" + "|".join(DOCUMENT_TYPES) + ")$")
         ] = None,
         status: Annotated[
@@ -68,7 +69,7 @@ class DocumentController(Controller):
             number=number,
             nip=nip,
             year=year,
-            type=document_type,
+            type=type,
             status=status,
             unit_code=unit_code,
             limit=limit,

@@ -1,0 +1,304 @@
+"""The role matrix: every endpoint x every kind of caller x the status it must get.
+
+Guarded endpoints answer 401 (with WWW-Authenticate and problem JSON) to a caller without a usable
+key, 403 to a known key of the wrong role or unit, and change nothing when they refuse. Public
+endpoints answer 200 to everyone, whatever Authorization header comes along.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from litestar.testing import TestClient
+
+from registry.db import apikeys
+from registry.service import Registry
+from registry.views import DocumentView
+from tests.api.conftest import bearer, written_state
+from tests.conftest import Keys
+from tests.support.drafts import PNS_NIP, body, draft
+
+PROBLEM_JSON = "application/problem+json"
+PRINCIPALS = (
+    "anonymous",
+    "bad_key",
+    "revoked_key",
+    "issuer",
+    "auditor",
+    "requester_DPUPR",
+    "requester_DINKES",
+)
+
+# fmt: off
+#                                 anonymous  bad  revoked  issuer  auditor  req-DPUPR  req-DINKES
+MATRIX: dict[str, tuple[int, ...]] = {
+    "POST_documents":              (401,     401,  401,     201,    403,     403,       403),
+    "GET_documents":               (401,     401,  401,     200,    200,     200,       200),
+    "GET_document_of_DPUPR":       (401,     401,  401,     200,    200,     200,       403),
+    "POST_revoke":                 (401,     401,  401,     200,    403,     403,       403),
+    "POST_supersede":              (401,     401,  401,     201,    403,     403,       403),
+    "GET_verify_json":             (200,     200,  200,     200,    200,     200,       200),
+    "GET_verify_page":             (200,     200,  200,     200,    200,     200,       200),
+    "POST_verify_page_nip":        (200,     200,  200,     200,    200,     200,       200),
+    "GET_jwks":                    (200,     200,  200,     200,    200,     200,       200),
+    "GET_openapi":                 (200,     200,  200,     200,    200,     200,       200),
+    "GET_healthz":                 (200,     200,  200,     200,    200,     200,       200),
+}
+# fmt: on
+GUARDED = {
+    "POST_documents",
+    "GET_documents",
+    "GET_document_of_DPUPR",
+    "POST_revoke",
+    "POST_supersede",
+}
+
+CASES = [
+    pytest.param(endpoint, principal, status, id=f"{endpoint}-{principal}-{status}")
+    for endpoint, statuses in MATRIX.items()
+    for principal, status in zip(PRINCIPALS, statuses, strict=True)
+]
+
+
+@dataclass
+class World:
+    client: TestClient[Any]
+    registry: Registry
+    keys: Keys
+    revoked_secret: str
+    document: DocumentView  # issued, unit DPUPR
+
+    def headers(self, principal: str) -> dict[str, str]:
+        secrets = {
+            "anonymous": None,
+            "bad_key": "sp_nope",
+            "revoked_key": self.revoked_secret,
+            "issuer": self.keys.issuer.secret,
+            "auditor": self.keys.auditor.secret,
+            "requester_DPUPR": self.keys.requester.secret,
+            "requester_DINKES": self.keys.other_requester.secret,
+        }
+        secret = secrets[principal]
+        return {} if secret is None else bearer(secret)
+
+
+def _issue(
+    registry: Registry, keys: Keys, unit_code: str | None, name: str = "Siti"
+) -> DocumentView:
+    return registry.issue(draft(unit_code=unit_code, name=name), keys.issuer.actor).document
+
+
+@pytest.fixture
+def world(client: TestClient[Any], registry: Registry, api_keys: Keys) -> World:
+    now = datetime.now(UTC)
+    with registry.db.writing() as session:
+        doomed = apikeys.create_key(session, role="issuer", unit_code=None, name="old", now=now)
+    # The key works before it is revoked, so a 401 below is the revocation's doing.
+    assert client.get("/api/v1/documents", headers=bearer(doomed.secret)).status_code == 200
+    with registry.db.writing() as session:
+        apikeys.revoke_key(session, doomed.actor.id, now=now)
+    return World(client, registry, api_keys, doomed.secret, _issue(registry, api_keys, "DPUPR"))
+
+
+def _token(document: DocumentView) -> str:
+    return document.verify_url.rsplit("/", 1)[1]
+
+
+CALLS: dict[str, Callable[[World, dict[str, str]], httpx.Response]] = {
+    "POST_documents": lambda w, h: w.client.post(
+        "/api/v1/documents", json=body(unit_code="DPUPR"), headers=h
+    ),
+    "GET_documents": lambda w, h: w.client.get("/api/v1/documents", headers=h),
+    "GET_document_of_DPUPR": lambda w, h: w.client.get(
+        f"/api/v1/documents/{w.document.id}", headers=h
+    ),
+    "POST_revoke": lambda w, h: w.client.post(
+        f"/api/v1/documents/{w.document.id}/revoke", json={"reason": "salah nama"}, headers=h
+    ),
+    "POST_supersede": lambda w, h: w.client.post(
+        f"/api/v1/documents/{w.document.id}/supersede",
+        json={**body(unit_code="DPUPR"), "reason": "perbaikan nama"},
+        headers=h,
+    ),
+    "GET_verify_json": lambda w, h: w.client.get(f"/api/v1/verify/{_token(w.document)}", headers=h),
+    "GET_verify_page": lambda w, h: w.client.get(f"/v/{_token(w.document)}", headers=h),
+    "POST_verify_page_nip": lambda w, h: w.client.post(
+        f"/v/{_token(w.document)}/nip", data={"nip": PNS_NIP}, headers=h
+    ),
+    "GET_jwks": lambda w, h: w.client.get("/.well-known/jwks.json", headers=h),
+    "GET_openapi": lambda w, h: w.client.get("/schema/openapi.json", headers=h),
+    "GET_healthz": lambda w, h: w.client.get("/healthz", headers=h),
+}
+
+
+def _document_status(world: World) -> str:
+    return world.registry.get(world.document.id, world.keys.auditor.actor).status
+
+
+def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM_JSON)
+    problem = response.json()
+    assert problem["status"] == status
+    assert problem["type"]
+    assert problem["title"]
+    assert problem["detail"]
+    return problem
+
+
+@pytest.mark.parametrize(("endpoint", "principal", "expected"), CASES)
+def test_role_matrix(world: World, endpoint: str, principal: str, expected: int) -> None:
+    before = written_state(world.registry)
+    response = CALLS[endpoint](world, world.headers(principal))
+    assert response.status_code == expected, response.text
+
+    if expected == 401:
+        assert_problem(response, 401)
+        assert response.headers["www-authenticate"].lower().startswith("bearer")
+    elif expected == 403:
+        assert_problem(response, 403)
+
+    if expected >= 400:
+        # A refusal writes nothing: no document, no number, no audit entry, no status change.
+        assert written_state(world.registry) == before
+        assert _document_status(world) == "issued"
+        return
+
+    if endpoint == "POST_documents":
+        assert response.json()["unit_code"] == "DPUPR"
+        assert written_state(world.registry)[0] == before[0] + 1
+    elif endpoint == "POST_revoke":
+        assert response.json()["status"] == "revoked"
+        assert _document_status(world) == "revoked"
+    elif endpoint == "POST_supersede":
+        assert response.json()["supersedes"]["id"] == str(world.document.id)
+        assert _document_status(world) == "superseded"
+    elif endpoint == "GET_document_of_DPUPR":
+        assert response.json()["id"] == str(world.document.id)
+        assert response.json()["recipient"]["nip"] == PNS_NIP
+    elif endpoint == "GET_documents":
+        listed = {item["id"] for item in response.json()["items"]}
+        assert (str(world.document.id) in listed) == (principal != "requester_DINKES")
+    else:
+        assert endpoint not in GUARDED
+        assert written_state(world.registry) == before
+
+
+def test_matrix_covers_every_documented_route(client: TestClient[Any]) -> None:
+    """A new API route must get a row in the matrix (the page routes are not in the schema)."""
+    documented = {
+        (method.upper(), path)
+        for path, operations in client.get("/schema/openapi.json").json()["paths"].items()
+        for method in operations
+    }
+    assert documented == {
+        ("POST", "/api/v1/documents"),
+        ("GET", "/api/v1/documents"),
+        ("GET", "/api/v1/documents/{document_id}"),
+        ("POST", "/api/v1/documents/{document_id}/revoke"),
+        ("POST", "/api/v1/documents/{document_id}/supersede"),
+        ("GET", "/api/v1/verify/{token}"),
+        ("GET", "/.well-known/jwks.json"),
+        ("GET", "/healthz"),
+    }
+
+
+def _ids(response: httpx.Response) -> set[str]:
+    assert response.status_code == 200, response.text
+    return {item["id"] for item in response.json()["items"]}
+
+
+def test_list_shows_each_requester_only_its_own_unit(
+    client: TestClient[Any], registry: Registry, api_keys: Keys
+) -> None:
+    dpupr = {str(_issue(registry, api_keys, "DPUPR", name=f"Pegawai {n}").id) for n in range(2)}
+    dinkes = {str(_issue(registry, api_keys, "DINKES").id)}
+    no_unit = {str(_issue(registry, api_keys, None).id)}
+    everything = dpupr | dinkes | no_unit
+
+    def listed(key: apikeys.CreatedKey, query: str = "") -> set[str]:
+        return _ids(client.get(f"/api/v1/documents{query}", headers=bearer(key.secret)))
+
+    assert listed(api_keys.issuer) == everything
+    assert listed(api_keys.auditor) == everything
+    assert listed(api_keys.requester) == dpupr
+    assert listed(api_keys.other_requester) == dinkes
+    # Issuer and auditor may narrow by unit; a requester cannot widen its view by asking.
+    assert listed(api_keys.auditor, "?unit_code=DINKES") == dinkes
+    assert listed(api_keys.requester, "?unit_code=DINKES") <= dpupr
+    assert not listed(api_keys.requester, "?unit_code=DINKES") & (dinkes | no_unit)
+    assert listed(api_keys.other_requester, f"?nip={PNS_NIP}") == dinkes
+
+
+def test_requester_cannot_read_a_document_without_unit(
+    client: TestClient[Any], registry: Registry, api_keys: Keys
+) -> None:
+    document = _issue(registry, api_keys, None)
+    url = f"/api/v1/documents/{document.id}"
+    assert client.get(url, headers=bearer(api_keys.auditor.secret)).status_code == 200
+    assert_problem(client.get(url, headers=bearer(api_keys.requester.secret)), 403)
+
+
+def test_unknown_document_is_404_for_every_reader(client: TestClient[Any], api_keys: Keys) -> None:
+    for key in (api_keys.issuer, api_keys.auditor, api_keys.requester):
+        response = client.get(f"/api/v1/documents/{uuid.uuid4()}", headers=bearer(key.secret))
+        assert_problem(response, 404)
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        pytest.param("Basic c2F0dTpwaW50dQ==", id="basic"),
+        pytest.param("Bearer", id="bearer-without-key"),
+        pytest.param("Bearer    ", id="bearer-blank-key"),
+        pytest.param("Token {issuer}", id="other-scheme-with-real-key"),
+        pytest.param("{issuer}", id="real-key-without-scheme"),
+        pytest.param("Bearer {issuer}x", id="real-key-with-extra-char"),
+    ],
+)
+def test_unusable_authorization_is_401(
+    client: TestClient[Any], registry: Registry, api_keys: Keys, authorization: str
+) -> None:
+    headers = {"Authorization": authorization.format(issuer=api_keys.issuer.secret)}
+    before = written_state(registry)
+    for response in (
+        client.get("/api/v1/documents", headers=headers),
+        client.post("/api/v1/documents", json=body(), headers=headers),
+    ):
+        assert_problem(response, 401)
+        assert response.headers["www-authenticate"].lower().startswith("bearer")
+    assert written_state(registry) == before
+
+
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "Bearer"])
+def test_bearer_scheme_is_case_insensitive(
+    client: TestClient[Any], api_keys: Keys, scheme: str
+) -> None:
+    headers = {"Authorization": f"{scheme} {api_keys.issuer.secret}"}
+    assert client.get("/api/v1/documents", headers=headers).status_code == 200
+    response = client.post("/api/v1/documents", json=body(), headers=headers)
+    assert response.status_code == 201, response.text
+
+
+def test_unauthenticated_caller_learns_nothing_about_validation(
+    client: TestClient[Any], api_keys: Keys
+) -> None:
+    """Authentication comes before body parsing: garbage from a stranger is a 401, not a 400."""
+    response = client.post(
+        "/api/v1/documents",
+        content=b"{not json",
+        headers={"content-type": "application/json", **bearer("sp_nope")},
+    )
+    assert_problem(response, 401)
+    forbidden = client.post(
+        "/api/v1/documents",
+        content=b"{not json",
+        headers={"content-type": "application/json", **bearer(api_keys.auditor.secret)},
+    )
+    assert_problem(forbidden, 403)

@@ -1,0 +1,382 @@
+"""Public verification: the JSON answer, the QR page, the NIP check and the published key."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import secrets
+import shutil
+import subprocess
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from litestar.testing import TestClient
+
+from registry.service import Registry
+from registry.tokens import TOKEN_LENGTH, issue_token
+from registry.views import DocumentView
+from tests.api.conftest import bearer
+from tests.conftest import Keys
+from tests.support.drafts import PNS_NIP, body, draft
+
+BIRTH_DATE = "19850315"
+ED25519_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
+TOKEN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def b64url_encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def token_of(document: DocumentView | dict[str, Any]) -> str:
+    url = document.verify_url if isinstance(document, DocumentView) else document["verify_url"]
+    token = url.rsplit("/", 1)[1]
+    assert len(token) == TOKEN_LENGTH
+    return token
+
+
+@pytest.fixture
+def issued(registry: Registry, api_keys: Keys) -> DocumentView:
+    return registry.issue(draft(), api_keys.issuer.actor).document
+
+
+def verify(client: TestClient[Any], token: str) -> dict[str, Any]:
+    response = client.get(f"/api/v1/verify/{token}")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def page(client: TestClient[Any], token: str) -> str:
+    response = client.get(f"/v/{token}")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    return response.text
+
+
+def headline(html: str) -> str:
+    """The status word in the page's banner heading."""
+    match = re.search(r"<h1[^>]*>\s*([^<]*?)\s*</h1>", html)
+    assert match, html
+    return match.group(1)
+
+
+def confirm(client: TestClient[Any], token: str, nip: str) -> httpx.Response:
+    response = client.post(f"/v/{token}/nip", data={"nip": nip})
+    assert response.status_code == 200, response.text
+    return response
+
+
+# -- a valid document --------------------------------------------------------------------------
+
+
+def test_valid_document_shows_only_the_masked_nip(
+    client: TestClient[Any], issued: DocumentView
+) -> None:
+    token = token_of(issued)
+    response = client.get(f"/api/v1/verify/{token}")
+    result = response.json()
+    assert result["status"] == "valid"
+    assert result["document"]["nip_masked"] == "********2010011012"
+    assert result["document"]["number"] == issued.number
+    assert result["document"]["jp"] == "8"
+    assert result["kid"] == issued.kid
+
+    html = page(client, token)
+    assert headline(html) == "SAH"
+    assert "********2010011012" in html
+    assert issued.number in html
+
+    signed = b64url_decode(result["signed"])
+    jwks = client.get("/.well-known/jwks.json")
+    for where, text in {
+        "verify JSON": response.text,
+        "verify page": html,
+        "signed record": signed.decode("utf-8"),
+        "JWKS": jwks.text,
+    }.items():
+        assert PNS_NIP not in text, where
+        assert BIRTH_DATE not in text, where
+        assert "19850315 201001 1 012" not in text, where
+
+
+def test_signed_record_describes_the_document(
+    client: TestClient[Any], issued: DocumentView
+) -> None:
+    result = verify(client, token_of(issued))
+    record = json.loads(b64url_decode(result["signed"]))
+    assert record["id"] == str(issued.id)
+    assert record["number"] == issued.number
+    assert record["kid"] == result["kid"]
+    assert record["jp"] == "8"
+    assert len(b64url_decode(result["signature"])) == 64
+
+
+def test_jwks_is_public_and_lists_the_signing_key(
+    client: TestClient[Any], registry: Registry, issued: DocumentView
+) -> None:
+    response = client.get("/.well-known/jwks.json")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/jwk-set+json")
+    keys = response.json()["keys"]
+    assert [key["kid"] for key in keys] == [registry.keyring.active().kid] == [issued.kid]
+    (key,) = keys
+    assert (key["kty"], key["crv"], key["alg"]) == ("OKP", "Ed25519", "EdDSA")
+    assert len(b64url_decode(key["x"])) == 32
+    assert "d" not in key  # never the private part
+
+
+def test_openssl_verifies_the_published_signature(
+    client: TestClient[Any], issued: DocumentView, tmp_path: Path
+) -> None:
+    openssl = shutil.which("openssl")
+    assert openssl, "openssl is needed to check signatures with an independent implementation"
+    result = verify(client, token_of(issued))
+    (jwk,) = [
+        key
+        for key in client.get("/.well-known/jwks.json").json()["keys"]
+        if key["kid"] == result["kid"]
+    ]
+    der = ED25519_SPKI_PREFIX + b64url_decode(jwk["x"])
+    assert len(der) == 44
+    pem = (
+        "-----BEGIN PUBLIC KEY-----\n"
+        + base64.b64encode(der).decode("ascii")
+        + "\n-----END PUBLIC KEY-----\n"
+    )
+    (tmp_path / "pub.pem").write_text(pem)
+    signed = b64url_decode(result["signed"])
+    (tmp_path / "signed.bin").write_bytes(signed)
+    (tmp_path / "sig.bin").write_bytes(b64url_decode(result["signature"]))
+    command = [
+        openssl,
+        "pkeyutl",
+        "-verify",
+        "-pubin",
+        "-inkey",
+        "pub.pem",
+        "-rawin",
+        "-in",
+        "signed.bin",
+        "-sigfile",
+        "sig.bin",
+    ]
+
+    good = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert good.returncode == 0, good.stdout + good.stderr
+    assert "Signature Verified Successfully" in good.stdout
+
+    tampered = bytearray(signed)
+    tampered[len(tampered) // 2] ^= 0x01
+    (tmp_path / "signed.bin").write_bytes(bytes(tampered))
+    bad = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert bad.returncode != 0
+    assert "Signature Verified Successfully" not in bad.stdout
+
+
+# -- revoked and superseded ----------------------------------------------------------------------
+
+
+def test_revoked_document(client: TestClient[Any], api_keys: Keys, issued: DocumentView) -> None:
+    token = token_of(issued)
+    response = client.post(
+        f"/api/v1/documents/{issued.id}/revoke",
+        json={"reason": "Peserta tidak memenuhi kehadiran"},
+        headers=bearer(api_keys.issuer.secret),
+    )
+    assert response.status_code == 200, response.text
+
+    result = verify(client, token)
+    assert result["status"] == "revoked"
+    assert result["revoked"]["reason"] == "Peserta tidak memenuhi kehadiran"
+    revoked_at = datetime.fromisoformat(result["revoked"]["at"])
+    assert revoked_at.tzinfo is not None
+    assert abs(datetime.now(UTC) - revoked_at) < timedelta(minutes=5)
+    assert result["document"]["number"] == issued.number
+
+    html = page(client, token)
+    assert headline(html) == "DICABUT"
+    assert "Peserta tidak memenuhi kehadiran" in html
+
+
+def test_superseded_document_points_to_its_replacement(
+    client: TestClient[Any], api_keys: Keys, issued: DocumentView
+) -> None:
+    old_token = token_of(issued)
+    response = client.post(
+        f"/api/v1/documents/{issued.id}/supersede",
+        json={**body(**{"recipient.name": "Dra. Siti Aminah, M.Si., M.M."}), "reason": "gelar"},
+        headers=bearer(api_keys.issuer.secret),
+    )
+    assert response.status_code == 201, response.text
+    replacement = response.json()
+    assert replacement["number"] != issued.number
+
+    old = verify(client, old_token)
+    assert old["status"] == "superseded"
+    assert old["superseded_by"]["number"] == replacement["number"]
+    assert old["superseded_by"]["verify_url"] == replacement["verify_url"]
+
+    new = verify(client, token_of(replacement))
+    assert new["status"] == "valid"
+    assert new["document"]["holder_name"] == "Dra. Siti Aminah, M.Si., M.M."
+
+    html = page(client, old_token)
+    assert headline(html) == "DIGANTI"
+    assert replacement["number"] in html
+    assert headline(page(client, token_of(replacement))) == "SAH"
+    assert f'href="{replacement["verify_url"]}"' in html
+
+
+# -- tokens that are not genuine -----------------------------------------------------------------
+
+
+def _changed(token: str, index: int) -> str:
+    replacement = next(char for char in TOKEN_ALPHABET if char != token[index])
+    return token[:index] + replacement + token[index + 1 :]
+
+
+@pytest.mark.parametrize("index", [0, 5, 30, 60, 107])
+def test_token_with_one_character_changed_is_invalid(
+    client: TestClient[Any], issued: DocumentView, index: int
+) -> None:
+    forged = _changed(token_of(issued), index)
+    result = verify(client, forged)
+    assert result["status"] == "invalid"
+    assert result["document"] is None
+    html = page(client, forged)
+    assert headline(html) == "TIDAK SAH"
+    assert issued.number not in html
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        pytest.param(secrets.token_urlsafe(81), id="random-108-chars"),
+        pytest.param(b64url_encode(b"\x01" + secrets.token_bytes(80)), id="random-version-1"),
+        pytest.param("abc", id="abc"),
+        pytest.param("A" * 107 + "=", id="padding-char"),
+        pytest.param("%3Cscript%3E", id="url-encoded-markup"),
+    ],
+)
+def test_garbage_token_is_invalid(
+    client: TestClient[Any], issued: DocumentView, token: str
+) -> None:
+    result = verify(client, token)
+    assert result["status"] == "invalid"
+    assert result["document"] is None
+    html = page(client, token)
+    assert headline(html) == "TIDAK SAH"
+    assert "<script" not in html.lower()
+
+
+def test_genuine_signature_for_unknown_document(
+    client: TestClient[Any], registry: Registry, issued: DocumentView
+) -> None:
+    token = issue_token(uuid.uuid4(), registry.keyring.active())
+    result = verify(client, token)
+    assert result["status"] == "unknown"
+    assert result["document"] is None
+    html = page(client, token)
+    assert headline(html) == "TIDAK DITEMUKAN"
+
+
+# -- NIP confirmation ----------------------------------------------------------------------------
+
+
+def test_nip_confirmation(client: TestClient[Any], issued: DocumentView) -> None:
+    token = token_of(issued)
+    match = confirm(client, token, "19850315 201001 1 012")
+    assert "NIP cocok dengan dokumen ini" in match.text
+    assert "NIP tidak cocok" not in match.text
+    assert "19850315" not in match.text  # the typed NIP is not echoed back
+
+    assert "NIP cocok dengan dokumen ini" in confirm(client, token, PNS_NIP).text
+    wrong = confirm(client, token, "198503162010011012")
+    assert "NIP tidak cocok" in wrong.text
+    assert "NIP cocok dengan dokumen ini" not in wrong.text
+
+
+def test_nip_confirmation_locks_after_five_failures(
+    client: TestClient[Any], issued: DocumentView
+) -> None:
+    token = token_of(issued)
+    for day in range(1, 6):
+        wrong = confirm(client, token, f"198503{day:02d}2010011012")
+        assert "NIP tidak cocok" in wrong.text, day
+    locked = confirm(client, token, PNS_NIP)
+    assert "Terlalu banyak percobaan" in locked.text
+    assert "NIP cocok dengan dokumen ini" not in locked.text
+
+
+def test_nip_lockout_is_per_document(
+    client: TestClient[Any], registry: Registry, api_keys: Keys, issued: DocumentView
+) -> None:
+    other = registry.issue(draft(name="Budi"), api_keys.issuer.actor).document
+    for _ in range(5):
+        confirm(client, token_of(issued), "000000000000000000")
+    assert "Terlalu banyak percobaan" in confirm(client, token_of(issued), PNS_NIP).text
+    assert "NIP cocok dengan dokumen ini" in confirm(client, token_of(other), PNS_NIP).text
+
+
+def test_nip_confirmation_on_a_forged_token_says_not_applicable(
+    client: TestClient[Any], issued: DocumentView
+) -> None:
+    html = confirm(client, _changed(token_of(issued), 60), PNS_NIP).text
+    assert headline(html) == "TIDAK SAH"
+    assert "NIP cocok dengan dokumen ini" not in html
+
+
+# -- the page itself -----------------------------------------------------------------------------
+
+
+def test_page_has_no_script_and_a_content_security_policy(
+    client: TestClient[Any], api_keys: Keys, registry: Registry
+) -> None:
+    hostile = registry.issue(
+        draft(name="<script>alert(1)</script>", title='"><script>alert(2)</script>'),
+        api_keys.issuer.actor,
+    ).document
+    token = token_of(hostile)
+    for response in (client.get(f"/v/{token}"), client.post(f"/v/{token}/nip", data={"nip": "1"})):
+        assert response.status_code == 200
+        assert "<script" not in response.text.lower()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+        policy = response.headers["content-security-policy"]
+        assert "default-src 'none'" in policy
+        assert "script-src" not in policy
+
+
+def test_openapi_lists_the_document_paths(client: TestClient[Any]) -> None:
+    response = client.get("/schema/openapi.json")
+    assert response.status_code == 200
+    paths = response.json()["paths"]
+    for path in (
+        "/api/v1/documents",
+        "/api/v1/documents/{document_id}",
+        "/api/v1/documents/{document_id}/revoke",
+        "/api/v1/documents/{document_id}/supersede",
+        "/api/v1/verify/{token}",
+    ):
+        assert path in paths
+    assert set(paths["/api/v1/documents"]) == {"get", "post"}
+
+
+def test_healthz(client: TestClient[Any], registry: Registry) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "signing_key": registry.keyring.active().kid,
+    }
