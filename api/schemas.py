@@ -173,27 +173,6 @@ class DocumentList(msgspec.Struct):
     offset: int
 
 
-class VerifiedDocument(msgspec.Struct):
-    number: str
-    type: str
-    holder_name: str
-    nip_masked: str
-    title: str
-    path: str
-    scope: str
-    jp: str
-    start_date: date
-    end_date: date
-    organizer: str | None
-    issuer: str
-    unit_code: str | None
-    issued_at: datetime
-
-    @classmethod
-    def from_public(cls, document: PublicDocument) -> VerifiedDocument:
-        return msgspec.convert(document, cls, from_attributes=True)
-
-
 class Revocation(msgspec.Struct):
     at: datetime | None
     reason: str | None
@@ -208,7 +187,7 @@ class Replacement(msgspec.Struct):
 class VerificationResult(msgspec.Struct):
     status: str
     reason: str | None = None
-    document: VerifiedDocument | None = None
+    document: PublicDocument | None = None
     revoked: Revocation | None = None
     superseded_by: Replacement | None = None
     kid: str | None = None
@@ -220,7 +199,7 @@ class VerificationResult(msgspec.Struct):
         return cls(
             status=result.status,
             reason=result.reason,
-            document=VerifiedDocument.from_public(result.document) if result.document else None,
+            document=result.document,
             revoked=Revocation(at=result.revoked_at, reason=result.revocation_reason)
             if result.status == "revoked"
             else None,

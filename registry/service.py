@@ -37,8 +37,8 @@ from registry.views import (
     DocumentRef,
     DocumentView,
     IssueOutcome,
-    PublicDocument,
     Verification,
+    public_document,
 )
 
 MAX_NIP_FAILURES_PER_HOUR = 5
@@ -429,7 +429,7 @@ class Registry:
         if document.status == "void":
             return Verification(status="invalid", reason="void"), None
         common = {
-            "document": _public(document),
+            "document": public_document(self._view(document)),
             "kid": document.kid,
             "signed": document.record,
             "signature": document.signature,
@@ -490,25 +490,6 @@ class Registry:
                 )
             )
             return "no_match"
-
-
-def _public(document: Document) -> PublicDocument:
-    return PublicDocument(
-        number=document.number,
-        type=document.type,
-        holder_name=document.holder_name,
-        nip_masked=mask_nip(document.nip),
-        title=document.title,
-        path=document.path,
-        scope=document.scope,
-        jp=document.jp,
-        start_date=document.start_date,
-        end_date=document.end_date,
-        organizer=document.organizer,
-        issuer=document.issuer,
-        unit_code=document.unit_code,
-        issued_at=_as_utc(document.issued_at),
-    )
 
 
 def _session_of(document: Document) -> Session:

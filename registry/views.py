@@ -87,3 +87,22 @@ class Verification:
 class IssueOutcome:
     document: DocumentView
     replayed: bool
+
+
+def public_document(view: DocumentView) -> PublicDocument:
+    return PublicDocument(
+        number=view.number,
+        type=view.type,
+        holder_name=view.holder_name,
+        nip_masked=view.nip_masked,
+        title=view.title,
+        path=view.path,
+        scope=view.scope,
+        jp=view.jp,
+        start_date=view.start_date,
+        end_date=view.end_date,
+        organizer=view.organizer,
+        issuer=view.issuer,
+        unit_code=view.unit_code,
+        issued_at=view.issued_at,
+    )
