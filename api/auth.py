@@ -56,4 +56,5 @@ def allow(*roles: str) -> Guard:
 
 
 async def provide_actor(request: ASGIConnection[Any, Any, Any, Any]) -> Actor:
+    """Dependency form of ``current_actor``: Litestar injects the connection only as ``request``."""
     return await current_actor(request)

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from registry.db import audit, numbers
 from registry.db.apikeys import Actor
@@ -493,8 +493,6 @@ class Registry:
 
 
 def _session_of(document: Document) -> Session:
-    from sqlalchemy.orm import object_session
-
     session = object_session(document)
     if session is None:
         raise RuntimeError("document is detached")
