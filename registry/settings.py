@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from registry.errors import ConfigurationError
 
 RULE_SETS = ("tangsel-2022", "kubar-2024")
+STAMP_CORNERS = ("bottom-right", "bottom-left", "top-right", "top-left")
+# The repository's templates; a deployment may point SATUPINTU_TEMPLATES_DIR at its own copy.
+BUNDLED_TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates_docx"
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,12 @@ class Settings:
     key_passphrase: bytes | None
     issuer_name: str = "BPSDM"
     max_body_bytes: int = 1_000_000
+    templates_dir: Path = BUNDLED_TEMPLATES_DIR
+    # LibreOffice processes kept warm; one per core is what a 2-core machine can use.
+    converters: int = 2
+    conversion_timeout: float = 60.0
+    max_upload_bytes: int = 20_000_000
+    stamp_corner: str = "bottom-right"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -32,6 +41,14 @@ class Settings:
     @property
     def series_file(self) -> Path:
         return self.data_dir / "series.toml"
+
+    @property
+    def agency_file(self) -> Path:
+        return self.data_dir / "agency.toml"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.data_dir / "files"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -52,6 +69,12 @@ class Settings:
                 f"SATUPINTU_JP_RULES tidak dikenal: {jp_rules!r} (pilihan: {', '.join(RULE_SETS)})"
             )
         passphrase = env.get("SATUPINTU_KEY_PASSPHRASE")
+        stamp_corner = env.get("SATUPINTU_STAMP_CORNER", "bottom-right")
+        if stamp_corner not in STAMP_CORNERS:
+            raise ConfigurationError(
+                f"SATUPINTU_STAMP_CORNER tidak dikenal: {stamp_corner!r} "
+                f"(pilihan: {', '.join(STAMP_CORNERS)})"
+            )
         return cls(
             data_dir=data_dir,
             database_url=_normalise_database_url(database_url),
@@ -61,7 +84,27 @@ class Settings:
             jp_rules=jp_rules,
             key_passphrase=passphrase.encode() if passphrase else None,
             issuer_name=env.get("SATUPINTU_ISSUER_NAME", "BPSDM").strip() or "BPSDM",
+            templates_dir=Path(
+                env.get("SATUPINTU_TEMPLATES_DIR", str(BUNDLED_TEMPLATES_DIR))
+            ).resolve(),
+            converters=_positive_int(env, "SATUPINTU_CONVERTERS", min(2, os.cpu_count() or 1)),
+            conversion_timeout=float(_positive_int(env, "SATUPINTU_CONVERSION_TIMEOUT", 60)),
+            max_upload_bytes=_positive_int(env, "SATUPINTU_MAX_UPLOAD_BYTES", 20_000_000),
+            stamp_corner=stamp_corner,
         )
+
+
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} harus bilangan bulat, bukan {raw!r}") from None
+    if value < 1:
+        raise ConfigurationError(f"{name} harus minimal 1")
+    return value
 
 
 def _normalise_database_url(url: str) -> str:

@@ -1,0 +1,1 @@
+"""Turning registry records into files: DOCX templates, PDF conversion, QR stamping, storage."""
