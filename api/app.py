@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from litestar import Litestar, get
 from litestar.datastructures import State
@@ -11,11 +12,13 @@ from litestar.openapi import OpenAPIConfig
 from sqlalchemy import text
 
 from api.controllers.documents import DocumentController
+from api.controllers.jobs import JobController
 from api.controllers.verification import VerificationController
 from api.errors import EXCEPTION_HANDLERS
 from api.schemas import Health
-from registry.bootstrap import load_catalog
-from registry.db.engine import Database
+from registry.batches import Batches
+from registry.bootstrap import build_registry
+from registry.jobs import InProcessQueue, JobQueue, ProcrastinateQueue, run_worker
 from registry.keystore import KeyRing
 from registry.service import Registry
 from registry.settings import Settings
@@ -23,29 +26,81 @@ from registry.settings import Settings
 log = logging.getLogger("satupintu")
 
 
-def build_registry(settings: Settings) -> Registry:
-    return Registry(
-        db=Database.from_url(settings.database_url),
-        keyring=KeyRing(settings.keys_dir, settings.key_passphrase),
-        catalog=load_catalog(settings),
-        settings=settings,
+@get("/healthz", operation_id="health", tags=["health"], sync_to_thread=True)
+def health(registry: NamedDependency[Registry]) -> Health:
+    """Liveness and readiness: database reachable, a signing key loaded, PDF output or why not."""
+    with registry.db.reading() as session:
+        session.execute(text("SELECT 1"))
+    production = registry.production
+    return Health(
+        status="ok",
+        database="ok",
+        signing_key=registry.keyring.active().kid,
+        pdf="ok" if production.pdf_available else "unavailable",
+        pdf_detail=production.pdf_unavailable_reason,
     )
 
 
-@get("/healthz", operation_id="health", tags=["health"], sync_to_thread=True)
-def health(registry: NamedDependency[Registry]) -> Health:
-    """Liveness and readiness: database reachable and a signing key loaded."""
-    with registry.db.reading() as session:
-        session.execute(text("SELECT 1"))
-    return Health(status="ok", database="ok", signing_key=registry.keyring.active().kid)
+class Background:
+    """The batch queue of this process and, where it runs one, its worker."""
+
+    def __init__(self, registry: Registry, settings: Settings, *, embedded_worker: bool) -> None:
+        self.batches = Batches(registry)
+        self._stop = threading.Event()
+        self._worker: threading.Thread | None = None
+        queue: JobQueue
+        if registry.db.is_sqlite:
+            # The embedded default: the same jobs run on threads of this process.
+            queue = InProcessQueue(self.batches.handlers, workers=settings.converters)
+        else:
+            queue = ProcrastinateQueue(settings.database_url)
+            if embedded_worker:
+                self._worker = threading.Thread(
+                    target=run_worker,
+                    args=(settings.database_url, self.batches.handlers),
+                    kwargs={"concurrency": settings.converters, "stop_event": self._stop},
+                    name="satupintu-worker",
+                    daemon=True,
+                )
+        self.batches.queue = queue
+        self.queue = queue
+
+    def start(self) -> None:
+        if self._worker is not None:
+            self._worker.start()
+        # Work a previous process left unfinished (a crash mid-batch) is picked up again.
+        threading.Thread(target=self._resume, name="satupintu-resume", daemon=True).start()
+
+    def _resume(self) -> None:
+        try:
+            resumed = self.batches.resume()
+            if resumed:
+                log.info("resumed %d unfinished batch(es)", resumed)
+        except Exception:
+            log.exception("resuming unfinished batches failed")
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._worker is not None:
+            self._worker.join(timeout=30)
+        self.queue.close()
 
 
 def create_app(
-    settings: Settings | None = None, registry: Registry | None = None, debug: bool = False
+    settings: Settings | None = None,
+    registry: Registry | None = None,
+    debug: bool = False,
+    *,
+    embedded_worker: bool = True,
 ) -> Litestar:
     owns_registry = registry is None
     settings = settings or (registry.settings if registry else Settings.from_env())
     registry = registry or build_registry(settings)
+    background = Background(registry, settings, embedded_worker=embedded_worker)
+    if not registry.production.pdf_available:
+        log.warning(
+            "PDF output unavailable: %s", registry.production.pdf_unavailable_reason
+        )
 
     def provide_registry(state: State) -> Registry:
         found: Registry = state.registry
@@ -55,17 +110,27 @@ def create_app(
         found: KeyRing = state.registry.keyring
         return found
 
+    def provide_batches(state: State) -> Batches:
+        found: Batches = state.background.batches
+        return found
+
+    def startup(app: Litestar) -> None:
+        app.state.background.start()
+
     def shutdown(app: Litestar) -> None:
+        app.state.background.stop()
         if owns_registry:
+            app.state.registry.production.close()
             app.state.registry.db.dispose()
 
     return Litestar(
-        route_handlers=[DocumentController, VerificationController, health],
+        route_handlers=[DocumentController, JobController, VerificationController, health],
         dependencies={
             "registry": Provide(provide_registry, sync_to_thread=False),
             "keyring": Provide(provide_keyring, sync_to_thread=False),
+            "batches": Provide(provide_batches, sync_to_thread=False),
         },
-        state=State({"registry": registry, "settings": settings}),
+        state=State({"registry": registry, "settings": settings, "background": background}),
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
@@ -75,6 +140,7 @@ def create_app(
             "documents. Errors are problem-details JSON (RFC 9457).",
             path="/schema",
         ),
+        on_startup=[startup],
         on_shutdown=[shutdown],
         debug=debug,
     )

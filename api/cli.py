@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from api import cli_documents
 from registry.bootstrap import create_key, initialize
 from registry.db import apikeys, audit
 from registry.db.engine import Database
@@ -72,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
 
     audit_cmd = commands.add_parser("audit", help="audit log").add_subparsers(required=True)
     audit_cmd.add_parser("verify", help="check the hash chain").set_defaults(handler=_audit_verify)
+    cli_documents.add_commands(commands)
     return parser
 
 

@@ -11,6 +11,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
+from registry.documents.converter import ConversionError
 from registry.errors import (
     ConfigurationError,
     Conflict,
@@ -32,6 +33,8 @@ _STATUS_BY_ERROR: dict[type[RegistryError], int] = {
     PermissionDenied: 403,
     VerificationError: 422,
     ConfigurationError: 503,
+    # The number was voided with the reason; trying again takes a new number and may succeed.
+    ConversionError: 503,
 }
 
 _TITLES_BY_STATUS = {

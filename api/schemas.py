@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 import msgspec
+from litestar.datastructures import UploadFile
 
 from registry.drafts import ActivityDraft, DocumentDraft, RecipientDraft
 from registry.encoding import b64url_encode
-from registry.views import DocumentRef, DocumentView, PublicDocument, Verification
+from registry.batches import BatchView
+from registry.views import DocumentRef, DocumentView, FileMatch, PublicDocument, Verification
 
 
 class RecipientIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -53,21 +56,25 @@ class DocumentCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
                 unit=recipient.unit,
                 employment=recipient.employment,
             ),
-            activity=ActivityDraft(
-                title=activity.title,
-                path=activity.path,
-                scope=activity.scope,
-                start_date=activity.start_date,
-                end_date=activity.end_date,
-                jp=activity.jp,
-                organizer=activity.organizer,
-                sessions=activity.sessions,
-                semesters=activity.semesters,
-            ),
+            activity=_activity_draft(activity),
             unit_code=self.unit_code,
             series=self.series,
             details=self.details,
         )
+
+
+def _activity_draft(activity: ActivityIn) -> ActivityDraft:
+    return ActivityDraft(
+        title=activity.title,
+        path=activity.path,
+        scope=activity.scope,
+        start_date=activity.start_date,
+        end_date=activity.end_date,
+        jp=activity.jp,
+        organizer=activity.organizer,
+        sessions=activity.sessions,
+        semesters=activity.semesters,
+    )
 
 
 class DocumentSupersede(DocumentCreate, kw_only=True):
@@ -76,6 +83,40 @@ class DocumentSupersede(DocumentCreate, kw_only=True):
 
 class RevokeRequest(msgspec.Struct, forbid_unknown_fields=True):
     reason: str
+
+
+class BatchSpec(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """What every document of a batch shares."""
+
+    type: str
+    activity: ActivityIn
+    unit_code: str | None = None
+    series: str | None = None
+    details: dict[str, Any] | None = None
+
+    def activity_draft(self) -> ActivityDraft:
+        return _activity_draft(self.activity)
+
+
+class BatchCreate(BatchSpec, kw_only=True):
+    """A JSON batch: the shared fields plus ``recipients`` (the columns of a participant list)."""
+
+    recipients: list[dict[str, Any]]
+
+
+@dataclass
+class StampForm:
+    """Multipart form of ``POST /api/v1/documents/stamp``."""
+
+    file: UploadFile
+    document: str
+
+
+@dataclass
+class FileForm:
+    """Multipart form with one PDF in part ``file``."""
+
+    file: UploadFile
 
 
 class RecipientOut(msgspec.Struct):
@@ -102,6 +143,15 @@ class DocumentLink(msgspec.Struct):
     number: str
 
 
+class FileOut(msgspec.Struct):
+    kind: str
+    sha256: str
+    size: int
+    media_type: str
+    attested: bool
+    url: str
+
+
 class Document(msgspec.Struct):
     id: uuid.UUID
     number: str
@@ -122,6 +172,11 @@ class Document(msgspec.Struct):
     revocation_reason: str | None
     supersedes: DocumentLink | None
     superseded_by: DocumentLink | None
+    short_url: str | None
+    template: str | None
+    template_sha256: str | None
+    batch_id: uuid.UUID | None
+    files: list[FileOut]
 
     @classmethod
     def from_view(cls, view: DocumentView) -> Document:
@@ -160,6 +215,21 @@ class Document(msgspec.Struct):
             revocation_reason=view.revocation_reason,
             supersedes=_link(view.supersedes),
             superseded_by=_link(view.superseded_by),
+            short_url=view.short_url,
+            template=view.template_name,
+            template_sha256=view.template_sha256,
+            batch_id=view.batch_id,
+            files=[
+                FileOut(
+                    kind=f.kind,
+                    sha256=f.sha256,
+                    size=f.size,
+                    media_type=f.media_type,
+                    attested=f.attested,
+                    url=f"/api/v1/documents/{view.id}/{f.kind}",
+                )
+                for f in view.files
+            ],
         )
 
 
@@ -193,6 +263,10 @@ class VerificationResult(msgspec.Struct):
     kid: str | None = None
     signed: str | None = None
     signature: str | None = None
+    file_sha256: str | None = None
+    file_media_type: str | None = None
+    file_signed: str | None = None
+    file_signature: str | None = None
 
     @classmethod
     def from_verification(cls, result: Verification) -> VerificationResult:
@@ -213,6 +287,77 @@ class VerificationResult(msgspec.Struct):
             kid=result.kid,
             signed=b64url_encode(result.signed) if result.signed is not None else None,
             signature=b64url_encode(result.signature) if result.signature is not None else None,
+            file_sha256=result.file_sha256,
+            file_media_type=result.file_media_type,
+            file_signed=_b64(result.file_signed),
+            file_signature=_b64(result.file_signature),
+        )
+
+
+def _b64(data: bytes | None) -> str | None:
+    return b64url_encode(data) if data is not None else None
+
+
+class FileVerificationResult(msgspec.Struct):
+    """``status`` is the document's status when this exact file was issued, else ``no_match``."""
+
+    status: str
+    file_sha256: str
+    matched_file: str | None = None
+    verification: VerificationResult | None = None
+
+    @classmethod
+    def from_match(cls, match: FileMatch) -> FileVerificationResult:
+        return cls(
+            status=match.status,
+            file_sha256=match.sha256,
+            matched_file=match.kind,
+            verification=VerificationResult.from_verification(match.verification)
+            if match.verification
+            else None,
+        )
+
+
+class Job(msgspec.Struct):
+    """A batch issuance and its progress."""
+
+    id: uuid.UUID
+    status: str
+    type: str
+    total: int
+    issued: int
+    void: int
+    pending: int
+    progress: float
+    first_number: str
+    last_number: str
+    created_at: datetime
+    finished_at: datetime | None
+    merged_pdf_url: str | None
+    zip_url: str | None
+    error: str | None
+    documents: list[DocumentLink]
+
+    @classmethod
+    def from_view(cls, view: BatchView) -> Job:
+        done = view.total - view.pending
+        return cls(
+            id=view.id,
+            status=view.status,
+            type=view.type,
+            total=view.total,
+            issued=view.issued,
+            void=view.void,
+            pending=view.pending,
+            progress=round(done / view.total, 4) if view.total else 1.0,
+            first_number=view.first_number,
+            last_number=view.last_number,
+            created_at=view.created_at,
+            finished_at=view.finished_at,
+            merged_pdf_url=f"/api/v1/jobs/{view.id}/merged.pdf" if view.merged_sha256 else None,
+            zip_url=f"/api/v1/jobs/{view.id}/documents.zip" if view.zip_sha256 else None,
+            error=view.error,
+            documents=[DocumentLink(id=ref.id, number=ref.number) for ref in view.documents],
         )
 
 
@@ -220,3 +365,5 @@ class Health(msgspec.Struct):
     status: str
     database: str
     signing_key: str
+    pdf: str  # ok | unavailable
+    pdf_detail: str | None = None

@@ -80,12 +80,25 @@ _NIP_RESULTS: Final = {
 }
 
 
+_FILE_RESULTS: Final = {
+    "match": ("ok", "Berkas ini sama persis dengan berkas yang diterbitkan untuk dokumen ini."),
+    "other_document": ("warn", "Berkas ini diterbitkan untuk dokumen lain, bukan dokumen ini."),
+    "no_match": (
+        "bad",
+        "Berkas ini tidak sama dengan berkas yang diterbitkan: isinya mungkin telah diubah. "
+        "Yang berlaku adalah data di halaman ini.",
+    ),
+    "unreadable": ("bad", "Berkas tidak dapat diperiksa: kirim berkas PDF (maks. 20 MB)."),
+}
+
+
 def render_verify_page(
     verification: Verification,
     *,
     token: str,
     nip_result: str | None = None,
     file_check_url: str | None = None,
+    file_result: str | None = None,
 ) -> str:
     """Render the complete HTML5 verification page for one scanned token."""
     # An unexpected status must never look trustworthy: show it as "TIDAK SAH".
@@ -93,6 +106,7 @@ def render_verify_page(
     status = _STATUSES[status_key]
     document = verification.document
     nip_box = _NIP_RESULTS.get(nip_result) if nip_result is not None else None
+    file_box = _FILE_RESULTS.get(file_result) if file_result is not None else None
     token_path = quote(token, safe="")
     return _ENV.get_template(_TEMPLATE).render(
         status_key=status_key,
@@ -112,6 +126,8 @@ def render_verify_page(
         nip_tone=nip_box[0] if nip_box else None,
         nip_message=nip_box[1] if nip_box else None,
         file_check_url=file_check_url,
+        file_tone=file_box[0] if file_box else None,
+        file_message=file_box[1] if file_box else None,
         json_url=f"/api/v1/verify/{token_path}",
     )
 

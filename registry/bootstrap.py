@@ -7,6 +7,7 @@ loudly: a new key silently generated there would make every issued QR look forge
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -17,9 +18,15 @@ from registry.db.apikeys import CLI_ACTOR, Actor
 from registry.db.engine import Database
 from registry.db.migrate import upgrade_to_head
 from registry.db.schema import Document
+from registry.documents.converter import Converter, build_converter
+from registry.documents.identity import DEFAULT_AGENCY_TOML, AgencyIdentity, parse_agency_toml
+from registry.documents.production import Production
+from registry.documents.storage import FileStore
+from registry.documents.templates import TemplateSet
 from registry.errors import ConfigurationError
 from registry.keystore import KeyRing
 from registry.numbering import DEFAULT_SERIES_TOML, SeriesCatalog, parse_series_toml
+from registry.service import Registry, utc_now
 from registry.settings import Settings
 
 log = logging.getLogger("satupintu")
@@ -36,15 +43,55 @@ def load_catalog(settings: Settings) -> SeriesCatalog:
     return parse_series_toml(text)
 
 
+def load_identity(settings: Settings) -> AgencyIdentity:
+    path = settings.agency_file
+    text = path.read_text(encoding="utf-8") if path.exists() else DEFAULT_AGENCY_TOML
+    return parse_agency_toml(text, base_dir=settings.data_dir)
+
+
+def build_registry(
+    settings: Settings,
+    *,
+    db: Database | None = None,
+    keyring: KeyRing | None = None,
+    converter: Converter | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> Registry:
+    """Wire a registry from settings; a converter passed in is shared, not owned."""
+    keyring = keyring or KeyRing(settings.keys_dir, settings.key_passphrase)
+    production = Production(
+        templates=TemplateSet(settings.templates_dir),
+        identity=load_identity(settings),
+        converter=converter or build_converter(settings.converters, settings.conversion_timeout),
+        store=FileStore(settings.files_dir),
+        keyring=keyring,
+        issuer=settings.issuer_name,
+    )
+    return Registry(
+        db=db or Database.from_url(settings.database_url),
+        keyring=keyring,
+        catalog=load_catalog(settings),
+        settings=settings,
+        production=production,
+        clock=clock,
+    )
+
+
 def initialize(settings: Settings, db: Database | None = None) -> InitReport:
     report = InitReport()
     if not settings.data_dir.exists():
         settings.data_dir.mkdir(parents=True)
         report.created.append(f"data dir {settings.data_dir}")
-    if not settings.series_file.exists():
-        settings.series_file.write_text(DEFAULT_SERIES_TOML, encoding="utf-8")
-        report.created.append(f"series file {settings.series_file}")
-    load_catalog(settings)  # refuse a broken series file before anything else
+    for path, default in (
+        (settings.series_file, DEFAULT_SERIES_TOML),
+        (settings.agency_file, DEFAULT_AGENCY_TOML),
+    ):
+        if not path.exists():
+            path.write_text(default, encoding="utf-8")
+            report.created.append(f"{path.stem} file {path}")
+    # Refuse a broken configuration file before anything else.
+    load_catalog(settings)
+    load_identity(settings)
 
     own_db = db is None
     database = db or Database.from_url(settings.database_url)

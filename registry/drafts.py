@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from registry import jp as jp_rules
+from registry.documents.details import validate_details
 from registry.errors import InvalidInput
 from registry.nip import EmployeeNumber, Employment, parse_employee_number
 from registry.numbering import DOCUMENT_TYPES, Series, SeriesCatalog, parse_unit_code
@@ -104,6 +105,7 @@ def validate_draft(
             semesters=activity.semesters,
         ),
     )
+    details = validate_details(draft.type, path.value, draft.details)
     return ValidDraft(
         type=draft.type,
         series=series,
@@ -127,7 +129,7 @@ def validate_draft(
         scope=scope,
         jp=credited,
         jp_rules=rule_set,
-        details=draft.details,
+        details=details or None,
     )
 
 

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -23,25 +26,47 @@ from sqlalchemy.orm import Session, object_session
 from registry.db import audit, numbers
 from registry.db.apikeys import Actor
 from registry.db.engine import Database
-from registry.db.schema import Document, IdempotencyKey, NipCheckWindow
+from registry.db.schema import Document, DocumentFile, IdempotencyKey, NipCheckWindow
+from registry.documents import pdf
+from registry.documents.content import DocumentContent
+from registry.documents.qr import qr_png
+from registry.documents.production import FileFacts, ProducedFile, Production, RenderPlan
 from registry.drafts import DocumentDraft, ValidDraft, clean_text, validate_draft
-from registry.errors import Conflict, InvalidInput, NotFound, PermissionDenied, VerificationError
+from registry.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    RegistryError,
+    VerificationError,
+)
 from registry.keystore import KeyRing
 from registry.nip import mask_nip
 from registry.numbering import SeriesCatalog
-from registry.records import DocumentRecord, nip_commitment, nip_matches
+from registry.records import (
+    DocumentRecord,
+    file_attestation_bytes,
+    nip_commitment,
+    nip_matches,
+)
 from registry.settings import Settings
 from registry.signing import verify_signature
 from registry.tokens import issue_token, verify_token
 from registry.views import (
     DocumentRef,
     DocumentView,
+    FileMatch,
+    FileView,
     IssueOutcome,
     Verification,
     public_document,
 )
 
+log = logging.getLogger("satupintu")
+
 MAX_NIP_FAILURES_PER_HOUR = 5
+SHORT_CODE_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32: no i, l, o, u
+SHORT_CODE_LENGTH = 12
 MAX_REASON = 1000
 MAX_IDEMPOTENCY_KEY = 200
 STATUS_LABELS = {
@@ -76,12 +101,14 @@ class Registry:
         keyring: KeyRing,
         catalog: SeriesCatalog,
         settings: Settings,
+        production: Production,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.db = db
         self.keyring = keyring
         self.catalog = catalog
         self.settings = settings
+        self.production = production
         self._clock = clock
 
     # -- time ----------------------------------------------------------------------------------
@@ -95,6 +122,9 @@ class Registry:
     def verify_url(self, token: str) -> str:
         return f"{self.settings.public_url}/v/{token}"
 
+    def short_url(self, short_code: str) -> str:
+        return f"{self.settings.public_url}/v/{short_code}"
+
     # -- issuing -------------------------------------------------------------------------------
 
     def validate(self, draft: DocumentDraft) -> ValidDraft:
@@ -106,13 +136,20 @@ class Registry:
         self, draft: DocumentDraft, actor: Actor, idempotency_key: str | None = None
     ) -> IssueOutcome:
         valid = self.validate(draft)
-        return self._idempotent(
+        outcome = self._idempotent(
             actor,
             idempotency_key,
             "issue",
-            _request_hash(asdict(draft)),
+            request_fingerprint(asdict(draft)),
             lambda session, now: self._insert_document(session, valid, actor, now).id,
         )
+        return self._completed(outcome)
+
+    def _completed(self, outcome: IssueOutcome) -> IssueOutcome:
+        # A replay of a request whose document is still being produced answers with it as it is.
+        if outcome.replayed or outcome.document.status != "pending":
+            return outcome
+        return IssueOutcome(self.complete(outcome.document.id), replayed=False)
 
     def supersede(
         self,
@@ -127,23 +164,22 @@ class Registry:
 
         def work(session: Session, now: datetime) -> uuid.UUID:
             old = self._lock_issued(session, document_id, "diganti")
+            if session.execute(
+                select(Document.id).where(
+                    Document.supersedes_id == old.id, Document.status == "pending"
+                )
+            ).first():
+                raise Conflict(f"Pengganti dokumen {old.number} sedang diproses")
+            # The old document stays valid until its replacement's files exist (see complete()).
             new = self._insert_document(session, valid, actor, now, supersedes=old)
-            old.status = "superseded"
-            old.superseded_by_id = new.id
-            old.superseded_at = now
             old.supersede_reason = reason
-            audit.append(
-                session,
-                at=now,
-                actor=actor.label,
-                action="document.supersede",
-                subject=str(old.id),
-                details={"number": old.number, "replaced_by": new.number, "reason": reason},
-            )
             return new.id
 
         payload = {"document_id": str(document_id), "reason": reason, "draft": asdict(draft)}
-        return self._idempotent(actor, idempotency_key, "supersede", _request_hash(payload), work)
+        outcome = self._idempotent(
+            actor, idempotency_key, "supersede", request_fingerprint(payload), work
+        )
+        return self._completed(outcome)
 
     def revoke(
         self,
@@ -170,7 +206,76 @@ class Registry:
             return document.id
 
         payload = {"document_id": str(document_id), "reason": reason}
-        return self._idempotent(actor, idempotency_key, "revoke", _request_hash(payload), work)
+        return self._idempotent(actor, idempotency_key, "revoke", request_fingerprint(payload), work)
+
+    def stamp(
+        self,
+        draft: DocumentDraft,
+        upload: bytes,
+        actor: Actor,
+        idempotency_key: str | None = None,
+    ) -> tuple[IssueOutcome, bytes]:
+        """Number a PDF made elsewhere: stamp the QR and number on page 1; return the stamped PDF."""
+        pdf.check_upload(upload, max_bytes=self.settings.max_upload_bytes)
+        valid = self.validate(draft)
+        upload_sha256 = hashlib.sha256(upload).hexdigest()
+        outcome = self._idempotent(
+            actor,
+            idempotency_key,
+            "stamp",
+            request_fingerprint({"draft": asdict(draft), "upload": upload_sha256}),
+            lambda session, now: self._insert_document(
+                session, valid, actor, now, from_template=False
+            ).id,
+        )
+        document = outcome.document
+        if document.status == "pending" and not outcome.replayed:
+            try:
+                stamped = pdf.stamp(
+                    upload,
+                    qr_png=qr_png(document.verify_url),
+                    number=document.number,
+                    caption=document.short_url or document.verify_url,
+                    corner=self.settings.stamp_corner,
+                )
+                stamped = self.production.finish_pdf(
+                    stamped,
+                    FileFacts(document.number, document.verify_url, document.title),
+                )
+            except RegistryError as exc:
+                self.void(document.id, exc.message)
+                raise
+            except Exception as exc:  # pypdf meets all kinds of PDFs in the wild
+                log.exception("stamping %s failed", document.number)
+                reason = "PDF tidak dapat dicap (struktur berkas tidak didukung)"
+                self.void(document.id, reason)
+                raise InvalidInput(reason, field="file") from exc
+            produced = [
+                self.production.store_plain("upload", upload),
+                self.production.store_signed("pdf", stamped, document.id),
+            ]
+            document = self.record_files(document.id, produced)
+        stamped_file = next((f for f in document.files if f.kind == "pdf"), None)
+        if stamped_file is None:
+            raise Conflict(
+                f"Dokumen {document.number} berstatus {STATUS_LABELS[document.status]}",
+                document_status=document.status,
+            )
+        data = self.production.store.read(stamped_file.sha256)
+        return IssueOutcome(document, outcome.replayed), data
+
+    def file_path(self, document_id: uuid.UUID, kind: str, actor: Actor) -> tuple[DocumentView, Path]:
+        """Where a document's stored file is, for those allowed to read the document."""
+        view = self.get(document_id, actor)
+        stored = next((f for f in view.files if f.kind == kind), None)
+        if stored is None:
+            if kind == "pdf" and view.status != "pending" and not self.production.pdf_available:
+                raise NotFound(
+                    f"PDF dokumen {view.number} tidak tersedia: "
+                    f"{self.production.pdf_unavailable_reason}"
+                )
+            raise NotFound(f"Dokumen {view.number} tidak memiliki berkas {kind.upper()}")
+        return view, self.production.store.path(stored.sha256)
 
     def _insert_document(
         self,
@@ -179,10 +284,33 @@ class Registry:
         actor: Actor,
         now: datetime,
         supersedes: Document | None = None,
+        *,
+        from_template: bool = True,
     ) -> Document:
-        key = self.keyring.active()
         local = now.astimezone(self.settings.zone)
         seq = numbers.allocate(session, valid.series.id, local.year)
+        return self.record_pending(
+            session, valid, actor, now, seq, supersedes=supersedes, from_template=from_template
+        )
+
+    def record_pending(
+        self,
+        session: Session,
+        valid: ValidDraft,
+        actor: Actor,
+        now: datetime,
+        seq: int,
+        *,
+        supersedes: Document | None = None,
+        batch_id: uuid.UUID | None = None,
+        from_template: bool = True,
+    ) -> Document:
+        """Record a numbered document as ``pending``: number, signed record, token, render plan.
+
+        Its files are made after this transaction commits (see :meth:`complete`).
+        """
+        key = self.keyring.active()
+        local = now.astimezone(self.settings.zone)
         number = valid.series.render(seq, local.date(), valid.unit_code)
         document_id = uuid.uuid4()
         salt = secrets.token_bytes(16)
@@ -207,6 +335,30 @@ class Registry:
         )
         record_bytes = record.canonical_bytes()
         signature = key.sign(record_bytes)
+        token = issue_token(document_id, key)
+        short_code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+        content = DocumentContent(
+                type=valid.type,
+                number=number,
+                issued_on=local.date(),
+                holder_name=valid.holder_name,
+                nip=valid.employee.digits,
+                employment=valid.employee.employment.value,
+                holder_position=valid.holder_position,
+                holder_unit=valid.holder_unit,
+                title=activity.title,
+                path=activity.path,
+                scope=activity.scope,
+                start_date=activity.start_date,
+                end_date=activity.end_date,
+                jp=valid.jp,
+                jp_rules=valid.jp_rules,
+                organizer=activity.organizer,
+                details=valid.details or {},
+                verify_url=self.verify_url(token),
+                short_url=self.short_url(short_code),
+            )
+        plan = self.production.plan(content) if from_template else None
         document = Document(
             id=document_id,
             series_id=valid.series.id,
@@ -214,7 +366,7 @@ class Registry:
             seq=seq,
             number=number,
             type=valid.type,
-            status="issued",
+            status="pending",
             unit_code=valid.unit_code,
             nip=valid.employee.digits,
             employment=valid.employee.employment.value,
@@ -238,8 +390,13 @@ class Registry:
             kid=key.kid,
             record=record_bytes,
             signature=signature.value,
-            token=issue_token(document_id, key),
+            token=token,
+            short_code=short_code,
             supersedes_id=supersedes.id if supersedes else None,
+            template_name=plan.template_name if plan else None,
+            template_sha256=plan.template_sha256 if plan else None,
+            render_context=plan.context if plan else None,
+            batch_id=batch_id,
         )
         session.add(document)
         session.flush()
@@ -255,9 +412,132 @@ class Registry:
                 "year": local.year,
                 "seq": seq,
                 "type": valid.type,
+                "template": plan.template_name if plan else None,
+                "template_sha256": plan.template_sha256 if plan else None,
             },
         )
         return document
+
+    # -- producing files -----------------------------------------------------------------------
+
+    def complete(self, document_id: uuid.UUID) -> DocumentView:
+        """Make a pending document's files and mark it issued, or void it with the reason.
+
+        Safe to call twice and from several processes: the files of whichever call commits first
+        are kept; a later call finds the document no longer pending and leaves it alone.
+        """
+        with self.db.reading() as session:
+            document = session.get(Document, document_id)
+            if document is None:
+                raise NotFound("Dokumen tidak ditemukan")
+            if document.status != "pending":
+                return self._view(document)
+            plan = RenderPlan(
+                document.template_name or "",
+                document.template_sha256 or "",
+                dict(document.render_context or {}),
+            )
+            facts = FileFacts(
+                number=document.number,
+                verify_url=self.verify_url(document.token),
+                title=document.title,
+            )
+        try:
+            produced = self.production.produce(document_id, plan, facts)
+        except RegistryError as exc:
+            log.warning("document %s could not be produced: %s", document_id, exc.message)
+            self.void(document_id, exc.message)
+            raise
+        return self.record_files(document_id, produced)
+
+    def record_files(self, document_id: uuid.UUID, produced: list[ProducedFile]) -> DocumentView:
+        try:
+            with self.db.writing() as session:
+                document = session.execute(
+                    select(Document).where(Document.id == document_id).with_for_update()
+                ).scalar_one()
+                if document.status != "pending":
+                    self.production.discard([f for f in produced if f.created])
+                    return self._view(document)
+                now = self.now()
+                for produced_file in produced:
+                    session.add(
+                        DocumentFile(
+                            document_id=document_id,
+                            kind=produced_file.kind,
+                            sha256=produced_file.sha256,
+                            size=produced_file.size,
+                            media_type=produced_file.media_type,
+                            kid=produced_file.kid,
+                            signature=produced_file.signature,
+                            created_at=now,
+                        )
+                    )
+                document.status = "issued"
+                audit.append(
+                    session,
+                    at=now,
+                    actor="system",
+                    action="document.files",
+                    subject=str(document_id),
+                    details={
+                        "number": document.number,
+                        "files": {f.kind: f.sha256 for f in produced},
+                    },
+                )
+                if document.supersedes_id is not None:
+                    self._finish_supersede(session, document, now)
+                session.flush()
+                return self._view(document)
+        except BaseException:
+            self.production.discard(produced)
+            raise
+
+    def _finish_supersede(self, session: Session, new: Document, now: datetime) -> None:
+        old = session.execute(
+            select(Document).where(Document.id == new.supersedes_id).with_for_update()
+        ).scalar_one()
+        if old.status != "issued":
+            return  # revoked meanwhile: it stays revoked; the new document still says what it replaces
+        old.status = "superseded"
+        old.superseded_by_id = new.id
+        old.superseded_at = now
+        audit.append(
+            session,
+            at=now,
+            actor=new.created_by,
+            action="document.supersede",
+            subject=str(old.id),
+            details={
+                "number": old.number,
+                "replaced_by": new.number,
+                "reason": old.supersede_reason,
+            },
+        )
+
+    def void(self, document_id: uuid.UUID, reason: str) -> None:
+        """A pending document that cannot be produced keeps its number, marked void with why."""
+        with self.db.writing() as session:
+            document = session.execute(
+                select(Document).where(Document.id == document_id).with_for_update()
+            ).scalar_one()
+            if document.status != "pending":
+                return
+            now = self.now()
+            document.status = "void"
+            document.void_reason = reason[:MAX_REASON]
+            if document.supersedes_id is not None:
+                old = session.get_one(Document, document.supersedes_id)
+                if old.status == "issued":
+                    old.supersede_reason = None
+            audit.append(
+                session,
+                at=now,
+                actor="system",
+                action="document.void",
+                subject=str(document_id),
+                details={"number": document.number, "reason": document.void_reason},
+            )
 
     def _lock_issued(self, session: Session, document_id: uuid.UUID, verb: str) -> Document:
         document = session.execute(
@@ -403,6 +683,24 @@ class Registry:
             revocation_reason=document.revocation_reason,
             supersedes=ref(document.supersedes_id),
             superseded_by=ref(document.superseded_by_id),
+            short_url=self.short_url(document.short_code) if document.short_code else None,
+            template_name=document.template_name,
+            template_sha256=document.template_sha256,
+            batch_id=document.batch_id,
+            files=tuple(
+                FileView(
+                    kind=row.kind,
+                    sha256=row.sha256,
+                    size=row.size,
+                    media_type=row.media_type,
+                    attested=row.signature is not None,
+                )
+                for row in session.execute(
+                    select(DocumentFile)
+                    .where(DocumentFile.document_id == document.id)
+                    .order_by(DocumentFile.kind)
+                ).scalars()
+            ),
         )
 
     # -- verifying -----------------------------------------------------------------------------
@@ -412,36 +710,64 @@ class Registry:
             return self._verify(session, token)[0]
 
     def _verify(self, session: Session, token: str) -> tuple[Verification, Document | None]:
+        """Check a QR token, or the short code printed beside the QR for people who type it."""
         public_keys = self.keyring.public_keys()
-        try:
-            verified = verify_token(token, public_keys)
-        except VerificationError as exc:
-            return Verification(status="invalid", reason=exc.reason), None
-        document = session.get(Document, verified.document_id)
+        if len(token) == SHORT_CODE_LENGTH:
+            document = session.execute(
+                select(Document).where(Document.short_code == token.lower())
+            ).scalar()
+            token_kid = document.kid if document is not None else None
+        else:
+            try:
+                verified = verify_token(token, public_keys)
+            except VerificationError as exc:
+                return Verification(status="invalid", reason=exc.reason), None
+            document = session.get(Document, verified.document_id)
+            token_kid = verified.kid
         if document is None or document.status == "pending":
             return Verification(status="unknown", reason="not_found"), None
+        return self._verify_document(session, document, token_kid), document
+
+    def _verify_document(
+        self, session: Session, document: Document, token_kid: str | None
+    ) -> Verification:
+        public_keys = self.keyring.public_keys()
         try:
-            if verified.kid != document.kid or document.kid not in public_keys:
+            if token_kid != document.kid or document.kid not in public_keys:
                 raise VerificationError("key_mismatch")
             verify_signature(public_keys[document.kid], document.record, document.signature)
         except VerificationError as exc:
-            return Verification(status="invalid", reason=f"record_{exc.reason}"), None
+            return Verification(status="invalid", reason=f"record_{exc.reason}")
         if document.status == "void":
-            return Verification(status="invalid", reason="void"), None
-        common = {
+            return Verification(status="invalid", reason="void")
+        attested = session.execute(
+            select(DocumentFile).where(
+                DocumentFile.document_id == document.id, DocumentFile.signature.is_not(None)
+            )
+        ).scalar()
+        common: dict[str, Any] = {
             "document": public_document(self._view(document)),
             "kid": document.kid,
             "signed": document.record,
             "signature": document.signature,
         }
+        if attested is not None and attested.signature is not None:
+            common |= {
+                "file_sha256": attested.sha256,
+                "file_media_type": attested.media_type,
+                "file_signed": file_attestation_bytes(
+                    document.id, attested.sha256, attested.media_type
+                ),
+                "file_signature": attested.signature,
+            }
         if document.status == "revoked":
             return Verification(
                 status="revoked",
                 reason="revoked",
                 revoked_at=_as_utc(document.revoked_at) if document.revoked_at else None,
                 revocation_reason=document.revocation_reason,
-                **common,  # type: ignore[arg-type]
-            ), document
+                **common,
+            )
         if document.status == "superseded" and document.superseded_by_id is not None:
             replacement = session.get_one(Document, document.superseded_by_id)
             return Verification(
@@ -450,9 +776,26 @@ class Registry:
                 superseded_by_number=replacement.number,
                 superseded_by_url=self.verify_url(replacement.token),
                 superseded_at=_as_utc(document.superseded_at) if document.superseded_at else None,
-                **common,  # type: ignore[arg-type]
-            ), document
-        return Verification(status="valid", **common), document  # type: ignore[arg-type]
+                **common,
+            )
+        return Verification(status="valid", **common)
+
+    def verify_file(self, data: bytes) -> FileMatch:
+        """Is this exact file one the registry issued? Any changed byte makes it ``no_match``."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        with self.db.reading() as session:
+            row = session.execute(
+                select(DocumentFile)
+                .where(DocumentFile.sha256 == sha256, DocumentFile.kind != "upload")
+                .limit(1)
+            ).scalar()
+            if row is None:
+                return FileMatch(status="no_match", sha256=sha256)
+            document = session.get_one(Document, row.document_id)
+            verification = self._verify_document(session, document, document.kid)
+            return FileMatch(
+                status=verification.status, sha256=sha256, kind=row.kind, verification=verification
+            )
 
     def confirm_nip(self, token: str, candidate: str) -> str:
         """Compare a typed NIP with the document's signed commitment.
@@ -503,7 +846,7 @@ def _as_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _request_hash(payload: object) -> str:
+def request_fingerprint(payload: object) -> str:
     return hashlib.sha256(
         json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8")
     ).hexdigest()

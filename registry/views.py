@@ -14,6 +14,15 @@ class DocumentRef:
 
 
 @dataclass(frozen=True)
+class FileView:
+    kind: str  # pdf | docx | upload
+    sha256: str
+    size: int
+    media_type: str
+    attested: bool  # carries a signed file attestation (the document's final file)
+
+
+@dataclass(frozen=True)
 class DocumentView:
     id: uuid.UUID
     number: str
@@ -46,6 +55,11 @@ class DocumentView:
     revocation_reason: str | None
     supersedes: DocumentRef | None
     superseded_by: DocumentRef | None
+    short_url: str | None = None
+    template_name: str | None = None
+    template_sha256: str | None = None
+    batch_id: uuid.UUID | None = None
+    files: tuple[FileView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +95,20 @@ class Verification:
     kid: str | None = None
     signed: bytes | None = None
     signature: bytes | None = None
+    file_sha256: str | None = None
+    file_media_type: str | None = None
+    file_signed: bytes | None = None
+    file_signature: bytes | None = None
+
+
+@dataclass(frozen=True)
+class FileMatch:
+    """The answer to "is this exact file one the registry issued?"."""
+
+    status: str  # the document's verification status, or no_match
+    sha256: str
+    kind: str | None = None
+    verification: Verification | None = None
 
 
 @dataclass(frozen=True)

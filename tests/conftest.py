@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
-from registry.bootstrap import load_catalog
+from registry.bootstrap import build_registry
+from registry.documents.converter import LibreOfficePool, UnavailableConverter
 from registry.db import apikeys
 from registry.db.engine import Database, create_db_engine
 from registry.db.migrate import upgrade_to_head
@@ -147,9 +148,27 @@ def keyring(settings: Settings) -> KeyRing:
 
 @pytest.fixture
 def registry(db: Database, keyring: KeyRing, settings: Settings, clock: Clock) -> Registry:
-    return Registry(
-        db=db, keyring=keyring, catalog=load_catalog(settings), settings=settings, clock=clock
+    """A registry that issues DOCX only: most tests are about records, not PDF conversion."""
+    return build_registry(
+        settings, db=db, keyring=keyring, converter=UnavailableConverter(), clock=clock
     )
+
+
+@pytest.fixture(scope="session")
+def converter() -> Iterator[LibreOfficePool]:
+    """One warm LibreOffice pool for the whole run (CI installs LibreOffice: never skipped)."""
+    pool = LibreOfficePool(size=2, timeout=120)
+    pool.start()
+    yield pool
+    pool.close()
+
+
+@pytest.fixture
+def pdf_registry(
+    db: Database, keyring: KeyRing, settings: Settings, clock: Clock, converter: LibreOfficePool
+) -> Registry:
+    """A registry that makes real PDFs through the shared warm pool."""
+    return build_registry(settings, db=db, keyring=keyring, converter=converter, clock=clock)
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,28 @@ from typing import Annotated
 
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
+from litestar.params import (
+    FromPath,
+    FromQuery,
+    HeaderParameter,
+    JSONBody,
+    MultipartBody,
+    QueryParameter,
+)
+from litestar.response import File
 
 from api.auth import ISSUER, READERS, allow, provide_actor
-from api.schemas import Document, DocumentCreate, DocumentList, DocumentSupersede, RevokeRequest
+from api.schemas import (
+    Document,
+    DocumentCreate,
+    DocumentList,
+    DocumentSupersede,
+    RevokeRequest,
+    StampForm,
+)
+from api.uploads import MAX_UPLOAD_REQUEST, decode_json_field, read_upload
 from registry.db.apikeys import Actor
+from registry.documents.production import MEDIA_TYPES
 from registry.numbering import DOCUMENT_TYPES
 from registry.service import Registry, SearchFilter
 from registry.views import IssueOutcome
@@ -132,3 +149,78 @@ class DocumentController(Controller):
             document_id, data.to_draft(), data.reason, actor, idempotency_key
         )
         return _created(outcome)
+
+    @get(
+        "/{document_id:uuid}/pdf",
+        guards=[allow(*READERS)],
+        operation_id="getDocumentPdf",
+        sync_to_thread=True,
+        media_type="application/pdf",
+    )
+    def pdf(
+        self,
+        document_id: FromPath[uuid.UUID],
+        registry: NamedDependency[Registry],
+        actor: NamedDependency[Actor],
+    ) -> File:
+        """The issued PDF, for those who may read the document."""
+        return _stored_file(registry, document_id, "pdf", actor)
+
+    @get(
+        "/{document_id:uuid}/docx",
+        guards=[allow(*READERS)],
+        operation_id="getDocumentDocx",
+        sync_to_thread=True,
+        media_type=MEDIA_TYPES["docx"],
+    )
+    def docx(
+        self,
+        document_id: FromPath[uuid.UUID],
+        registry: NamedDependency[Registry],
+        actor: NamedDependency[Actor],
+    ) -> File:
+        """The DOCX the PDF was converted from."""
+        return _stored_file(registry, document_id, "docx", actor)
+
+    @post(
+        "/stamp",
+        guards=[allow(ISSUER)],
+        operation_id="stampDocument",
+        sync_to_thread=True,
+        request_max_body_size=MAX_UPLOAD_REQUEST,
+        media_type="application/pdf",
+    )
+    def stamp(
+        self,
+        data: MultipartBody[StampForm],
+        registry: NamedDependency[Registry],
+        actor: NamedDependency[Actor],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[bytes]:
+        """Number a PDF made elsewhere: part `file` (the PDF) and part `document` (JSON, the same
+        fields as `POST /api/v1/documents`). Answers with the stamped PDF; the document's id,
+        number and verify URL are in the `Location`, `X-Document-Number` and `Link` headers."""
+        draft = decode_json_field(data.document, DocumentCreate, "document").to_draft()
+        upload = read_upload(data.file, registry.settings.max_upload_bytes)
+        outcome, stamped = registry.stamp(draft, upload, actor, idempotency_key)
+        view = outcome.document
+        headers = {
+            "Location": f"/api/v1/documents/{view.id}",
+            "X-Document-Id": str(view.id),
+            "X-Document-Number": view.number,
+            "Link": f'<{view.verify_url}>; rel="verify"',
+            "Content-Disposition": f'inline; filename="{view.number.replace("/", "-")}.pdf"',
+        }
+        if outcome.replayed:
+            headers["Idempotent-Replayed"] = "true"
+        return Response(stamped, status_code=201, media_type="application/pdf", headers=headers)
+
+
+def _stored_file(registry: Registry, document_id: uuid.UUID, kind: str, actor: Actor) -> File:
+    view, path = registry.file_path(document_id, kind, actor)
+    return File(
+        path=path,
+        filename=f"{view.number.replace('/', '-')}.{kind}",
+        media_type=MEDIA_TYPES[kind],
+        content_disposition_type="inline" if kind == "pdf" else "attachment",
+    )

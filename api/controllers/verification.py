@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from urllib.parse import quote
+
 from litestar import Controller, MediaType, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, URLEncodedBody
+from litestar.params import FromPath, MultipartBody, URLEncodedBody
 
-from api.schemas import VerificationResult
+from api.schemas import FileForm, FileVerificationResult, VerificationResult
+from api.uploads import MAX_UPLOAD_REQUEST, read_upload
 from api.verify_page import render_verify_page
+from registry.errors import InvalidInput
 from registry.keystore import KeyRing
 from registry.service import Registry
 
@@ -32,7 +36,60 @@ class VerificationController(Controller):
         sync_to_thread=True,
     )
     def page(self, token: FromPath[str], registry: NamedDependency[Registry]) -> Response[str]:
-        return _page(render_verify_page(registry.verify(token), token=token))
+        return _page(
+            render_verify_page(registry.verify(token), token=token, file_check_url=_file_url(token))
+        )
+
+    @post(
+        "/v/{token:str}/file",
+        operation_id="checkFileOnPage",
+        media_type=MediaType.HTML,
+        include_in_schema=False,
+        status_code=200,
+        sync_to_thread=True,
+        request_max_body_size=MAX_UPLOAD_REQUEST,
+    )
+    def check_file_on_page(
+        self,
+        token: FromPath[str],
+        registry: NamedDependency[Registry],
+        data: MultipartBody[dict[str, Any]],
+    ) -> Response[str]:
+        verification = registry.verify(token)
+        try:
+            upload = read_upload(data.get("file"), registry.settings.max_upload_bytes)
+        except InvalidInput:
+            result = "unreadable"
+        else:
+            match = registry.verify_file(upload)
+            if match.verification is None or match.verification.document is None:
+                result = "no_match"
+            elif (
+                verification.document is not None
+                and match.verification.document.number == verification.document.number
+            ):
+                result = "match"
+            else:
+                result = "other_document"
+        page = render_verify_page(
+            verification, token=token, file_check_url=_file_url(token), file_result=result
+        )
+        return _page(page)
+
+    @post(
+        "/api/v1/verify/file",
+        operation_id="verifyFile",
+        status_code=200,
+        sync_to_thread=True,
+        request_max_body_size=MAX_UPLOAD_REQUEST,
+    )
+    def verify_file(
+        self, data: MultipartBody[FileForm], registry: NamedDependency[Registry]
+    ) -> FileVerificationResult:
+        """Is this exact PDF one the registry issued? Part `file`. `status` is the document's
+        status (`valid`, `revoked`, `superseded`) on a byte-for-byte match, else `no_match`."""
+        upload = read_upload(data.file, registry.settings.max_upload_bytes)
+        return FileVerificationResult.from_match(registry.verify_file(upload))
 
     @post(
         "/v/{token:str}/nip",
@@ -50,7 +107,9 @@ class VerificationController(Controller):
     ) -> Response[str]:
         candidate = data.get("nip")
         result = registry.confirm_nip(token, candidate if isinstance(candidate, str) else "")
-        page = render_verify_page(registry.verify(token), token=token, nip_result=result)
+        page = render_verify_page(
+            registry.verify(token), token=token, nip_result=result, file_check_url=_file_url(token)
+        )
         return _page(page)
 
     @get("/.well-known/jwks.json", operation_id="jwks", sync_to_thread=False)
@@ -61,6 +120,10 @@ class VerificationController(Controller):
             media_type="application/jwk-set+json",
             headers={"Cache-Control": "public, max-age=300"},
         )
+
+
+def _file_url(token: str) -> str:
+    return f"/v/{quote(token, safe='')}/file"
 
 
 def _page(html: str) -> Response[str]:

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from registry.db.schema import NumberCounter
 
 
-def allocate(session: Session, series_id: str, year: int) -> int:
+def allocate(session: Session, series_id: str, year: int, count: int = 1) -> int:
+    """Take ``count`` consecutive numbers; returns the last (the first is ``last - count + 1``)."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
@@ -25,7 +26,7 @@ def allocate(session: Session, series_id: str, year: int) -> int:
     seq: int = session.execute(
         update(NumberCounter)
         .where(NumberCounter.series_id == series_id, NumberCounter.year == year)
-        .values(last_seq=NumberCounter.last_seq + 1)
+        .values(last_seq=NumberCounter.last_seq + count)
         .returning(NumberCounter.last_seq),
         execution_options={"synchronize_session": False},
     ).scalar_one()

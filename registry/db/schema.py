@@ -37,6 +37,8 @@ NAMING_CONVENTION = {
 }
 
 DOCUMENT_STATUSES = ("pending", "issued", "void", "revoked", "superseded")
+BATCH_STATUSES = ("rendering", "done", "failed")
+FILE_KINDS = ("pdf", "docx", "upload")
 ROLES = ("issuer", "requester", "auditor")
 
 
@@ -102,6 +104,8 @@ class Document(Base):
     record: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     signature: Mapped[bytes] = mapped_column(LargeBinary(64), nullable=False)
     token: Mapped[str] = mapped_column(String(120), nullable=False)
+    # Printed beside the QR for people who type the address: /v/<short_code>.
+    short_code: Mapped[str | None] = mapped_column(String(16), unique=True)
 
     void_reason: Mapped[str | None] = mapped_column(Text)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -111,6 +115,58 @@ class Document(Base):
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     supersede_reason: Mapped[str | None] = mapped_column(Text)
 
+    # How the files were made, so an old document can be re-rendered exactly: the template's bytes
+    # are kept in the file store under their SHA-256, and the context is every value it printed.
+    template_name: Mapped[str | None] = mapped_column(String(80))
+    template_sha256: Mapped[str | None] = mapped_column(String(64))
+    render_context: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    batch_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("batches.id"), index=True)
+
+
+class DocumentFile(Base):
+    """A stored file of a document, content-addressed in the data dir's file store.
+
+    ``signature`` is the Ed25519 signature over ``records.file_attestation_bytes`` and is present on
+    the document's final file (the PDF, or the DOCX when PDF output is unavailable).
+    """
+
+    __tablename__ = "document_files"
+    __table_args__ = (
+        CheckConstraint("kind IN ('pdf', 'docx', 'upload')", name="kind"),
+        Index("ix_document_files_sha256", "sha256"),
+    )
+
+    document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    media_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    kid: Mapped[str | None] = mapped_column(String(64))
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class Batch(Base):
+    """One batch issuance: its documents hold consecutive numbers and are rendered by jobs."""
+
+    __tablename__ = "batches"
+    __table_args__ = (
+        CheckConstraint("status IN ('rendering', 'done', 'failed')", name="status"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    type: Mapped[str] = mapped_column(String(30), nullable=False)
+    total: Mapped[int] = mapped_column(Integer, nullable=False)
+    first_number: Mapped[str] = mapped_column(String(120), nullable=False)
+    last_number: Mapped[str] = mapped_column(String(120), nullable=False)
+    created_by: Mapped[str] = mapped_column(String(40), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    merged_sha256: Mapped[str | None] = mapped_column(String(64))
+    zip_sha256: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
+
 
 class IdempotencyKey(Base):
     __tablename__ = "idempotency_keys"
@@ -119,7 +175,9 @@ class IdempotencyKey(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     operation: Mapped[str] = mapped_column(String(40), nullable=False)
     request_hash: Mapped[str] = mapped_column(String(64), nullable=False)
-    document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("documents.id"), nullable=False)
+    # A replayed batch request answers with its batch; every other operation with its document.
+    document_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("documents.id"))
+    batch_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("batches.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 

@@ -7,9 +7,12 @@ endpoints answer 200 to everyone, whatever Authorization header comes along.
 
 from __future__ import annotations
 
+import json
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +25,7 @@ from registry.service import Registry
 from registry.views import DocumentView
 from tests.api.conftest import bearer, written_state
 from tests.conftest import Keys
-from tests.support.drafts import PNS_NIP, body, draft
+from tests.support.drafts import PNS_NIP, batch_body, body, draft, outside_pdf
 
 PROBLEM_JSON = "application/problem+json"
 PRINCIPALS = (
@@ -49,6 +52,15 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "GET_jwks":                    (200,     200,  200,     200,    200,     200,       200),
     "GET_openapi":                 (200,     200,  200,     200,    200,     200,       200),
     "GET_healthz":                 (200,     200,  200,     200,    200,     200,       200),
+    "GET_document_pdf":            (401,     401,  401,     200,    200,     200,       403),
+    "GET_document_docx":           (401,     401,  401,     200,    200,     200,       403),
+    "POST_stamp":                  (401,     401,  401,     201,    403,     403,       403),
+    "POST_verify_file":            (200,     200,  200,     200,    200,     200,       200),
+    "POST_verify_page_file":       (200,     200,  200,     200,    200,     200,       200),
+    "POST_batch":                  (401,     401,  401,     202,    403,     403,       403),
+    "GET_job":                     (401,     401,  401,     200,    200,     403,       403),
+    "GET_job_merged_pdf":          (401,     401,  401,     200,    200,     403,       403),
+    "GET_job_zip":                 (401,     401,  401,     200,    200,     403,       403),
 }
 # fmt: on
 GUARDED = {
@@ -57,6 +69,13 @@ GUARDED = {
     "GET_document_of_DPUPR",
     "POST_revoke",
     "POST_supersede",
+    "GET_document_pdf",
+    "GET_document_docx",
+    "POST_stamp",
+    "POST_batch",
+    "GET_job",
+    "GET_job_merged_pdf",
+    "GET_job_zip",
 }
 
 CASES = [
@@ -73,6 +92,20 @@ class World:
     keys: Keys
     revoked_secret: str
     document: DocumentView  # issued, unit DPUPR
+
+    @cached_property
+    def job_id(self) -> str:
+        """A finished batch of two (made only for the rows that need one)."""
+        return _finished_batch(self.client, self.keys)
+
+    @cached_property
+    def pdf(self) -> bytes:
+        """The document's issued PDF."""
+        response = self.client.get(
+            f"/api/v1/documents/{self.document.id}/pdf", headers=bearer(self.keys.issuer.secret)
+        )
+        assert response.status_code == 200, response.text
+        return response.content
 
     def headers(self, principal: str) -> dict[str, str]:
         secrets = {
@@ -92,6 +125,30 @@ def _issue(
     registry: Registry, keys: Keys, unit_code: str | None, name: str = "Siti"
 ) -> DocumentView:
     return registry.issue(draft(unit_code=unit_code, name=name), keys.issuer.actor).document
+
+
+@pytest.fixture
+def registry(pdf_registry: Registry) -> Registry:
+    """This module reads PDFs and merged batches, so its registry converts through LibreOffice."""
+    return pdf_registry
+
+
+def _finished_batch(client: TestClient[Any], keys: Keys) -> str:
+    response = client.post(
+        "/api/v1/documents/batch",
+        json={**batch_body(2)},
+        headers=bearer(keys.issuer.secret),
+    )
+    assert response.status_code == 202, response.text
+    job_id: str = response.json()["id"]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        job = client.get(f"/api/v1/jobs/{job_id}", headers=bearer(keys.issuer.secret)).json()
+        if job["status"] != "rendering":
+            assert job["status"] == "done", job
+            return job_id
+        time.sleep(0.1)
+    raise AssertionError("batch did not finish within 60 s")
 
 
 @pytest.fixture
@@ -134,6 +191,34 @@ CALLS: dict[str, Callable[[World, dict[str, str]], httpx.Response]] = {
     "GET_jwks": lambda w, h: w.client.get("/.well-known/jwks.json", headers=h),
     "GET_openapi": lambda w, h: w.client.get("/schema/openapi.json", headers=h),
     "GET_healthz": lambda w, h: w.client.get("/healthz", headers=h),
+    "GET_document_pdf": lambda w, h: w.client.get(
+        f"/api/v1/documents/{w.document.id}/pdf", headers=h
+    ),
+    "GET_document_docx": lambda w, h: w.client.get(
+        f"/api/v1/documents/{w.document.id}/docx", headers=h
+    ),
+    "POST_stamp": lambda w, h: w.client.post(
+        "/api/v1/documents/stamp",
+        files={"file": ("provider.pdf", outside_pdf(), "application/pdf")},
+        data={"document": json.dumps(body(unit_code="DPUPR"))},
+        headers=h,
+    ),
+    "POST_verify_file": lambda w, h: w.client.post(
+        "/api/v1/verify/file", files={"file": ("doc.pdf", w.pdf, "application/pdf")}, headers=h
+    ),
+    "POST_verify_page_file": lambda w, h: w.client.post(
+        f"/v/{_token(w.document)}/file",
+        files={"file": ("doc.pdf", w.pdf, "application/pdf")},
+        headers=h,
+    ),
+    "POST_batch": lambda w, h: w.client.post(
+        "/api/v1/documents/batch", json=batch_body(2), headers=h
+    ),
+    "GET_job": lambda w, h: w.client.get(f"/api/v1/jobs/{w.job_id}", headers=h),
+    "GET_job_merged_pdf": lambda w, h: w.client.get(
+        f"/api/v1/jobs/{w.job_id}/merged.pdf", headers=h
+    ),
+    "GET_job_zip": lambda w, h: w.client.get(f"/api/v1/jobs/{w.job_id}/documents.zip", headers=h),
 }
 
 
@@ -154,6 +239,10 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
 
 @pytest.mark.parametrize(("endpoint", "principal", "expected"), CASES)
 def test_role_matrix(world: World, endpoint: str, principal: str, expected: int) -> None:
+    if endpoint.startswith("GET_job"):
+        assert world.job_id  # exists before the call, so a refusal is the guard's doing
+    if "verify_file" in endpoint or "page_file" in endpoint:
+        assert world.pdf
     before = written_state(world.registry)
     response = CALLS[endpoint](world, world.headers(principal))
     assert response.status_code == expected, response.text
@@ -173,6 +262,23 @@ def test_role_matrix(world: World, endpoint: str, principal: str, expected: int)
     if endpoint == "POST_documents":
         assert response.json()["unit_code"] == "DPUPR"
         assert written_state(world.registry)[0] == before[0] + 1
+    elif endpoint == "POST_stamp":
+        assert response.content.startswith(b"%PDF-")
+        assert response.headers["x-document-number"]
+        assert written_state(world.registry)[0] == before[0] + 1
+    elif endpoint == "POST_batch":
+        assert response.json()["total"] == 2
+        assert written_state(world.registry)[0] == before[0] + 2
+    elif endpoint in ("GET_document_pdf", "GET_job_merged_pdf"):
+        assert response.content.startswith(b"%PDF-")
+    elif endpoint == "GET_document_docx" or endpoint == "GET_job_zip":
+        assert response.content.startswith(b"PK\x03\x04")
+    elif endpoint == "GET_job":
+        assert response.json()["status"] == "done"
+    elif endpoint == "POST_verify_file":
+        assert response.json()["status"] == "valid"
+    elif endpoint == "POST_verify_page_file":
+        assert "sama persis" in response.text
     elif endpoint == "POST_revoke":
         assert response.json()["status"] == "revoked"
         assert _document_status(world) == "revoked"
@@ -203,6 +309,14 @@ def test_matrix_covers_every_documented_route(client: TestClient[Any]) -> None:
         ("GET", "/api/v1/documents/{document_id}"),
         ("POST", "/api/v1/documents/{document_id}/revoke"),
         ("POST", "/api/v1/documents/{document_id}/supersede"),
+        ("GET", "/api/v1/documents/{document_id}/pdf"),
+        ("GET", "/api/v1/documents/{document_id}/docx"),
+        ("POST", "/api/v1/documents/stamp"),
+        ("POST", "/api/v1/documents/batch"),
+        ("GET", "/api/v1/jobs/{job_id}"),
+        ("GET", "/api/v1/jobs/{job_id}/merged.pdf"),
+        ("GET", "/api/v1/jobs/{job_id}/documents.zip"),
+        ("POST", "/api/v1/verify/file"),
         ("GET", "/api/v1/verify/{token}"),
         ("GET", "/.well-known/jwks.json"),
         ("GET", "/healthz"),

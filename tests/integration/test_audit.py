@@ -25,23 +25,30 @@ def test_every_state_change_is_chained(registry: Registry) -> None:
     with registry.db.reading() as session:
         report = audit.verify_chain(session)
         actions = list(session.execute(text("SELECT action, actor FROM audit_log ORDER BY seq")))
-    assert report.ok and report.entries == 5
+    assert report.ok and report.entries == 8
     assert [action for action, _ in actions] == [
         "document.issue",
+        "document.files",
         "document.issue",
+        "document.files",
         "document.revoke",
         "document.issue",
+        "document.files",
         "document.supersede",
     ]
-    assert {actor for _, actor in actions} == {"apikey:issuer-test"}
+    # Numbers, revocations and replacements are the caller's acts; files are made by the system.
+    assert {actor for action, actor in actions if action != "document.files"} == {
+        "apikey:issuer-test"
+    }
+    assert {actor for action, actor in actions if action == "document.files"} == {"system"}
 
 
 @pytest.mark.parametrize(
     "tamper",
     [
-        "UPDATE audit_log SET details = replace(details, 'Peserta', 'Pemateri') WHERE seq = 3",
-        "UPDATE audit_log SET actor = 'apikey:someone-else' WHERE seq = 3",
-        "DELETE FROM audit_log WHERE seq = 3",
+        "UPDATE audit_log SET details = replace(details, 'Peserta', 'Pemateri') WHERE seq = 5",
+        "UPDATE audit_log SET actor = 'apikey:someone-else' WHERE seq = 5",
+        "DELETE FROM audit_log WHERE seq = 5",
     ],
     ids=["edited-details", "edited-actor", "deleted-row"],
 )
@@ -52,13 +59,13 @@ def test_verify_reports_first_broken_link(registry: Registry, tamper: str) -> No
     with registry.db.reading() as session:
         report = audit.verify_chain(session)
     assert not report.ok
-    assert report.first_broken_seq == 3
+    assert report.first_broken_seq == 5
 
 
 def test_cutting_the_tail_is_detected(registry: Registry) -> None:
     _issue_revoke_supersede(registry)
     with registry.db.writing() as session:
-        session.execute(text("DELETE FROM audit_log WHERE seq = 5"))
+        session.execute(text("DELETE FROM audit_log WHERE seq = 8"))
     with registry.db.reading() as session:
         assert not audit.verify_chain(session).ok
 
@@ -72,7 +79,7 @@ def test_cli_audit_verify_exit_codes(
     _issue_revoke_supersede(registry)
     monkeypatch.setenv("SATUPINTU_DATABASE_URL", settings.database_url)
     assert cli_main(["audit", "verify"]) == 0
-    assert "intact: 5 entries" in capsys.readouterr().out
+    assert "intact: 8 entries" in capsys.readouterr().out
 
     with registry.db.writing() as session:
         session.execute(text("UPDATE audit_log SET action = 'document.void' WHERE seq = 2"))

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from api.cli import main as cli_main
-from registry.bootstrap import initialize, load_catalog
+from registry.bootstrap import build_registry, initialize
+from registry.documents.converter import UnavailableConverter
 from registry.db.apikeys import Actor, authenticate
 from registry.db.engine import Database
 from registry.errors import ConfigurationError
@@ -27,7 +28,7 @@ def test_init_refuses_to_replace_lost_keys_over_signed_documents(settings: Setti
     initialize(settings)
     database = Database.from_url(settings.database_url)
     try:
-        registry = Registry(database, KeyRing(settings.keys_dir), load_catalog(settings), settings)
+        registry = build_registry(settings, db=database, converter=UnavailableConverter())
         registry.issue(draft(), Actor(id="t", role="issuer"))
     finally:
         database.dispose()

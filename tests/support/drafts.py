@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import io
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -57,6 +58,7 @@ def draft(
     jp: Decimal | None = None,
     title: str = "Seminar Nasional Manajemen ASN",
 ) -> DocumentDraft:
+    """A valid request; an SK gets the minimal body a Keputusan needs."""
     return DocumentDraft(
         type=type,
         recipient=RecipientDraft(nip=nip, name=name, position="Analis", unit="Dinas PU"),
@@ -70,4 +72,159 @@ def draft(
             organizer="BPSDM",
         ),
         unit_code=unit_code,
+        details=MINIMAL_SK if type == "sk" else None,
     )
+
+
+MINIMAL_SK: dict[str, Any] = {
+    "about": "Peserta Seminar Nasional Manajemen ASN",
+    "considering": ["bahwa perlu menetapkan peserta seminar"],
+    "legal_basis": ["Undang-Undang Nomor 20 Tahun 2023 tentang Aparatur Sipil Negara"],
+    "decisions": ["Menetapkan peserta sebagaimana tercantum dalam Lampiran."],
+}
+
+SK_DETAILS: dict[str, Any] = {
+    "about": "Peserta Pelatihan Teknis Pengadaan Barang/Jasa Tahun 2026",
+    "considering": [
+        "bahwa untuk meningkatkan kompetensi aparatur perlu diselenggarakan pelatihan teknis",
+        "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a, perlu menetapkan "
+        "Keputusan Kepala Badan",
+    ],
+    "legal_basis": [
+        "Undang-Undang Nomor 20 Tahun 2023 tentang Aparatur Sipil Negara",
+        "Peraturan Pemerintah Nomor 11 Tahun 2017 tentang Manajemen Pegawai Negeri Sipil",
+    ],
+    "decisions": [
+        "Menetapkan peserta pelatihan sebagaimana tercantum dalam Lampiran Keputusan ini.",
+        "Biaya pelaksanaan dibebankan pada anggaran Badan Tahun 2026.",
+    ],
+    "appendix": [
+        {"name": f"Peserta {i:03d} & Rekan <Uji>", "nip": PNS_NIP, "unit": "Dinas PU"}
+        for i in range(1, 61)
+    ],
+}
+
+# One valid draft per template: every type, and each surat keterangan variant.
+TEMPLATE_CASES: dict[str, dict[str, Any]] = {
+    "sttp": {"type": "sttp", "path": "pelatihan_teknis", "jp": Decimal("24")},
+    "sertifikat": {"type": "sertifikat", "path": "seminar"},
+    "transkrip": {
+        "type": "transkrip",
+        "path": "pelatihan_teknis",
+        "jp": Decimal("24"),
+        "details": {
+            "subjects": [
+                {"name": "Etika & Integritas ASN", "jp": "6", "score": "88.5"},
+                {"name": "Manajemen Risiko", "jp": "8", "score": "91"},
+                {"name": "Studi Kasus <Pengadaan>", "jp": "10", "score": "79"},
+            ]
+        },
+    },
+    "piagam": {
+        "type": "piagam",
+        "path": "pelatihan_teknis",
+        "jp": Decimal("24"),
+        "details": {"achievement": "Peserta Terbaik I"},
+    },
+    "sk": {"type": "sk", "path": "pelatihan_teknis", "jp": Decimal("24"), "details": SK_DETAILS},
+    "surat_keterangan_coaching": {
+        "type": "surat_keterangan",
+        "path": "coaching",
+        "sessions": 2,
+        "start": date(2026, 3, 2),
+        "end": date(2026, 3, 16),
+        "details": {
+            "coach": {"name": "Ir. Bambang Susilo, M.T.", "nip": "197001011995031003"},
+            "sessions": [
+                {"date": "2026-03-02", "topic": "Rencana kerja"},
+                {"date": "2026-03-16", "topic": "Evaluasi capaian"},
+            ],
+        },
+    },
+    "surat_keterangan_mentoring": {
+        "type": "surat_keterangan",
+        "path": "mentoring",
+        "sessions": 2,
+        "start": date(2026, 3, 2),
+        "end": date(2026, 3, 16),
+        "details": {"mentor": {"name": "Dr. Rina Kartika, S.E., M.M."}},
+    },
+    "surat_keterangan_belajar_mandiri": {
+        "type": "surat_keterangan",
+        "path": "belajar_mandiri",
+        "jp": Decimal("4"),
+        "details": {"description": "Mempelajari modul manajemen risiko & menulis ringkasan."},
+    },
+    "surat_keterangan": {
+        "type": "surat_keterangan",
+        "path": "komunitas_belajar",
+        "jp": Decimal("2"),
+    },
+}
+
+
+def template_draft(
+    case: str, *, name: str = "Dr. Siti Rahmawati & Putri <Uji>, S.Kom., M.T."
+) -> DocumentDraft:
+    spec = TEMPLATE_CASES[case]
+    start = spec.get("start", date(2026, 3, 2))
+    return DocumentDraft(
+        type=spec["type"],
+        recipient=RecipientDraft(
+            nip=PNS_NIP, name=name, position="Analis Kepegawaian", unit="Dinas PU"
+        ),
+        activity=ActivityDraft(
+            title="Pelatihan Teknis Pengadaan Barang/Jasa",
+            path=spec["path"],
+            scope="nasional",
+            start_date=start,
+            end_date=spec.get("end", start),
+            jp=spec.get("jp"),
+            organizer="BPSDM",
+            sessions=spec.get("sessions"),
+        ),
+        unit_code="DPUPR",
+        details=spec.get("details"),
+    )
+
+
+def distinct_nips(count: int) -> list[str]:
+    """Valid PNS NIPs that differ in their 3-digit sequence (and birth day past 999)."""
+    return [f"19850315201001{1 + n // 999}{n % 999 + 1:03d}" for n in range(count)]
+
+
+def batch_body(count: int, **changes: Any) -> dict[str, Any]:
+    """A JSON batch of ``count`` participants of one STTP training."""
+    result: dict[str, Any] = {
+        "type": "sttp",
+        "unit_code": "DPUPR",
+        "activity": {
+            "title": "Pelatihan Teknis Pengadaan Barang/Jasa",
+            "path": "pelatihan_teknis",
+            "scope": "nasional",
+            "start_date": "2026-03-02",
+            "end_date": "2026-03-04",
+            "jp": "24",
+            "organizer": "BPSDM",
+        },
+        "recipients": [
+            {"nip": nip, "name": f"Peserta {n + 1:03d}, S.Kom.", "unit": "Dinas PU"}
+            for n, nip in enumerate(distinct_nips(count))
+        ],
+    }
+    result.update(changes)
+    return result
+
+
+def outside_pdf(pages: int = 1) -> bytes:
+    """A PDF as a training provider would send it, made without the registry."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    drawing = canvas.Canvas(buffer, pagesize=A4)
+    for page in range(pages):
+        drawing.drawString(72, 760, f"Sertifikat dari penyelenggara, halaman {page + 1}")
+        drawing.showPage()
+    drawing.save()
+    return buffer.getvalue()

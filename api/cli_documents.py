@@ -1,0 +1,181 @@
+"""``satupintu templates check``, ``satupintu worker`` and ``satupintu issue-batch``."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import TypeVar
+
+import msgspec
+
+from api.schemas import ActivityIn, _activity_draft
+from registry.batch_input import BatchRecipient, draft_for, read_recipients, validate_batch
+from registry.batches import Batches, BatchView
+from registry.bootstrap import build_registry, initialize, load_identity
+from registry.db.apikeys import CLI_ACTOR
+from registry.documents.templates import TemplateSet, check_templates
+from registry.drafts import DocumentDraft
+from registry.errors import ConfigurationError, InvalidInput
+from registry.jobs import InProcessQueue, ensure_queue_schema, run_worker
+from registry.settings import Settings
+
+T = TypeVar("T")
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    templates = commands.add_parser("templates", help="DOCX templates").add_subparsers(
+        required=True
+    )
+    templates.add_parser(
+        "check", help="render every template with sample data; report unknown placeholders"
+    ).set_defaults(handler=templates_check)
+
+    worker = commands.add_parser(
+        "worker", help="render batch jobs from the PostgreSQL queue (several may run)"
+    )
+    worker.add_argument("--concurrency", type=int, default=None)
+    worker.set_defaults(handler=worker_command)
+
+    batch = commands.add_parser(
+        "issue-batch", help="issue one document per row of a CSV/XLSX participant list"
+    )
+    batch.add_argument("participants", type=Path, help="CSV or XLSX participant list")
+    batch.add_argument("--type", required=True, help="document type, e.g. sttp")
+    batch.add_argument("--activity", required=True, type=Path, help="activity JSON file")
+    batch.add_argument("--details", type=Path, help="JSON file of details shared by all rows")
+    batch.add_argument("--unit-code", help="unit code, for series numbered per unit")
+    batch.add_argument("--series", help="number series, when a type has several")
+    batch.add_argument("--out", type=Path, help="copy the PDFs, merged PDF and ZIP here")
+    batch.set_defaults(handler=issue_batch_command)
+
+
+def templates_check(_: argparse.Namespace, settings: Settings) -> int:
+    reports = check_templates(TemplateSet(settings.templates_dir), load_identity(settings))
+    failed = 0
+    for report in reports:
+        mark = "ok  " if report.ok else "FAIL"
+        print(f"{mark} {report.name}  sha256 {report.sha256[:16]}")
+        for problem in report.problems:
+            print(f"     - {problem}")
+        failed += not report.ok
+    print(f"{len(reports) - failed} of {len(reports)} templates render cleanly")
+    return 1 if failed else 0
+
+
+def worker_command(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.database_url.startswith("sqlite"):
+        raise ConfigurationError(
+            "Dengan SQLite, pekerjaan batch berjalan di dalam 'satupintu serve'; "
+            "worker terpisah memerlukan PostgreSQL (SATUPINTU_DATABASE_URL)"
+        )
+    initialize(settings)
+    ensure_queue_schema(settings.database_url)
+    registry = build_registry(settings)
+    from registry.jobs import ProcrastinateQueue
+
+    batches = Batches(registry, ProcrastinateQueue(settings.database_url))
+    batches.resume()
+    try:
+        run_worker(
+            settings.database_url,
+            batches.handlers,
+            concurrency=args.concurrency or settings.converters,
+        )
+    finally:
+        registry.production.close()
+        registry.db.dispose()
+    return 0
+
+
+def issue_batch_command(args: argparse.Namespace, settings: Settings) -> int:
+    initialize(settings)
+    activity = _activity_draft(_read_json(args.activity, ActivityIn, "--activity"))
+    details = _read_json(args.details, dict, "--details") if args.details else None
+    recipients = read_recipients(
+        args.participants.read_bytes(), filename=args.participants.name, media_type=None
+    )
+
+    def build(recipient: BatchRecipient) -> DocumentDraft:
+        return draft_for(
+            recipient,
+            type=args.type,
+            activity=activity,
+            unit_code=args.unit_code,
+            series=args.series,
+            details=details,
+        )
+
+    registry = build_registry(settings)
+    try:
+        if not registry.production.pdf_available:
+            print(f"perhatian: {registry.production.pdf_unavailable_reason}", file=sys.stderr)
+        valid = validate_batch(recipients, build, registry.validate)
+        batches = Batches(registry)
+        # This process is the worker: the jobs run on its own threads, whatever the database.
+        queue = InProcessQueue(batches.handlers, workers=settings.converters)
+        batches.queue = queue
+        outcome = batches.issue([build(r) for r in recipients], valid, CLI_ACTOR)
+        view = _follow(batches, outcome.batch.id)
+        queue.close()
+        _summary(view)
+        if args.out:
+            _copy_out(batches, view, args.out)
+        return 0 if view.status == "done" and view.void == 0 else 1
+    finally:
+        registry.production.close()
+        registry.db.dispose()
+
+
+def _follow(batches: Batches, batch_id: uuid.UUID) -> BatchView:
+    started = time.monotonic()
+    while True:
+        view = batches.view(batch_id)
+        finished = view.total - view.pending
+        width = 30
+        filled = int(width * finished / view.total) if view.total else width
+        rate = finished / max(time.monotonic() - started, 1e-6)
+        sys.stderr.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {finished}/{view.total}"
+            f"  {rate:4.1f} dok/detik"
+        )
+        sys.stderr.flush()
+        if view.status != "rendering":
+            break
+        time.sleep(0.5)
+    sys.stderr.write("\n")
+    return view
+
+
+def _summary(view: BatchView) -> None:
+    print(f"batch {view.id}: {view.status}")
+    print(f"  nomor {view.first_number} .. {view.last_number}")
+    print(f"  terbit {view.issued}, batal {view.void}, dari {view.total}")
+    if view.error:
+        print(f"  galat: {view.error}")
+
+
+def _copy_out(batches: Batches, view: BatchView, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    store = batches.registry.production.store
+    if view.merged_sha256:
+        shutil.copyfile(store.path(view.merged_sha256), out / "gabungan.pdf")
+    if view.zip_sha256:
+        shutil.copyfile(store.path(view.zip_sha256), out / "dokumen.zip")
+    for ref in view.documents:
+        document = batches.registry.get(ref.id, CLI_ACTOR)
+        for stored in document.files:
+            if stored.attested:
+                name = f"{ref.number.replace('/', '-')}.{stored.kind}"
+                shutil.copyfile(store.path(stored.sha256), out / name)
+    print(f"  berkas di {out}")
+
+
+def _read_json(path: Path, type_: type[T], option: str) -> T:
+    try:
+        return msgspec.json.decode(path.read_bytes(), type=type_)
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise InvalidInput(f"{option} {path}: {exc}", field=option) from None

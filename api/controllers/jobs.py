@@ -1,0 +1,168 @@
+"""Batch issuance and its background job."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from anyio import to_thread
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath, HeaderParameter
+from litestar.response import File
+
+from api.auth import AUDITOR, ISSUER, allow, provide_actor
+from api.schemas import BatchCreate, BatchSpec, Job
+from api.uploads import MAX_UPLOAD_REQUEST, decode_json_field, read_upload
+from registry.batch_input import (
+    BatchRecipient,
+    draft_for,
+    read_recipients,
+    recipients_from_json,
+    validate_batch,
+)
+from registry.batches import Batches
+from registry.db.apikeys import Actor
+from registry.errors import InvalidInput, NotFound
+
+IdempotencyKey = Annotated[
+    str | None,
+    HeaderParameter(
+        name="Idempotency-Key",
+        required=False,
+        description="Retrying with the same key returns the same batch and takes no new numbers.",
+    ),
+]
+
+
+class JobController(Controller):
+    path = "/api/v1"
+    tags = ["batches"]
+    dependencies = {"actor": Provide(provide_actor)}
+
+    @post(
+        "/documents/batch",
+        guards=[allow(ISSUER)],
+        operation_id="issueBatch",
+        request_max_body_size=MAX_UPLOAD_REQUEST,
+    )
+    async def issue_batch(
+        self,
+        request: Request[Any, Any, Any],
+        batches: NamedDependency[Batches],
+        actor: NamedDependency[Actor],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[Job]:
+        """Issue one document per recipient with consecutive numbers; answers 202 with the job.
+
+        Send JSON (the fields of a document without `recipient`, plus `recipients`: a list of
+        objects with the participant-list columns) or `multipart/form-data` with part `batch`
+        (the same JSON without `recipients`) and part `file` (a CSV or XLSX participant list).
+        Every row is checked first: one bad row refuses the whole batch, naming row and column.
+        """
+        spec, recipients = await _read_batch(request, batches)
+
+        def issue() -> Response[Job]:
+            registry = batches.registry
+            activity = spec.activity_draft()
+
+            def build(recipient: BatchRecipient) -> Any:
+                return draft_for(
+                    recipient,
+                    type=spec.type,
+                    activity=activity,
+                    unit_code=spec.unit_code,
+                    series=spec.series,
+                    details=spec.details,
+                )
+
+            drafts = [build(recipient) for recipient in recipients]
+            valid = validate_batch(recipients, build, registry.validate)
+            outcome = batches.issue(drafts, valid, actor, idempotency_key)
+            headers = {"Location": f"/api/v1/jobs/{outcome.batch.id}"}
+            if outcome.replayed:
+                headers["Idempotent-Replayed"] = "true"
+            return Response(Job.from_view(outcome.batch), status_code=202, headers=headers)
+
+        return await to_thread.run_sync(issue)
+
+    @get("/jobs/{job_id:uuid}", guards=[allow(ISSUER, AUDITOR)], operation_id="getJob", sync_to_thread=True)
+    def job(
+        self,
+        job_id: FromPath[uuid.UUID],
+        batches: NamedDependency[Batches],
+        actor: NamedDependency[Actor],
+    ) -> Job:
+        """Progress of a batch: counts, and the merged PDF and ZIP once it is done."""
+        return Job.from_view(batches.get(job_id, actor))
+
+    @get(
+        "/jobs/{job_id:uuid}/merged.pdf",
+        guards=[allow(ISSUER, AUDITOR)],
+        operation_id="getJobMergedPdf",
+        sync_to_thread=True,
+        media_type="application/pdf",
+    )
+    def merged(
+        self,
+        job_id: FromPath[uuid.UUID],
+        batches: NamedDependency[Batches],
+        actor: NamedDependency[Actor],
+    ) -> File:
+        """Every PDF of the batch in number order, one file for printing."""
+        view = batches.get(job_id, actor)
+        if view.merged_sha256 is None:
+            raise NotFound("PDF gabungan belum tersedia")
+        return File(
+            path=batches.registry.production.store.path(view.merged_sha256),
+            filename=f"batch-{view.id}.pdf",
+            media_type="application/pdf",
+        )
+
+    @get(
+        "/jobs/{job_id:uuid}/documents.zip",
+        guards=[allow(ISSUER, AUDITOR)],
+        operation_id="getJobArchive",
+        sync_to_thread=True,
+        media_type="application/zip",
+    )
+    def archive(
+        self,
+        job_id: FromPath[uuid.UUID],
+        batches: NamedDependency[Batches],
+        actor: NamedDependency[Actor],
+    ) -> File:
+        """Every recipient's file of the batch, one ZIP."""
+        view = batches.get(job_id, actor)
+        if view.zip_sha256 is None:
+            raise NotFound("Arsip ZIP belum tersedia")
+        return File(
+            path=batches.registry.production.store.path(view.zip_sha256),
+            filename=f"batch-{view.id}.zip",
+            media_type="application/zip",
+        )
+
+
+async def _read_batch(
+    request: Request[Any, Any, Any], batches: Batches
+) -> tuple[BatchSpec, list[BatchRecipient]]:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "multipart/form-data":
+        form = await request.form()
+        spec = decode_json_field(form.get("batch"), BatchSpec, "batch")
+        upload = form.get("file")
+        data = read_upload(upload, batches.registry.settings.max_upload_bytes)
+        filename = upload.filename if isinstance(upload, UploadFile) else None
+        media_type = upload.content_type if isinstance(upload, UploadFile) else None
+        recipients = await to_thread.run_sync(
+            lambda: read_recipients(data, filename=filename, media_type=media_type)
+        )
+        return spec, recipients
+    if content_type in ("application/json", ""):
+        body = await request.body()
+        batch = decode_json_field(body, BatchCreate, "body")
+        return batch, recipients_from_json(batch.recipients)
+    raise InvalidInput(
+        "Kirim JSON atau multipart/form-data (bagian 'batch' dan 'file')", field="content-type"
+    )

@@ -1,0 +1,42 @@
+"""Reading multipart uploads: size limits and JSON parts, with Indonesian messages."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+import msgspec
+from litestar.datastructures import UploadFile
+
+from registry.errors import InvalidInput
+
+# The HTTP layer's hard cap on an upload request; the configured limit
+# (SATUPINTU_MAX_UPLOAD_BYTES) is checked below it with a message a person can act on.
+MAX_UPLOAD_REQUEST = 100_000_000
+
+T = TypeVar("T")
+
+
+def read_upload(upload: UploadFile | Any, max_bytes: int, field: str = "file") -> bytes:
+    if not isinstance(upload, UploadFile):
+        raise InvalidInput(f"Bagian '{field}' harus berupa berkas", field=field)
+    data = upload.file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InvalidInput(
+            f"Berkas terlalu besar (lebih dari {max_bytes // 1_000_000} MB)",
+            field=field,
+            max_bytes=max_bytes,
+        )
+    return data
+
+
+def decode_json_field(raw: str | bytes | Any, type_: type[T], field: str) -> T:
+    if isinstance(raw, UploadFile):
+        raw = raw.file.read(1_000_000)
+    if not isinstance(raw, str | bytes):
+        raise InvalidInput(f"Bagian '{field}' wajib diisi (JSON)", field=field)
+    try:
+        return msgspec.json.decode(raw, type=type_)
+    except msgspec.ValidationError as exc:
+        raise InvalidInput(f"Isi bagian '{field}' tidak valid: {exc}", field=field) from None
+    except msgspec.DecodeError:
+        raise InvalidInput(f"Bagian '{field}' bukan JSON yang sah", field=field) from None

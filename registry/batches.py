@@ -1,0 +1,365 @@
+"""Batch issuance: one activity, many recipients, consecutive numbers, files made by jobs.
+
+The request is validated row by row before anything is written. Then one transaction takes a block
+of consecutive numbers and records every document as ``pending`` together with the batch, so a crash
+at any later point leaves nothing unaccounted for: the jobs that render the chunks are idempotent
+(a document already issued is skipped) and :meth:`Batches.resume` re-queues whatever is left.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+import uuid
+import zipfile
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from registry.db import audit, numbers
+from registry.db.apikeys import Actor
+from registry.db.schema import Batch, Document, DocumentFile, IdempotencyKey
+from registry.documents import pdf
+from registry.drafts import DocumentDraft, ValidDraft
+from registry.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RegistryError
+from registry.jobs import JobHandlers, JobQueue
+from registry.service import MAX_IDEMPOTENCY_KEY, Registry, request_fingerprint
+from registry.views import DocumentRef
+
+log = logging.getLogger("satupintu")
+
+CHUNK_SIZE = 10
+MAX_BATCH = 5000
+# A single document left pending this long was being produced by a process that died.
+STALE_PENDING = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class BatchView:
+    id: uuid.UUID
+    status: str  # rendering | done | failed
+    type: str
+    total: int
+    issued: int
+    void: int
+    pending: int
+    first_number: str
+    last_number: str
+    created_at: datetime
+    finished_at: datetime | None
+    merged_sha256: str | None
+    zip_sha256: str | None
+    error: str | None
+    documents: tuple[DocumentRef, ...]
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    batch: BatchView
+    replayed: bool
+
+
+class Batches:
+    def __init__(self, registry: Registry, queue: JobQueue | None = None) -> None:
+        self.registry = registry
+        self.queue = queue
+
+    @property
+    def handlers(self) -> JobHandlers:
+        return JobHandlers(render_chunk=self.render_chunk, finalize_batch=self.finalize)
+
+    # -- issuing -------------------------------------------------------------------------------
+
+    def issue(
+        self,
+        drafts: Sequence[DocumentDraft],
+        valid: Sequence[ValidDraft],
+        actor: Actor,
+        idempotency_key: str | None = None,
+    ) -> BatchOutcome:
+        if not valid:
+            raise InvalidInput("Daftar penerima kosong", field="recipients")
+        if len(valid) > MAX_BATCH:
+            raise InvalidInput(
+                f"Satu batch paling banyak {MAX_BATCH} penerima ({len(valid)} dikirim)",
+                field="recipients",
+            )
+        series = {(v.series.id, v.unit_code) for v in valid}
+        if len(series) != 1:
+            raise InvalidInput("Semua dokumen dalam satu batch harus satu seri nomor", field="type")
+        if idempotency_key is not None and not (
+            0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY and idempotency_key.isprintable()
+        ):
+            raise InvalidInput(
+                f"Idempotency-Key harus 1..{MAX_IDEMPOTENCY_KEY} karakter cetak",
+                field="Idempotency-Key",
+            )
+        request_hash = request_fingerprint([asdict(draft) for draft in drafts])
+        try:
+            with self.registry.db.writing() as session:
+                if idempotency_key is not None:
+                    existing = session.get(IdempotencyKey, (actor.id, idempotency_key))
+                    if existing is not None:
+                        return self._replay(session, existing, request_hash)
+                batch_id = self._insert(session, valid, actor)
+                if idempotency_key is not None:
+                    session.add(
+                        IdempotencyKey(
+                            actor_id=actor.id,
+                            key=idempotency_key,
+                            operation="batch",
+                            request_hash=request_hash,
+                            batch_id=batch_id,
+                            created_at=self.registry.now(),
+                        )
+                    )
+                    session.flush()
+        except IntegrityError:
+            if idempotency_key is None:
+                raise
+            with self.registry.db.reading() as session:
+                existing = session.get(IdempotencyKey, (actor.id, idempotency_key))
+                if existing is None:
+                    raise
+                return self._replay(session, existing, request_hash)
+        self._schedule(batch_id)
+        return BatchOutcome(self.view(batch_id), replayed=False)
+
+    def _insert(self, session: Session, valid: Sequence[ValidDraft], actor: Actor) -> uuid.UUID:
+        now = self.registry.now()
+        year = now.astimezone(self.registry.settings.zone).year
+        last = numbers.allocate(session, valid[0].series.id, year, count=len(valid))
+        first = last - len(valid) + 1
+        batch_id = uuid.uuid4()
+        # The batch row first: documents point at it.
+        batch = Batch(
+            id=batch_id,
+            status="rendering",
+            type=valid[0].type,
+            total=len(valid),
+            first_number="",
+            last_number="",
+            created_by=actor.label,
+            created_at=now,
+        )
+        session.add(batch)
+        session.flush()
+        documents = [
+            self.registry.record_pending(session, draft, actor, now, seq, batch_id=batch_id)
+            for seq, draft in zip(range(first, last + 1), valid, strict=True)
+        ]
+        batch.first_number = documents[0].number
+        batch.last_number = documents[-1].number
+        audit.append(
+            session,
+            at=now,
+            actor=actor.label,
+            action="batch.issue",
+            subject=str(batch_id),
+            details={
+                "count": len(documents),
+                "first": batch.first_number,
+                "last": batch.last_number,
+            },
+        )
+        return batch_id
+
+    def _replay(
+        self, session: Session, existing: IdempotencyKey, request_hash: str
+    ) -> BatchOutcome:
+        if (
+            existing.operation != "batch"
+            or existing.request_hash != request_hash
+            or existing.batch_id is None
+        ):
+            raise Conflict(
+                "Idempotency-Key ini sudah dipakai untuk permintaan yang berbeda",
+                field="Idempotency-Key",
+            )
+        return BatchOutcome(self._view(session, existing.batch_id), replayed=True)
+
+    def _schedule(self, batch_id: uuid.UUID) -> None:
+        with self.registry.db.reading() as session:
+            pending = list(
+                session.execute(
+                    select(Document.id)
+                    .where(Document.batch_id == batch_id, Document.status == "pending")
+                    .order_by(Document.seq)
+                ).scalars()
+            )
+        if not pending:
+            self._enqueue_finalize(batch_id)
+            return
+        for start in range(0, len(pending), CHUNK_SIZE):
+            chunk = pending[start : start + CHUNK_SIZE]
+            if self.queue is None:
+                self.render_chunk(batch_id, chunk)
+            else:
+                self.queue.enqueue_chunk(batch_id, chunk)
+
+    def _enqueue_finalize(self, batch_id: uuid.UUID) -> None:
+        if self.queue is None:
+            self.finalize(batch_id)
+        else:
+            self.queue.enqueue_finalize(batch_id)
+
+    # -- jobs ----------------------------------------------------------------------------------
+
+    def render_chunk(self, batch_id: uuid.UUID, document_ids: list[uuid.UUID]) -> None:
+        for document_id in document_ids:
+            try:
+                self.registry.complete(document_id)
+            except RegistryError as exc:
+                # complete() has voided the document with the reason; the batch goes on.
+                log.warning("batch %s: document %s void: %s", batch_id, document_id, exc.message)
+        with self.registry.db.reading() as session:
+            remaining = session.execute(
+                select(func.count())
+                .select_from(Document)
+                .where(Document.batch_id == batch_id, Document.status == "pending")
+            ).scalar_one()
+        if remaining == 0:
+            self._enqueue_finalize(batch_id)
+
+    def finalize(self, batch_id: uuid.UUID) -> None:
+        """Merge the batch's PDFs in number order for printing and pack a ZIP; mark it done."""
+        registry = self.registry
+        store = registry.production.store
+        with registry.db.reading() as session:
+            batch = session.get(Batch, batch_id)
+            if batch is None or batch.status != "rendering":
+                return
+            rows = session.execute(
+                select(Document.number, Document.holder_name, DocumentFile.sha256, DocumentFile.kind)
+                .join(DocumentFile, DocumentFile.document_id == Document.id)
+                .where(
+                    Document.batch_id == batch_id,
+                    Document.status.in_(("issued", "revoked", "superseded")),
+                    DocumentFile.signature.is_not(None),
+                )
+                .order_by(Document.seq)
+            ).all()
+            pending = session.execute(
+                select(func.count())
+                .select_from(Document)
+                .where(Document.batch_id == batch_id, Document.status == "pending")
+            ).scalar_one()
+        if pending:
+            return  # a chunk is still running; its end schedules this again
+        merged_sha256 = zip_sha256 = None
+        with tempfile.TemporaryDirectory(dir=store.root.parent) as scratch:
+            pdfs = [store.path(row.sha256) for row in rows if row.kind == "pdf"]
+            if pdfs:
+                merged = Path(scratch) / "merged.pdf"
+                pdf.merge_files(pdfs, merged)
+                merged_sha256 = store.put_path(merged).sha256
+            if rows:
+                archive = Path(scratch) / "batch.zip"
+                with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as zipped:
+                    for row in rows:
+                        name = f"{_file_stem(row.number, row.holder_name)}.{row.kind}"
+                        zipped.write(store.path(row.sha256), arcname=name)
+                zip_sha256 = store.put_path(archive).sha256
+        with registry.db.writing() as session:
+            batch = session.execute(
+                select(Batch).where(Batch.id == batch_id).with_for_update()
+            ).scalar_one()
+            if batch.status != "rendering":
+                return
+            now = registry.now()
+            batch.status = "done" if rows else "failed"
+            batch.error = None if rows else "Tidak satu pun dokumen berhasil dibuat"
+            batch.finished_at = now
+            batch.merged_sha256 = merged_sha256
+            batch.zip_sha256 = zip_sha256
+            audit.append(
+                session,
+                at=now,
+                actor="system",
+                action="batch.done",
+                subject=str(batch_id),
+                details={"documents": len(rows), "merged": merged_sha256, "zip": zip_sha256},
+            )
+
+    def resume(self) -> int:
+        """Re-queue unfinished work after a restart; returns how many batches were picked up.
+
+        Pending documents outside batches that are older than ``STALE_PENDING`` are completed too
+        (their request died with its process).
+        """
+        with self.registry.db.reading() as session:
+            batch_ids = list(
+                session.execute(select(Batch.id).where(Batch.status == "rendering")).scalars()
+            )
+            stale = list(
+                session.execute(
+                    select(Document.id).where(
+                        Document.status == "pending",
+                        Document.batch_id.is_(None),
+                        Document.issued_at < self.registry.now() - STALE_PENDING,
+                    )
+                ).scalars()
+            )
+        for batch_id in batch_ids:
+            log.info("resuming batch %s", batch_id)
+            self._schedule(batch_id)
+        for document_id in stale:
+            try:
+                self.registry.complete(document_id)
+            except RegistryError as exc:
+                log.warning("stale document %s void: %s", document_id, exc.message)
+        return len(batch_ids)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def get(self, batch_id: uuid.UUID, actor: Actor) -> BatchView:
+        if actor.role == "requester":
+            raise PermissionDenied("Batch hanya dapat dilihat penerbit dan auditor")
+        return self.view(batch_id)
+
+    def view(self, batch_id: uuid.UUID) -> BatchView:
+        with self.registry.db.reading() as session:
+            return self._view(session, batch_id)
+
+    def _view(self, session: Session, batch_id: uuid.UUID) -> BatchView:
+        batch = session.get(Batch, batch_id)
+        if batch is None:
+            raise NotFound("Batch tidak ditemukan")
+        documents = session.execute(
+            select(Document.id, Document.number, Document.status)
+            .where(Document.batch_id == batch_id)
+            .order_by(Document.seq)
+        ).all()
+        counts = {"issued": 0, "void": 0, "pending": 0}
+        for row in documents:
+            key = row.status if row.status in counts else "issued"
+            counts[key] += 1
+        return BatchView(
+            id=batch.id,
+            status=batch.status,
+            type=batch.type,
+            total=batch.total,
+            issued=counts["issued"],
+            void=counts["void"],
+            pending=counts["pending"],
+            first_number=batch.first_number,
+            last_number=batch.last_number,
+            created_at=batch.created_at,
+            finished_at=batch.finished_at,
+            merged_sha256=batch.merged_sha256,
+            zip_sha256=batch.zip_sha256,
+            error=batch.error,
+            documents=tuple(DocumentRef(id=row.id, number=row.number) for row in documents),
+        )
+
+
+def _file_stem(number: str, holder_name: str) -> str:
+    """A file name that keeps the number's order and reads well on Windows too."""
+    raw = f"{number}_{holder_name}"
+    return re.sub(r"[^0-9A-Za-z._-]+", "_", raw).strip("_")[:120]

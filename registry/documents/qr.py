@@ -1,0 +1,81 @@
+"""The verification QR code as a PNG, sized for a 28 mm print.
+
+The payload is the verify URL with its 108-character token, ~130-170 characters, so the symbol is
+dense: version 8 to 11. Error correction Q (25 % of the symbol may be lost to a stamp, a signature
+or a fold) is used whenever it still leaves modules of at least 0.4 mm at the print size, the size
+a phone camera reads reliably from a printed page; otherwise M (15 %) keeps the modules larger.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import qrcode
+from qrcode.constants import ERROR_CORRECT_M, ERROR_CORRECT_Q
+
+# The printed size of the whole image, quiet zone included.
+QR_PRINT_SIZE_MM = 28
+QUIET_ZONE_MODULES = 4
+MIN_MODULE_MM = 0.4
+# 10 px a module prints a 28 mm symbol at ~600 dpi: crisp on any office printer.
+PIXELS_PER_MODULE = 10
+
+
+@dataclass(frozen=True)
+class QrLayout:
+    """How a URL is encoded: the level chosen and the resulting symbol size."""
+
+    error_correction: str
+    version: int
+    modules: int  # symbol width in modules, quiet zone included
+
+    @property
+    def module_mm(self) -> float:
+        return QR_PRINT_SIZE_MM / self.modules
+
+    @property
+    def pixels(self) -> int:
+        return self.modules * PIXELS_PER_MODULE
+
+
+def _symbol(url: str, level: int) -> qrcode.QRCode:
+    code = qrcode.QRCode(
+        error_correction=level, box_size=PIXELS_PER_MODULE, border=QUIET_ZONE_MODULES
+    )
+    code.add_data(url)
+    code.make(fit=True)
+    return code
+
+
+def _choose(url: str) -> tuple[qrcode.QRCode, str]:
+    code = _symbol(url, ERROR_CORRECT_Q)
+    if QR_PRINT_SIZE_MM / (code.modules_count + 2 * QUIET_ZONE_MODULES) >= MIN_MODULE_MM:
+        return code, "Q"
+    return _symbol(url, ERROR_CORRECT_M), "M"
+
+
+def qr_layout(url: str) -> QrLayout:
+    code, level = _choose(url)
+    return QrLayout(
+        error_correction=level,
+        version=int(code.version),
+        modules=int(code.modules_count) + 2 * QUIET_ZONE_MODULES,
+    )
+
+
+def qr_png(url: str) -> bytes:
+    """A black-and-white PNG of ``url``; the same URL always gives the same bytes.
+
+    The PNG carries the DPI that makes it exactly ``QR_PRINT_SIZE_MM`` wide, so a template that
+    inserts it at its natural size prints it at the intended size.
+    """
+    if not url:
+        raise ValueError("empty QR payload")
+    code, _ = _choose(url)
+    image = code.make_image().get_image()
+    pixels = image.width
+    dpi = pixels / (QR_PRINT_SIZE_MM / 25.4)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", dpi=(dpi, dpi))
+    return buffer.getvalue()

@@ -1,0 +1,91 @@
+"""Content-addressed file storage under the data dir.
+
+A file lives at ``<root>/<sha[:2]>/<sha>``: the name is its SHA-256, so a stored file cannot change
+without its name changing, identical files are kept once, and a verifier can find a document by the
+hash of the PDF it was handed. Writes go to a temporary file in the same directory, are fsynced and
+renamed into place, so a crash never leaves a half-written file under a real name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    size: int
+    created: bool = True  # False when an identical file was already stored
+
+
+class FileStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, sha256: str) -> Path:
+        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+            raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+        return self.root / sha256[:2] / sha256
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def read(self, sha256: str) -> bytes:
+        return self.path(sha256).read_bytes()
+
+    def put(self, data: bytes) -> StoredFile:
+        return self.put_chunks([data])
+
+    def put_chunks(self, chunks: Iterable[bytes]) -> StoredFile:
+        """Store a stream without holding it in memory; returns its hash and size."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        size = 0
+        handle, temp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        temp = Path(temp_name)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                for chunk in chunks:
+                    digest.update(chunk)
+                    size += len(chunk)
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            sha256 = digest.hexdigest()
+            target = self.path(sha256)
+            if target.exists():
+                temp.unlink()
+                return StoredFile(sha256, size, created=False)
+            target.parent.mkdir(exist_ok=True)
+            temp.replace(target)
+            return StoredFile(sha256, size)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+
+    def put_path(self, source: Path) -> StoredFile:
+        with source.open("rb") as handle:
+            return self.put_chunks(iter(lambda: handle.read(_CHUNK), b""))
+
+    def remove(self, sha256: str) -> None:
+        self.path(sha256).unlink(missing_ok=True)
+
+    def all_hashes(self) -> Iterator[str]:
+        if not self.root.exists():
+            return
+        for directory in self.root.iterdir():
+            if directory.is_dir() and len(directory.name) == 2:
+                for entry in directory.iterdir():
+                    if len(entry.name) == 64:
+                        yield entry.name
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
