@@ -98,9 +98,7 @@ def create_app(
     registry = registry or build_registry(settings)
     background = Background(registry, settings, embedded_worker=embedded_worker)
     if not registry.production.pdf_available:
-        log.warning(
-            "PDF output unavailable: %s", registry.production.pdf_unavailable_reason
-        )
+        log.warning("PDF output unavailable: %s", registry.production.pdf_unavailable_reason)
 
     def provide_registry(state: State) -> Registry:
         found: Registry = state.registry

@@ -11,9 +11,9 @@ from typing import Any
 import msgspec
 from litestar.datastructures import UploadFile
 
+from registry.batches import BatchView
 from registry.drafts import ActivityDraft, DocumentDraft, RecipientDraft
 from registry.encoding import b64url_encode
-from registry.batches import BatchView
 from registry.views import DocumentRef, DocumentView, FileMatch, PublicDocument, Verification
 
 

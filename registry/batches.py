@@ -236,7 +236,9 @@ class Batches:
             if batch is None or batch.status != "rendering":
                 return
             rows = session.execute(
-                select(Document.number, Document.holder_name, DocumentFile.sha256, DocumentFile.kind)
+                select(
+                    Document.number, Document.holder_name, DocumentFile.sha256, DocumentFile.kind
+                )
                 .join(DocumentFile, DocumentFile.document_id == Document.id)
                 .where(
                     Document.batch_id == batch_id,

@@ -29,8 +29,8 @@ from registry.db.engine import Database
 from registry.db.schema import Document, DocumentFile, IdempotencyKey, NipCheckWindow
 from registry.documents import pdf
 from registry.documents.content import DocumentContent
-from registry.documents.qr import qr_png
 from registry.documents.production import FileFacts, ProducedFile, Production, RenderPlan
+from registry.documents.qr import qr_png
 from registry.drafts import DocumentDraft, ValidDraft, clean_text, validate_draft
 from registry.errors import (
     Conflict,
@@ -206,7 +206,9 @@ class Registry:
             return document.id
 
         payload = {"document_id": str(document_id), "reason": reason}
-        return self._idempotent(actor, idempotency_key, "revoke", request_fingerprint(payload), work)
+        return self._idempotent(
+            actor, idempotency_key, "revoke", request_fingerprint(payload), work
+        )
 
     def stamp(
         self,
@@ -215,7 +217,7 @@ class Registry:
         actor: Actor,
         idempotency_key: str | None = None,
     ) -> tuple[IssueOutcome, bytes]:
-        """Number a PDF made elsewhere: stamp the QR and number on page 1; return the stamped PDF."""
+        """Number a PDF made elsewhere: QR and number stamped on page 1; returns the stamped PDF."""
         pdf.check_upload(upload, max_bytes=self.settings.max_upload_bytes)
         valid = self.validate(draft)
         upload_sha256 = hashlib.sha256(upload).hexdigest()
@@ -224,9 +226,9 @@ class Registry:
             idempotency_key,
             "stamp",
             request_fingerprint({"draft": asdict(draft), "upload": upload_sha256}),
-            lambda session, now: self._insert_document(
-                session, valid, actor, now, from_template=False
-            ).id,
+            lambda session, now: (
+                self._insert_document(session, valid, actor, now, from_template=False).id
+            ),
         )
         document = outcome.document
         if document.status == "pending" and not outcome.replayed:
@@ -264,7 +266,9 @@ class Registry:
         data = self.production.store.read(stamped_file.sha256)
         return IssueOutcome(document, outcome.replayed), data
 
-    def file_path(self, document_id: uuid.UUID, kind: str, actor: Actor) -> tuple[DocumentView, Path]:
+    def file_path(
+        self, document_id: uuid.UUID, kind: str, actor: Actor
+    ) -> tuple[DocumentView, Path]:
         """Where a document's stored file is, for those allowed to read the document."""
         view = self.get(document_id, actor)
         stored = next((f for f in view.files if f.kind == kind), None)
@@ -338,26 +342,26 @@ class Registry:
         token = issue_token(document_id, key)
         short_code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
         content = DocumentContent(
-                type=valid.type,
-                number=number,
-                issued_on=local.date(),
-                holder_name=valid.holder_name,
-                nip=valid.employee.digits,
-                employment=valid.employee.employment.value,
-                holder_position=valid.holder_position,
-                holder_unit=valid.holder_unit,
-                title=activity.title,
-                path=activity.path,
-                scope=activity.scope,
-                start_date=activity.start_date,
-                end_date=activity.end_date,
-                jp=valid.jp,
-                jp_rules=valid.jp_rules,
-                organizer=activity.organizer,
-                details=valid.details or {},
-                verify_url=self.verify_url(token),
-                short_url=self.short_url(short_code),
-            )
+            type=valid.type,
+            number=number,
+            issued_on=local.date(),
+            holder_name=valid.holder_name,
+            nip=valid.employee.digits,
+            employment=valid.employee.employment.value,
+            holder_position=valid.holder_position,
+            holder_unit=valid.holder_unit,
+            title=activity.title,
+            path=activity.path,
+            scope=activity.scope,
+            start_date=activity.start_date,
+            end_date=activity.end_date,
+            jp=valid.jp,
+            jp_rules=valid.jp_rules,
+            organizer=activity.organizer,
+            details=valid.details or {},
+            verify_url=self.verify_url(token),
+            short_url=self.short_url(short_code),
+        )
         plan = self.production.plan(content) if from_template else None
         document = Document(
             id=document_id,
@@ -498,7 +502,7 @@ class Registry:
             select(Document).where(Document.id == new.supersedes_id).with_for_update()
         ).scalar_one()
         if old.status != "issued":
-            return  # revoked meanwhile: it stays revoked; the new document still says what it replaces
+            return  # revoked meanwhile: it stays revoked; the new one still names what it replaces
         old.status = "superseded"
         old.superseded_by_id = new.id
         old.superseded_at = now

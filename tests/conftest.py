@@ -21,11 +21,11 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 
 from registry.bootstrap import build_registry
-from registry.documents.converter import LibreOfficePool, UnavailableConverter
 from registry.db import apikeys
 from registry.db.engine import Database, create_db_engine
 from registry.db.migrate import upgrade_to_head
 from registry.db.schema import Base
+from registry.documents.converter import LibreOfficePool, UnavailableConverter
 from registry.keystore import KeyRing
 from registry.service import Registry
 from registry.settings import Settings

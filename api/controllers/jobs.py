@@ -87,7 +87,12 @@ class JobController(Controller):
 
         return await to_thread.run_sync(issue)
 
-    @get("/jobs/{job_id:uuid}", guards=[allow(ISSUER, AUDITOR)], operation_id="getJob", sync_to_thread=True)
+    @get(
+        "/jobs/{job_id:uuid}",
+        guards=[allow(ISSUER, AUDITOR)],
+        operation_id="getJob",
+        sync_to_thread=True,
+    )
     def job(
         self,
         job_id: FromPath[uuid.UUID],

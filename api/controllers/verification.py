@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from typing import Any
-
 from urllib.parse import quote
 
 from litestar import Controller, MediaType, Response, get, post

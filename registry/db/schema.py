@@ -150,9 +150,7 @@ class Batch(Base):
     """One batch issuance: its documents hold consecutive numbers and are rendered by jobs."""
 
     __tablename__ = "batches"
-    __table_args__ = (
-        CheckConstraint("status IN ('rendering', 'done', 'failed')", name="status"),
-    )
+    __table_args__ = (CheckConstraint("status IN ('rendering', 'done', 'failed')", name="status"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     status: Mapped[str] = mapped_column(String(20), nullable=False)

@@ -2,7 +2,7 @@
 
 No database here: the service calls :meth:`Production.plan` inside the transaction that takes the
 number (so the exact template and every printed value are recorded with it), and
-:meth:`Production.produce` outside any lock, because conversion takes a hundred milliseconds or more.
+:meth:`Production.produce` outside any lock, because a conversion takes 100 ms or more.
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ import pytest
 
 from api.cli import main as cli_main
 from registry.bootstrap import build_registry, initialize
-from registry.documents.converter import UnavailableConverter
 from registry.db.apikeys import Actor, authenticate
 from registry.db.engine import Database
+from registry.documents.converter import UnavailableConverter
 from registry.errors import ConfigurationError
 from registry.keystore import KeyRing
 from registry.service import Registry

@@ -1,0 +1,265 @@
+"""Batch issuance: all rows checked first, consecutive numbers, merged PDF, crash resume."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select, text
+
+from registry.batch_input import (
+    BatchInvalid,
+    BatchRecipient,
+    draft_for,
+    read_recipients,
+    validate_batch,
+)
+from registry.batches import Batches, BatchView
+from registry.db.apikeys import Actor
+from registry.db.schema import AuditEntry, Batch, Document, NumberCounter
+from registry.drafts import ActivityDraft, DocumentDraft
+from registry.jobs import InProcessQueue, ProcrastinateQueue, run_worker
+from registry.service import Registry
+from registry.settings import Settings
+from tests.conftest import BACKENDS
+from tests.support.drafts import batch_body, distinct_nips
+from tests.support.invariants import assert_numbering_invariant
+
+REPO = Path(__file__).resolve().parents[2]
+ISSUER = Actor(id="batch-issuer", role="issuer")
+
+
+def participants_csv(count: int, *, bad_row: int | None = None) -> bytes:
+    lines = ["No;NIP;Nama;Jabatan;Unit Kerja"]
+    for n, nip in enumerate(distinct_nips(count), start=1):
+        if n == bad_row:
+            nip = nip[:4] + "13" + nip[6:]  # month 13: not a birth date
+        lines.append(f"{n};{nip};Peserta {n:03d}, S.Kom.;Analis;Dinas PU")
+    return ("\n".join(lines) + "\n").encode("utf-8-sig")
+
+
+def activity() -> ActivityDraft:
+    spec = batch_body(1)["activity"]
+    return ActivityDraft(
+        title=spec["title"],
+        path=spec["path"],
+        scope=spec["scope"],
+        start_date=date.fromisoformat(spec["start_date"]),
+        end_date=date.fromisoformat(spec["end_date"]),
+        jp=Decimal(spec["jp"]),
+        organizer=spec["organizer"],
+    )
+
+
+def prepare(
+    registry: Registry, data: bytes
+) -> tuple[list[BatchRecipient], list[DocumentDraft], list[Any]]:
+    recipients = read_recipients(data, filename="peserta.csv", media_type="text/csv")
+    shared = activity()
+
+    def build(recipient: BatchRecipient) -> DocumentDraft:
+        return draft_for(
+            recipient, type="sttp", activity=shared, unit_code="DPUPR", series=None, details=None
+        )
+
+    valid = validate_batch(recipients, build, registry.validate)
+    return recipients, [build(r) for r in recipients], valid
+
+
+def written(registry: Registry) -> tuple[int, int, int, int]:
+    with registry.db.reading() as session:
+        return (
+            session.execute(select(func.count()).select_from(Document)).scalar_one(),
+            session.execute(select(func.count()).select_from(Batch)).scalar_one(),
+            session.execute(
+                select(func.coalesce(func.max(NumberCounter.last_seq), 0))
+            ).scalar_one(),
+            session.execute(select(func.count()).select_from(AuditEntry)).scalar_one(),
+        )
+
+
+@pytest.fixture
+def batches(pdf_registry: Registry) -> Iterator[Batches]:
+    batches = Batches(pdf_registry)
+    queue = InProcessQueue(batches.handlers, workers=2)
+    batches.queue = queue
+    yield batches
+    queue.close()
+
+
+def wait_done(batches: Batches, batch_id: Any, timeout: float = 300) -> BatchView:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        view = batches.view(batch_id)
+        if view.status != "rendering":
+            return view
+        time.sleep(0.2)
+    raise AssertionError(f"batch not finished after {timeout} s: {batches.view(batch_id)}")
+
+
+def test_one_bad_row_in_100_refuses_the_batch_and_issues_nothing(registry: Registry) -> None:
+    before = written(registry)
+    with pytest.raises(BatchInvalid) as refused:
+        prepare(registry, participants_csv(100, bad_row=57))
+    errors = refused.value.extra["errors"]
+    # Data row 57 is spreadsheet row 58: the header is row 1.
+    assert [(e["row"], e["column"]) for e in errors] == [(58, "nip")]
+    assert "1" in refused.value.message
+    assert written(registry) == before == (0, 0, 0, 0)
+
+
+def test_100_good_rows_get_100_consecutive_numbers_and_one_merged_pdf(
+    batches: Batches,
+) -> None:
+    registry = batches.registry
+    _, drafts, valid = prepare(registry, participants_csv(100))
+    outcome = batches.issue(drafts, valid, ISSUER)
+    assert outcome.batch.total == 100
+    view = wait_done(batches, outcome.batch.id)
+    assert (view.status, view.issued, view.void, view.pending) == ("done", 100, 0, 0)
+
+    numbers = [ref.number for ref in view.documents]
+    assert [int(number.split("/")[0]) for number in numbers] == list(range(1, 101))
+    with registry.db.reading() as session:
+        assert assert_numbering_invariant(session) == {("sttp", _year(numbers[0])): 100}
+        # Row order is number order: the first participant holds the first number.
+        holders = session.execute(
+            select(Document.holder_name).where(Document.batch_id == view.id).order_by(Document.seq)
+        ).scalars()
+        assert list(holders) == [f"Peserta {n:03d}, S.Kom." for n in range(1, 101)]
+
+    store = registry.production.store
+    assert view.merged_sha256 is not None and view.zip_sha256 is not None
+    merged = PdfReader(store.path(view.merged_sha256))
+    assert len(merged.pages) == 100
+    assert numbers[0] in (merged.pages[0].extract_text() or "")
+    assert numbers[-1] in (merged.pages[-1].extract_text() or "")
+    with zipfile.ZipFile(store.path(view.zip_sha256)) as archive:
+        names = archive.namelist()
+        assert len(names) == 100 and all(name.endswith(".pdf") for name in names)
+        first = archive.read(names[0])
+    assert registry.verify_file(first).status == "valid"
+
+
+def _year(number: str) -> int:
+    return int(number.rsplit("/", 1)[1])
+
+
+def test_a_replayed_batch_takes_no_new_numbers(batches: Batches) -> None:
+    registry = batches.registry
+    _, drafts, valid = prepare(registry, participants_csv(3))
+    first = batches.issue(drafts, valid, ISSUER, idempotency_key="pelatihan-maret")
+    again = batches.issue(drafts, valid, ISSUER, idempotency_key="pelatihan-maret")
+    assert again.replayed and again.batch.id == first.batch.id
+    wait_done(batches, first.batch.id)
+    assert written(registry)[0] == 3
+
+
+def test_a_batch_killed_mid_way_is_completed_on_restart_without_duplicates(
+    registry: Registry, settings: Settings
+) -> None:
+    """SIGKILL the process rendering a batch; a new process resumes it from the database."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    command = [
+        sys.executable,
+        "-m",
+        "tests.support.batch_until_killed",
+        settings.database_url,
+        str(settings.keys_dir),
+        "40",
+    ]
+    with subprocess.Popen(command, env=env, cwd=REPO) as victim:
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                with registry.db.reading() as session:
+                    issued = session.execute(
+                        select(func.count())
+                        .select_from(Document)
+                        .where(Document.status == "issued")
+                    ).scalar_one()
+                if issued >= 5:
+                    break
+                time.sleep(0.05)
+            victim.send_signal(signal.SIGKILL)
+            victim.wait(timeout=30)
+        finally:
+            victim.kill()
+    assert victim.returncode == -signal.SIGKILL
+    with registry.db.reading() as session:
+        statuses = dict(
+            session.execute(
+                select(Document.status, func.count()).group_by(Document.status)
+            ).all()
+        )
+    assert statuses.get("pending", 0) > 0, "the kill came too late to leave work unfinished"
+
+    batches = Batches(registry, queue=None)  # the restarted service: jobs run right here
+    assert batches.resume() == 1
+    with registry.db.reading() as session:
+        batch_id = session.execute(select(Batch.id)).scalar_one()
+        counts = assert_numbering_invariant(session)
+    view = batches.view(batch_id)
+    assert (view.status, view.issued, view.pending, view.void) == ("done", 40, 0, 0)
+    assert sum(counts.values()) == 40
+    assert len({ref.number for ref in view.documents}) == 40
+    with zipfile.ZipFile(registry.production.store.path(view.zip_sha256 or "")) as archive:
+        assert len(archive.namelist()) == 40
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif("postgresql" not in BACKENDS, reason="PostgreSQL backend not selected")
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_workers_share_a_batch_through_the_postgresql_queue(
+    pdf_registry: Registry, settings: Settings
+) -> None:
+    registry = pdf_registry
+    queue = ProcrastinateQueue(settings.database_url)
+    with registry.db.writing() as session:
+        session.execute(text("DELETE FROM procrastinate_jobs"))
+    batches = Batches(registry, queue)
+    stop = threading.Event()
+    workers = [
+        threading.Thread(
+            target=run_worker,
+            args=(settings.database_url, batches.handlers),
+            kwargs={"concurrency": 1, "stop_event": stop, "name": f"w{n}", "poll_interval": 0.5},
+        )
+        for n in range(2)
+    ]
+    for worker in workers:
+        worker.start()
+    try:
+        _, drafts, valid = prepare(registry, participants_csv(12))
+        outcome = batches.issue(drafts, valid, ISSUER)
+        view = wait_done(batches, outcome.batch.id, timeout=180)
+    finally:
+        stop.set()
+        for worker in workers:
+            worker.join(timeout=60)
+        queue.close()
+    assert (view.status, view.issued) == ("done", 12)
+    with registry.db.reading() as session:
+        jobs = dict(
+            session.execute(
+                text("SELECT status, count(*) FROM procrastinate_jobs GROUP BY status")
+            ).all()
+        )
+    # Two chunks (ten and two documents) and the finalize; a second finalize may have been
+    # queued by the chunk that finished last, and then found nothing left to do.
+    assert set(jobs) == {"succeeded"} and 3 <= jobs["succeeded"] <= 4
+    merged = PdfReader(io.BytesIO(registry.production.store.read(view.merged_sha256 or "")))
+    assert len(merged.pages) == 12

@@ -1,0 +1,59 @@
+"""Issue one batch and render it until killed (used by the batch crash test)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from registry.batch_input import draft_for, read_recipients, validate_batch
+from registry.batches import Batches
+from registry.bootstrap import build_registry
+from registry.db.apikeys import Actor
+from registry.documents.converter import UnavailableConverter
+from registry.jobs import InProcessQueue
+from registry.keystore import KeyRing
+from registry.settings import Settings
+from tests.integration.test_batches import activity, participants_csv
+
+
+def main(database_url: str, keys_dir: str, count: int) -> None:
+    data_dir = Path(keys_dir).parent / "data"
+    settings = replace(
+        Settings.from_env({"SATUPINTU_KEYS_DIR": keys_dir, "SATUPINTU_DATA_DIR": str(data_dir)}),
+        database_url=database_url,
+    )
+    registry = build_registry(
+        settings, keyring=KeyRing(Path(keys_dir)), converter=UnavailableConverter()
+    )
+    production = registry.production
+    render = production.render_docx
+
+    def slow_render(plan: object) -> bytes:
+        time.sleep(0.05)  # a conversion takes time; let the test's kill land mid-batch
+        return render(plan)  # type: ignore[arg-type]
+
+    production.render_docx = slow_render  # type: ignore[method-assign]
+    recipients = read_recipients(participants_csv(count), filename="p.csv", media_type=None)
+    shared = activity()
+
+    def build(recipient: object) -> object:
+        return draft_for(
+            recipient,  # type: ignore[arg-type]
+            type="sttp",
+            activity=shared,
+            unit_code="DPUPR",
+            series=None,
+            details=None,
+        )
+
+    valid = validate_batch(recipients, build, registry.validate)  # type: ignore[arg-type]
+    batches = Batches(registry)
+    batches.queue = InProcessQueue(batches.handlers, workers=1)
+    batches.issue([build(r) for r in recipients], valid, Actor(id="crash", role="issuer"))  # type: ignore[misc]
+    time.sleep(600)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
