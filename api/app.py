@@ -91,12 +91,16 @@ def create_app(
     registry: Registry | None = None,
     debug: bool = False,
     *,
-    embedded_worker: bool = True,
+    embedded_worker: bool | None = None,
 ) -> Litestar:
     owns_registry = registry is None
     settings = settings or (registry.settings if registry else Settings.from_env())
     registry = registry or build_registry(settings)
-    background = Background(registry, settings, embedded_worker=embedded_worker)
+    background = Background(
+        registry,
+        settings,
+        embedded_worker=settings.embedded_worker if embedded_worker is None else embedded_worker,
+    )
     if not registry.production.pdf_available:
         log.warning("PDF output unavailable: %s", registry.production.pdf_unavailable_reason)
 

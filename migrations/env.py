@@ -11,12 +11,19 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _ours(name: str | None, type_: str, _parent: object) -> bool:
+    # The job queue (Procrastinate) keeps its own tables in the same PostgreSQL database and
+    # manages them itself; autogenerate must neither drop nor describe them.
+    return not (type_ == "table" and name is not None and name.startswith("procrastinate_"))
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=_ours,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -20,12 +20,14 @@ spaces are ignored, and spaces, ``/`` or ``-`` inside a name count as ``_`` ("Un
 | ``no`` | ``nomor``, ``no_urut`` | no | ignored (the usual row counter) |
 
 Any other column is refused, so that a misspelt header never silently drops data. Transcript
-subjects are not columns: they come from the batch's shared ``details``; the per-row ``score``
-becomes ``details["final_score"]``. CSV must be UTF-8 (Excel's "CSV UTF-8", with or without BOM),
-separated by ``,`` or ``;`` (Indonesian Excel uses ``;``) or tab. Type the NIP column as *Text*:
-Excel stores a number with only 15 significant digits, so an 18-digit NIP typed as a number has
-already lost its last digits and is refused. Errors name the spreadsheet row (header = row 1); for
-JSON, ``row`` is the 1-based position in ``recipients``. At most :data:`MAX_ROWS` participants.
+subjects are not columns: they come from the batch's shared ``details``. The per-row ``score``
+becomes a transkrip's ``details["final_score"]`` and an STTP's predikat (on the scale of
+:mod:`registry.formatting`) unless a ``predikat`` column gives it. CSV must be UTF-8 (Excel's "CSV
+UTF-8", with or without BOM), separated by ``,`` or ``;`` (Indonesian Excel uses ``;``) or tab.
+Type the NIP column as *Text*: Excel stores a number with only 15 significant digits, so an
+18-digit NIP typed as a number has already lost its last digits and is refused. Errors name the
+spreadsheet row (header = row 1); for JSON, ``row`` is the 1-based position in ``recipients``. At
+most :data:`MAX_ROWS` participants.
 
 Pure: bytes in, frozen dataclasses out; no I/O beyond reading the given bytes.
 """
@@ -44,6 +46,7 @@ from typing import Any
 
 from registry.drafts import ActivityDraft, DocumentDraft, RecipientDraft, ValidDraft, optional_text
 from registry.errors import InvalidInput
+from registry.formatting import predikat as predikat_for
 
 __all__ = [
     "COLUMNS",
@@ -187,9 +190,10 @@ def draft_for(
 ) -> DocumentDraft:
     """One participant's document request: shared activity and details, then the row's own values.
 
-    Per-row values win: ``jp`` replaces the activity's stated JP; ``score`` (normalised decimal
-    string, as canonical JSON carries decimals) goes to ``details["final_score"]``; ``predikat``,
-    ``rank`` and ``birth_place`` go to ``details`` under those names.
+    Per-row values win: ``jp`` replaces the activity's stated JP; ``score`` goes to a transkrip's
+    ``details["final_score"]`` (a normalised decimal string, as canonical JSON carries decimals)
+    and becomes an STTP's ``details["predikat"]`` unless the row gives one; ``predikat``, ``rank``
+    and ``birth_place`` go to ``details`` under those names.
     """
     if recipient.jp is not None:
         activity = replace(activity, jp=_decimal(recipient.jp, "jp", "JP"))
@@ -204,7 +208,11 @@ def draft_for(
         score = _decimal(recipient.score, "score", "Nilai")
         if not 0 <= score <= 100:
             raise InvalidInput(f"Nilai harus 0-100 (diterima {recipient.score})", field="score")
-        merged["final_score"] = _plain(score)
+        if type == "transkrip":
+            merged["final_score"] = _plain(score)
+        elif recipient.predikat is None:
+            # An STTP prints the result as a predikat only; a predikat column, if any, wins.
+            merged["predikat"] = predikat_for(score)
     for column in ("predikat", "rank", "birth_place"):
         text = optional_text(getattr(recipient, column), column)
         if text is not None:

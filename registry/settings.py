@@ -33,6 +33,8 @@ class Settings:
     conversion_timeout: float = 60.0
     max_upload_bytes: int = 20_000_000
     stamp_corner: str = "bottom-right"
+    # On PostgreSQL each service process also works the batch queue unless this is off.
+    embedded_worker: bool = True
 
     @property
     def zone(self) -> ZoneInfo:
@@ -91,6 +93,7 @@ class Settings:
             conversion_timeout=float(_positive_int(env, "SATUPINTU_CONVERSION_TIMEOUT", 60)),
             max_upload_bytes=_positive_int(env, "SATUPINTU_MAX_UPLOAD_BYTES", 20_000_000),
             stamp_corner=stamp_corner,
+            embedded_worker=env.get("SATUPINTU_EMBEDDED_WORKER", "1").strip() not in ("0", "false"),
         )
 
 

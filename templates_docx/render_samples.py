@@ -1,0 +1,67 @@
+"""Render every template with its sample data to ``docs/samples/<template>.png`` (first page).
+
+    python templates_docx/render_samples.py
+
+Uses the same path as the service: sample content, the sandboxed renderer, a warm LibreOffice
+pool, then ``pdftoppm`` for the picture. Run it after changing a template and commit the PNGs, so a
+reviewer sees the layout change beside the code change.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from registry.documents.content import build_context, template_name_for  # noqa: E402
+from registry.documents.converter import LibreOfficePool  # noqa: E402
+from registry.documents.identity import DEFAULT_AGENCY_TOML, load_logo, parse_agency_toml  # noqa: E402
+from registry.documents.qr import qr_png  # noqa: E402
+from registry.documents.samples import sample  # noqa: E402
+from registry.documents.templates import TemplateSet, render_docx  # noqa: E402
+
+CASES = [
+    ("sttp", None),
+    ("sertifikat", None),
+    ("transkrip", None),
+    ("piagam", None),
+    ("sk", None),
+    ("surat_keterangan", "coaching"),
+    ("surat_keterangan", "mentoring"),
+    ("surat_keterangan", "belajar_mandiri"),
+    ("surat_keterangan", "komunitas_belajar"),
+]
+
+
+def main() -> None:
+    target = HERE.parent / "docs" / "samples"
+    target.mkdir(parents=True, exist_ok=True)
+    identity = parse_agency_toml(DEFAULT_AGENCY_TOML, base_dir=HERE)
+    templates = TemplateSet(HERE)
+    logo = load_logo(identity)
+    with LibreOfficePool(size=2, timeout=180) as pool, tempfile.TemporaryDirectory() as scratch:
+        for type_, path in CASES:
+            content = sample(type_, path)
+            name = template_name_for(content.type, content.path)
+            docx = render_docx(
+                templates.get(name).data,
+                build_context(content, identity),
+                qr_png=qr_png(content.verify_url),
+                logo_png=logo,
+            )
+            pdf = Path(scratch) / f"{name}.pdf"
+            pdf.write_bytes(pool.convert(docx))
+            stem = target / name.removesuffix(".docx")
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", pdf, stem],
+                check=True,
+            )
+            print(f"{stem}.png")
+
+
+if __name__ == "__main__":
+    main()
