@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 
 from litestar import Litestar, get
 from litestar.datastructures import State
@@ -16,7 +17,7 @@ from api.controllers.jobs import JobController
 from api.controllers.verification import VerificationController
 from api.errors import EXCEPTION_HANDLERS
 from api.schemas import Health
-from registry.batches import Batches
+from registry.batches import STALE_PENDING, Batches
 from registry.bootstrap import build_registry
 from registry.jobs import InProcessQueue, JobQueue, ProcrastinateQueue, run_worker
 from registry.keystore import KeyRing
@@ -64,6 +65,8 @@ class Background:
                 )
         self.batches.queue = queue
         self.queue = queue
+        # In-process jobs die with the process; Procrastinate's survive it (see Batches.resume).
+        self._resume_after = timedelta(0) if registry.db.is_sqlite else STALE_PENDING
 
     def start(self) -> None:
         if self._worker is not None:
@@ -73,7 +76,7 @@ class Background:
 
     def _resume(self) -> None:
         try:
-            resumed = self.batches.resume()
+            resumed = self.batches.resume(older_than=self._resume_after)
             if resumed:
                 log.info("resumed %d unfinished batch(es)", resumed)
         except Exception:

@@ -14,7 +14,7 @@ import msgspec
 
 from api.schemas import ActivityIn, _activity_draft
 from registry.batch_input import BatchRecipient, draft_for, read_recipients, validate_batch
-from registry.batches import Batches, BatchView
+from registry.batches import STALE_PENDING, Batches, BatchView
 from registry.bootstrap import build_registry, initialize, load_identity
 from registry.db.apikeys import CLI_ACTOR
 from registry.documents.templates import TemplateSet, check_templates
@@ -78,7 +78,7 @@ def worker_command(args: argparse.Namespace, settings: Settings) -> int:
     from registry.jobs import ProcrastinateQueue
 
     batches = Batches(registry, ProcrastinateQueue(settings.database_url))
-    batches.resume()
+    batches.resume(older_than=STALE_PENDING)
     try:
         run_worker(
             settings.database_url,

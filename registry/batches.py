@@ -289,15 +289,23 @@ class Batches:
                 details={"documents": len(rows), "merged": merged_sha256, "zip": zip_sha256},
             )
 
-    def resume(self) -> int:
+    def resume(self, *, older_than: timedelta = timedelta(0)) -> int:
         """Re-queue unfinished work after a restart; returns how many batches were picked up.
 
+        With the in-process queue every unfinished batch is an orphan. On PostgreSQL the queue
+        keeps jobs across crashes, so only batches older than ``older_than`` are re-queued (jobs
+        are idempotent; this covers a crash between committing a batch and queueing its jobs).
         Pending documents outside batches that are older than ``STALE_PENDING`` are completed too
         (their request died with its process).
         """
         with self.registry.db.reading() as session:
             batch_ids = list(
-                session.execute(select(Batch.id).where(Batch.status == "rendering")).scalars()
+                session.execute(
+                    select(Batch.id).where(
+                        Batch.status == "rendering",
+                        Batch.created_at < self.registry.now() - older_than,
+                    )
+                ).scalars()
             )
             stale = list(
                 session.execute(

@@ -64,6 +64,7 @@ from registry.views import (
 
 log = logging.getLogger("satupintu")
 
+SYSTEM_ACTOR = Actor(id="system", role="operator")
 MAX_NIP_FAILURES_PER_HOUR = 5
 SHORT_CODE_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32: no i, l, o, u
 SHORT_CODE_LENGTH = 12
@@ -436,6 +437,9 @@ class Registry:
                 raise NotFound("Dokumen tidak ditemukan")
             if document.status != "pending":
                 return self._view(document)
+            # A stamped upload whose process died before its files were stored: the upload is
+            # gone with it, so the number is voided and the caller must stamp again.
+            unrecoverable = document.template_sha256 is None
             plan = RenderPlan(
                 document.template_name or "",
                 document.template_sha256 or "",
@@ -446,6 +450,9 @@ class Registry:
                 verify_url=self.verify_url(document.token),
                 title=document.title,
             )
+        if unrecoverable:
+            self.void(document_id, "Proses pencapan terhenti sebelum berkas tersimpan")
+            return self.get(document_id, SYSTEM_ACTOR)
         try:
             produced = self.production.produce(document_id, plan, facts)
         except RegistryError as exc:
@@ -461,7 +468,15 @@ class Registry:
                     select(Document).where(Document.id == document_id).with_for_update()
                 ).scalar_one()
                 if document.status != "pending":
-                    self.production.discard([f for f in produced if f.created])
+                    # Another process finished it first; keep any file its record points at.
+                    referenced = set(
+                        session.execute(
+                            select(DocumentFile.sha256).where(
+                                DocumentFile.sha256.in_([f.sha256 for f in produced])
+                            )
+                        ).scalars()
+                    )
+                    self.production.discard([f for f in produced if f.sha256 not in referenced])
                     return self._view(document)
                 now = self.now()
                 for produced_file in produced:

@@ -8,7 +8,6 @@ endpoints answer 200 to everyone, whatever Authorization header comes along.
 from __future__ import annotations
 
 import json
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +24,14 @@ from registry.service import Registry
 from registry.views import DocumentView
 from tests.api.conftest import bearer, written_state
 from tests.conftest import Keys
-from tests.support.drafts import PNS_NIP, batch_body, body, draft, outside_pdf
+from tests.support.drafts import (
+    PNS_NIP,
+    batch_body,
+    body,
+    draft,
+    issue_batch_now,
+    outside_pdf,
+)
 
 PROBLEM_JSON = "application/problem+json"
 PRINCIPALS = (
@@ -96,7 +102,7 @@ class World:
     @cached_property
     def job_id(self) -> str:
         """A finished batch of two (made only for the rows that need one)."""
-        return _finished_batch(self.client, self.keys)
+        return str(issue_batch_now(self.registry, self.keys.issuer.actor, 2).id)
 
     @cached_property
     def pdf(self) -> bytes:
@@ -131,24 +137,6 @@ def _issue(
 def registry(pdf_registry: Registry) -> Registry:
     """This module reads PDFs and merged batches, so its registry converts through LibreOffice."""
     return pdf_registry
-
-
-def _finished_batch(client: TestClient[Any], keys: Keys) -> str:
-    response = client.post(
-        "/api/v1/documents/batch",
-        json={**batch_body(2)},
-        headers=bearer(keys.issuer.secret),
-    )
-    assert response.status_code == 202, response.text
-    job_id: str = response.json()["id"]
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        job = client.get(f"/api/v1/jobs/{job_id}", headers=bearer(keys.issuer.secret)).json()
-        if job["status"] != "rendering":
-            assert job["status"] == "done", job
-            return job_id
-        time.sleep(0.1)
-    raise AssertionError("batch did not finish within 60 s")
 
 
 @pytest.fixture

@@ -201,9 +201,7 @@ def test_a_batch_killed_mid_way_is_completed_on_restart_without_duplicates(
     assert victim.returncode == -signal.SIGKILL
     with registry.db.reading() as session:
         statuses = dict(
-            session.execute(
-                select(Document.status, func.count()).group_by(Document.status)
-            ).all()
+            session.execute(select(Document.status, func.count()).group_by(Document.status)).all()
         )
     assert statuses.get("pending", 0) > 0, "the kill came too late to leave work unfinished"
 

@@ -228,3 +228,37 @@ def outside_pdf(pages: int = 1) -> bytes:
         drawing.showPage()
     drawing.save()
     return buffer.getvalue()
+
+
+def issue_batch_now(registry: Any, actor: Any, count: int) -> Any:
+    """Issue a ``batch_body(count)`` batch and render it in the calling thread; returns its view."""
+    from registry.batch_input import draft_for, recipients_from_json, validate_batch
+    from registry.batches import Batches
+
+    spec = batch_body(count)
+    raw = spec["activity"]
+    activity = ActivityDraft(
+        title=raw["title"],
+        path=raw["path"],
+        scope=raw["scope"],
+        start_date=date.fromisoformat(raw["start_date"]),
+        end_date=date.fromisoformat(raw["end_date"]),
+        jp=Decimal(raw["jp"]),
+        organizer=raw["organizer"],
+    )
+    recipients = recipients_from_json(spec["recipients"])
+
+    def build(recipient: Any) -> DocumentDraft:
+        return draft_for(
+            recipient,
+            type=spec["type"],
+            activity=activity,
+            unit_code=spec["unit_code"],
+            series=None,
+            details=None,
+        )
+
+    valid = validate_batch(recipients, build, registry.validate)
+    batches = Batches(registry)  # no queue: chunks and the merge run right here
+    outcome = batches.issue([build(r) for r in recipients], valid, actor)
+    return batches.view(outcome.batch.id)
