@@ -35,7 +35,7 @@ NAME = "Dr. Siti Rahmawati & Putri <Uji>, S.Kom., M.T."
 
 def pdf_text(data: bytes) -> str:
     result = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+        ["pdftotext", "-raw", "-", "-"], input=data, capture_output=True, check=True
     )
     return result.stdout.decode("utf-8")
 

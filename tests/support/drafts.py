@@ -99,7 +99,7 @@ SK_DETAILS: dict[str, Any] = {
         "Biaya pelaksanaan dibebankan pada anggaran Badan Tahun 2026.",
     ],
     "appendix": [
-        {"name": f"Peserta {i:03d} & Rekan <Uji>", "nip": PNS_NIP, "unit": "Dinas PU"}
+        {"name": f"Peserta {i:03d} & Rekan <Uji>", "nip": f"19850315201001{2000 + i}"}
         for i in range(1, 61)
     ],
 }
