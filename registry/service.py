@@ -14,19 +14,17 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
 from registry.db import audit, numbers
 from registry.db.apikeys import Actor
 from registry.db.engine import Database
-from registry.db.schema import Document, DocumentFile, IdempotencyKey, NipCheckWindow
+from registry.db.schema import Document, DocumentFile, IdempotencyKey
 from registry.documents import pdf
 from registry.documents.content import DocumentContent
 from registry.documents.production import FileFacts, ProducedFile, Production, RenderPlan
@@ -38,20 +36,17 @@ from registry.errors import (
     NotFound,
     PermissionDenied,
     RegistryError,
-    VerificationError,
 )
 from registry.keystore import KeyRing
 from registry.nip import mask_nip
 from registry.numbering import SeriesCatalog
 from registry.records import (
     DocumentRecord,
-    file_attestation_bytes,
     nip_commitment,
-    nip_matches,
 )
 from registry.settings import Settings
-from registry.signing import verify_signature
-from registry.tokens import issue_token, verify_token
+from registry.tokens import issue_token
+from registry.verification import SHORT_CODE_LENGTH, Verifier
 from registry.views import (
     DocumentRef,
     DocumentView,
@@ -59,15 +54,13 @@ from registry.views import (
     FileView,
     IssueOutcome,
     Verification,
-    public_document,
 )
+from registry.views import as_utc as _as_utc
 
 log = logging.getLogger("satupintu")
 
 SYSTEM_ACTOR = Actor(id="system", role="operator")
-MAX_NIP_FAILURES_PER_HOUR = 5
 SHORT_CODE_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32: no i, l, o, u
-SHORT_CODE_LENGTH = 12
 MAX_REASON = 1000
 MAX_IDEMPOTENCY_KEY = 200
 STATUS_LABELS = {
@@ -111,6 +104,9 @@ class Registry:
         self.settings = settings
         self.production = production
         self._clock = clock
+        self.verifier = Verifier(
+            db, keyring, view=self._view, verify_url=self.verify_url, now=self.now
+        )
 
     # -- time ----------------------------------------------------------------------------------
 
@@ -725,133 +721,13 @@ class Registry:
     # -- verifying -----------------------------------------------------------------------------
 
     def verify(self, token: str) -> Verification:
-        with self.db.reading() as session:
-            return self._verify(session, token)[0]
-
-    def _verify(self, session: Session, token: str) -> tuple[Verification, Document | None]:
-        """Check a QR token, or the short code printed beside the QR for people who type it."""
-        public_keys = self.keyring.public_keys()
-        if len(token) == SHORT_CODE_LENGTH:
-            document = session.execute(
-                select(Document).where(Document.short_code == token.lower())
-            ).scalar()
-            token_kid = document.kid if document is not None else None
-        else:
-            try:
-                verified = verify_token(token, public_keys)
-            except VerificationError as exc:
-                return Verification(status="invalid", reason=exc.reason), None
-            document = session.get(Document, verified.document_id)
-            token_kid = verified.kid
-        if document is None or document.status == "pending":
-            return Verification(status="unknown", reason="not_found"), None
-        return self._verify_document(session, document, token_kid), document
-
-    def _verify_document(
-        self, session: Session, document: Document, token_kid: str | None
-    ) -> Verification:
-        public_keys = self.keyring.public_keys()
-        try:
-            if token_kid != document.kid or document.kid not in public_keys:
-                raise VerificationError("key_mismatch")
-            verify_signature(public_keys[document.kid], document.record, document.signature)
-        except VerificationError as exc:
-            return Verification(status="invalid", reason=f"record_{exc.reason}")
-        if document.status == "void":
-            return Verification(status="invalid", reason="void")
-        attested = session.execute(
-            select(DocumentFile).where(
-                DocumentFile.document_id == document.id, DocumentFile.signature.is_not(None)
-            )
-        ).scalar()
-        common: dict[str, Any] = {
-            "document": public_document(self._view(document)),
-            "kid": document.kid,
-            "signed": document.record,
-            "signature": document.signature,
-        }
-        if attested is not None and attested.signature is not None:
-            common |= {
-                "file_sha256": attested.sha256,
-                "file_media_type": attested.media_type,
-                "file_signed": file_attestation_bytes(
-                    document.id, attested.sha256, attested.media_type
-                ),
-                "file_signature": attested.signature,
-            }
-        if document.status == "revoked":
-            return Verification(
-                status="revoked",
-                reason="revoked",
-                revoked_at=_as_utc(document.revoked_at) if document.revoked_at else None,
-                revocation_reason=document.revocation_reason,
-                **common,
-            )
-        if document.status == "superseded" and document.superseded_by_id is not None:
-            replacement = session.get_one(Document, document.superseded_by_id)
-            return Verification(
-                status="superseded",
-                reason="superseded",
-                superseded_by_number=replacement.number,
-                superseded_by_url=self.verify_url(replacement.token),
-                superseded_at=_as_utc(document.superseded_at) if document.superseded_at else None,
-                **common,
-            )
-        return Verification(status="valid", **common)
+        return self.verifier.verify(token)
 
     def verify_file(self, data: bytes) -> FileMatch:
-        """Is this exact file one the registry issued? Any changed byte makes it ``no_match``."""
-        sha256 = hashlib.sha256(data).hexdigest()
-        with self.db.reading() as session:
-            row = session.execute(
-                select(DocumentFile)
-                .where(DocumentFile.sha256 == sha256, DocumentFile.kind != "upload")
-                .limit(1)
-            ).scalar()
-            if row is None:
-                return FileMatch(status="no_match", sha256=sha256)
-            document = session.get_one(Document, row.document_id)
-            verification = self._verify_document(session, document, document.kid)
-            return FileMatch(
-                status=verification.status, sha256=sha256, kind=row.kind, verification=verification
-            )
+        return self.verifier.verify_file(data)
 
     def confirm_nip(self, token: str, candidate: str) -> str:
-        """Compare a typed NIP with the document's signed commitment.
-
-        Returns ``match``, ``no_match``, ``locked`` (too many failures this hour: the page must not
-        let anyone walk the ~20,000 plausible birth dates) or ``not_applicable``.
-        """
-        digits = candidate.replace(" ", "").strip()
-        now = self.now()
-        window = now.replace(minute=0, second=0, microsecond=0)
-        with self.db.writing() as session:
-            verification, document = self._verify(session, token)
-            if document is None or verification.signed is None:
-                return "not_applicable"
-            failures = session.execute(
-                select(NipCheckWindow.failures).where(
-                    NipCheckWindow.document_id == document.id,
-                    NipCheckWindow.window_start >= window - timedelta(hours=1),
-                )
-            ).scalars()
-            if sum(failures) >= MAX_NIP_FAILURES_PER_HOUR:
-                return "locked"
-            commitment = json.loads(verification.signed)["holder_nip_commitment"]
-            if digits.isdigit() and nip_matches(digits, document.nip_salt, commitment):
-                return "match"
-            dialect = session.get_bind().dialect.name
-            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-            statement = insert(NipCheckWindow).values(
-                document_id=document.id, window_start=window, failures=1
-            )
-            session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["document_id", "window_start"],
-                    set_={"failures": NipCheckWindow.failures + 1},
-                )
-            )
-            return "no_match"
+        return self.verifier.confirm_nip(token, candidate)
 
 
 def _session_of(document: Document) -> Session:
@@ -859,10 +735,6 @@ def _session_of(document: Document) -> Session:
     if session is None:
         raise RuntimeError("document is detached")
     return session
-
-
-def _as_utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def request_fingerprint(payload: object) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 
 @dataclass(frozen=True)
@@ -134,3 +134,8 @@ def public_document(view: DocumentView) -> PublicDocument:
         unit_code=view.unit_code,
         issued_at=view.issued_at,
     )
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Timestamps as stored: SQLite hands them back naive, and they were written in UTC."""
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
