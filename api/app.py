@@ -17,7 +17,7 @@ from api.controllers.jobs import JobController
 from api.controllers.verification import VerificationController
 from api.errors import EXCEPTION_HANDLERS
 from api.schemas import Health
-from registry.batches import STALE_PENDING, Batches
+from registry.batches import STALE_PENDING, Batches, job_threads
 from registry.bootstrap import build_registry
 from registry.jobs import InProcessQueue, JobQueue, ProcrastinateQueue, run_worker
 from registry.keystore import KeyRing
@@ -52,14 +52,14 @@ class Background:
         queue: JobQueue
         if registry.db.is_sqlite:
             # The embedded default: the same jobs run on threads of this process.
-            queue = InProcessQueue(self.batches.handlers, workers=settings.converters)
+            queue = InProcessQueue(self.batches.handlers, workers=job_threads(settings))
         else:
             queue = ProcrastinateQueue(settings.database_url)
             if embedded_worker:
                 self._worker = threading.Thread(
                     target=run_worker,
                     args=(settings.database_url, self.batches.handlers),
-                    kwargs={"concurrency": settings.converters, "stop_event": self._stop},
+                    kwargs={"concurrency": job_threads(settings), "stop_event": self._stop},
                     name="satupintu-worker",
                     daemon=True,
                 )

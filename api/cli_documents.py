@@ -14,7 +14,7 @@ import msgspec
 
 from api.schemas import ActivityIn, _activity_draft
 from registry.batch_input import BatchRecipient, draft_for, read_recipients, validate_batch
-from registry.batches import STALE_PENDING, Batches, BatchView
+from registry.batches import STALE_PENDING, Batches, BatchView, job_threads
 from registry.bootstrap import build_registry, initialize, load_identity
 from registry.db.apikeys import CLI_ACTOR
 from registry.documents.templates import TemplateSet, check_templates
@@ -83,7 +83,7 @@ def worker_command(args: argparse.Namespace, settings: Settings) -> int:
         run_worker(
             settings.database_url,
             batches.handlers,
-            concurrency=args.concurrency or settings.converters,
+            concurrency=args.concurrency or job_threads(settings),
         )
     finally:
         registry.production.close()
@@ -116,7 +116,7 @@ def issue_batch_command(args: argparse.Namespace, settings: Settings) -> int:
         valid = validate_batch(recipients, build, registry.validate)
         batches = Batches(registry)
         # This process is the worker: the jobs run on its own threads, whatever the database.
-        queue = InProcessQueue(batches.handlers, workers=settings.converters)
+        queue = InProcessQueue(batches.handlers, workers=job_threads(settings))
         batches.queue = queue
         outcome = batches.issue([build(r) for r in recipients], valid, CLI_ACTOR)
         view = _follow(batches, outcome.batch.id)

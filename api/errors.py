@@ -90,7 +90,7 @@ def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException
         if isinstance(item, dict):
             message = str(item.get("message", ""))
             errors.append(
-                {"field": item.get("key"), "message": _indonesian(message), "reason": message}
+                {"field": item.get("key"), "message": indonesian(message), "reason": message}
             )
     summary = "; ".join(f"{error['field']}: {error['message']}" for error in errors)
     return problem(
@@ -115,7 +115,7 @@ _MSGSPEC_MESSAGES = (
 )
 
 
-def _indonesian(message: str) -> str:
+def indonesian(message: str) -> str:
     for pattern, template in _MSGSPEC_MESSAGES:
         match = pattern.search(message)
         if match:

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 import msgspec
 from litestar.datastructures import UploadFile
 
+from api.errors import indonesian
 from registry.errors import InvalidInput
 
 # The HTTP layer's hard cap on an upload request; the configured limit
@@ -37,6 +38,12 @@ def decode_json_field(raw: str | bytes | Any, type_: type[T], field: str) -> T:
     try:
         return msgspec.json.decode(raw, type=type_)
     except msgspec.ValidationError as exc:
-        raise InvalidInput(f"Isi bagian '{field}' tidak valid: {exc}", field=field) from None
+        message = str(exc)
+        where = message.rsplit(" - at ", 1)[1].strip("`") if " - at " in message else ""
+        detail = indonesian(message)
+        raise InvalidInput(
+            f"Isi bagian '{field}' tidak valid{f' ({where})' if where else ''}: {detail}",
+            field=field,
+        ) from None
     except msgspec.DecodeError:
         raise InvalidInput(f"Bagian '{field}' bukan JSON yang sah", field=field) from None

@@ -30,7 +30,8 @@ from registry.drafts import DocumentDraft, ValidDraft
 from registry.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RegistryError
 from registry.jobs import JobHandlers, JobQueue
 from registry.service import MAX_IDEMPOTENCY_KEY, Registry, request_fingerprint
-from registry.views import DocumentRef
+from registry.settings import Settings
+from registry.views import DocumentRef, as_utc
 
 log = logging.getLogger("satupintu")
 
@@ -38,6 +39,12 @@ CHUNK_SIZE = 10
 MAX_BATCH = 5000
 # A single document left pending this long was being produced by a process that died.
 STALE_PENDING = timedelta(minutes=10)
+
+
+def job_threads(settings: Settings) -> int:
+    """Two jobs per LibreOffice process: while one thread renders the next DOCX (Python, a few
+    tens of milliseconds), the converter already works on the other thread's document."""
+    return 2 * settings.converters
 
 
 @dataclass(frozen=True)
@@ -341,15 +348,24 @@ class Batches:
         batch = session.get(Batch, batch_id)
         if batch is None:
             raise NotFound("Batch tidak ditemukan")
-        documents = session.execute(
-            select(Document.id, Document.number, Document.status)
-            .where(Document.batch_id == batch_id)
-            .order_by(Document.seq)
-        ).all()
         counts = {"issued": 0, "void": 0, "pending": 0}
-        for row in documents:
-            key = row.status if row.status in counts else "issued"
-            counts[key] += 1
+        for status, count in session.execute(
+            select(Document.status, func.count())
+            .where(Document.batch_id == batch_id)
+            .group_by(Document.status)
+        ).all():
+            counts[status if status in counts else "issued"] += count
+        documents: tuple[DocumentRef, ...] = ()
+        if batch.status != "rendering":
+            # The list is the result; while rendering, progress polls need only the counts.
+            documents = tuple(
+                DocumentRef(id=row.id, number=row.number)
+                for row in session.execute(
+                    select(Document.id, Document.number)
+                    .where(Document.batch_id == batch_id)
+                    .order_by(Document.seq)
+                ).all()
+            )
         return BatchView(
             id=batch.id,
             status=batch.status,
@@ -360,12 +376,12 @@ class Batches:
             pending=counts["pending"],
             first_number=batch.first_number,
             last_number=batch.last_number,
-            created_at=batch.created_at,
-            finished_at=batch.finished_at,
+            created_at=as_utc(batch.created_at),
+            finished_at=as_utc(batch.finished_at) if batch.finished_at else None,
             merged_sha256=batch.merged_sha256,
             zip_sha256=batch.zip_sha256,
             error=batch.error,
-            documents=tuple(DocumentRef(id=row.id, number=row.number) for row in documents),
+            documents=documents,
         )
 
 

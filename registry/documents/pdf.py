@@ -12,10 +12,12 @@ import hashlib
 import io
 import os
 import re
+import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
 
+import pikepdf
 from PIL import Image
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.errors import PdfReadError
@@ -426,40 +428,43 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
 # --- merging ---------------------------------------------------------------------------------
 
 
+#: Inputs merged into one intermediate file at a time: qpdf copies stream data lazily from its
+#: sources, so each must stay open until the output is written; groups bound the open files.
+MERGE_GROUP = 200
+
+
 def merge_files(paths: Iterable[Path], out: Path) -> int:
     """Concatenate PDFs in the given order into ``out``; returns the page count.
 
-    Each input is read, copied into the writer and released before the next is opened, so memory
-    grows with the output only. ``out`` appears complete or not at all.
+    Uses qpdf (through pikepdf): it copies pages without parsing their content and streams the
+    data from the inputs while writing, so time and memory stay small for hundreds of files,
+    where pypdf needed ~25 ms a file and held every page in memory. ``out`` appears complete or
+    not at all.
     """
-    writer = PdfWriter()
-    for path in paths:
-        with path.open("rb") as handle:
-            reader = PdfReader(handle)
-            first = len(writer.pages)
-            writer.append(reader, import_outline=False)
-        _release(writer, reader, first)
-    partial = out.with_name(f".{out.name}.partial")
-    try:
-        with partial.open("wb") as handle:
-            writer.write(handle)
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
-    return len(writer.pages)
+    files = list(paths)
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".merge-") as scratch:
+        level = 0
+        while len(files) > MERGE_GROUP:
+            groups = [files[i : i + MERGE_GROUP] for i in range(0, len(files), MERGE_GROUP)]
+            files = []
+            for index, group in enumerate(groups):
+                target = Path(scratch) / f"{level}-{index}.pdf"
+                _merge_group(group, target)
+                files.append(target)
+            level += 1
+        partial = out.with_name(f".{out.name}.partial")
+        try:
+            pages = _merge_group(files, partial)
+            os.replace(partial, out)
+        finally:
+            partial.unlink(missing_ok=True)
+    return pages
 
 
-def _release(writer: PdfWriter, reader: PdfReader, first: int) -> None:
-    """Let go of everything ``writer`` keeps of ``reader`` once its pages are copied.
-
-    pypdf holds every appended reader (parsed objects and all) until the writer is written: in its
-    translation table, in the page map it resolves links with, and in each copied page's
-    ``original_page``. Measured on 500 one-page PDF/A files that doubled the memory growth. Links
-    inside one input are resolved now, while its pages are still mapped; links never cross inputs.
-    """
-    writer.reset_translation(reader)
-    writer._resolve_links()
-    writer._unresolved_links.clear()
-    writer._merged_in_pages.clear()
-    for page in writer.pages[first:]:
-        vars(page).pop("original_page", None)
+def _merge_group(paths: list[Path], out: Path) -> int:
+    with contextlib.ExitStack() as stack, pikepdf.new() as merged:
+        for path in paths:
+            source = stack.enter_context(pikepdf.open(path))
+            merged.pages.extend(source.pages)
+        merged.save(out, linearize=False)
+        return len(merged.pages)

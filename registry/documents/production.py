@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,6 +78,10 @@ class Production:
         self.issuer = issuer
         self._logo_sha256 = store.put(load_logo(identity)).sha256
         self._stored_templates: set[str] = set()
+        # Threads that only wait for LibreOffice; the converter itself limits how many convert.
+        self._converting = ThreadPoolExecutor(
+            max_workers=16, thread_name_prefix="satupintu-convert"
+        )
 
     @property
     def pdf_available(self) -> bool:
@@ -114,15 +119,17 @@ class Production:
         failure leaves no file without a record.
         """
         docx = self.render_docx(plan)
-        final: tuple[str, bytes] = ("docx", docx)
-        if self.converter.available:
-            final = ("pdf", self.finish_pdf(self.converter.convert(docx), facts))
+        if not self.converter.available:
+            return [self._store("docx", docx, document_id, sign=True)]
+        # The conversion waits on LibreOffice (no GIL held); the DOCX is stored meanwhile.
+        conversion = self._converting.submit(self.converter.convert, docx)
         produced: list[ProducedFile] = []
         try:
-            produced.append(self._store("docx", docx, document_id, sign=final[0] == "docx"))
-            if final[0] == "pdf":
-                produced.append(self._store("pdf", final[1], document_id, sign=True))
+            produced.append(self._store("docx", docx, document_id, sign=False))
+            pdf_bytes = self.finish_pdf(conversion.result(), facts)
+            produced.append(self._store("pdf", pdf_bytes, document_id, sign=True))
         except BaseException:
+            conversion.cancel()
             self.discard(produced)
             raise
         return produced
@@ -173,4 +180,5 @@ class Production:
                 self.store.remove(produced.sha256)
 
     def close(self) -> None:
+        self._converting.shutdown(wait=True, cancel_futures=True)
         self.converter.close()
