@@ -13,12 +13,11 @@ from typing import TypeVar
 import msgspec
 
 from api.schemas import ActivityIn, _activity_draft
-from registry.batch_input import BatchRecipient, draft_for, read_recipients, validate_batch
-from registry.batches import STALE_PENDING, Batches, BatchView, job_threads
+from registry.batch_input import read_recipients
+from registry.batches import STALE_PENDING, Batches, BatchRequest, BatchView, job_threads
 from registry.bootstrap import build_registry, initialize, load_identity
 from registry.db.apikeys import CLI_ACTOR
 from registry.documents.templates import TemplateSet, check_templates
-from registry.drafts import DocumentDraft
 from registry.errors import ConfigurationError, InvalidInput
 from registry.jobs import InProcessQueue, ensure_queue_schema, run_worker
 from registry.settings import Settings
@@ -99,26 +98,23 @@ def issue_batch_command(args: argparse.Namespace, settings: Settings) -> int:
         args.participants.read_bytes(), filename=args.participants.name, media_type=None
     )
 
-    def build(recipient: BatchRecipient) -> DocumentDraft:
-        return draft_for(
-            recipient,
-            type=args.type,
-            activity=activity,
-            unit_code=args.unit_code,
-            series=args.series,
-            details=details,
-        )
-
+    request = BatchRequest(
+        type=args.type,
+        activity=activity,
+        recipients=recipients,
+        unit_code=args.unit_code,
+        series=args.series,
+        details=details,
+    )
     registry = build_registry(settings)
     try:
         if not registry.production.pdf_available:
             print(f"perhatian: {registry.production.pdf_unavailable_reason}", file=sys.stderr)
-        valid = validate_batch(recipients, build, registry.validate)
         batches = Batches(registry)
         # This process is the worker: the jobs run on its own threads, whatever the database.
         queue = InProcessQueue(batches.handlers, workers=job_threads(settings))
         batches.queue = queue
-        outcome = batches.issue([build(r) for r in recipients], valid, CLI_ACTOR)
+        outcome = batches.submit(request, CLI_ACTOR)
         view = _follow(batches, outcome.batch.id)
         queue.close()
         _summary(view)

@@ -13,20 +13,22 @@ import re
 import tempfile
 import uuid
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from registry.batch_input import BatchRecipient, draft_for, validate_batch
 from registry.db import audit, numbers
 from registry.db.apikeys import Actor
 from registry.db.schema import Batch, Document, DocumentFile, IdempotencyKey
 from registry.documents import pdf
-from registry.drafts import DocumentDraft, ValidDraft
+from registry.drafts import ActivityDraft, DocumentDraft, ValidDraft
 from registry.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RegistryError
 from registry.jobs import JobHandlers, JobQueue
 from registry.service import MAX_IDEMPOTENCY_KEY, Registry, request_fingerprint
@@ -67,6 +69,28 @@ class BatchView:
 
 
 @dataclass(frozen=True)
+class BatchRequest:
+    """One activity for many recipients, as an upload or a JSON body describes it."""
+
+    type: str
+    activity: ActivityDraft
+    recipients: Sequence[BatchRecipient]
+    unit_code: str | None = None
+    series: str | None = None
+    details: Mapping[str, Any] | None = None
+
+    def draft(self, recipient: BatchRecipient) -> DocumentDraft:
+        return draft_for(
+            recipient,
+            type=self.type,
+            activity=self.activity,
+            unit_code=self.unit_code,
+            series=self.series,
+            details=self.details,
+        )
+
+
+@dataclass(frozen=True)
 class BatchOutcome:
     batch: BatchView
     replayed: bool
@@ -82,6 +106,14 @@ class Batches:
         return JobHandlers(render_chunk=self.render_chunk, finalize_batch=self.finalize)
 
     # -- issuing -------------------------------------------------------------------------------
+
+    def submit(
+        self, request: BatchRequest, actor: Actor, idempotency_key: str | None = None
+    ) -> BatchOutcome:
+        """Check every row (one bad row refuses all, naming row and column), then issue."""
+        valid = validate_batch(request.recipients, request.draft, self.registry.validate)
+        drafts = [request.draft(recipient) for recipient in request.recipients]
+        return self.issue(drafts, valid, actor, idempotency_key)
 
     def issue(
         self,

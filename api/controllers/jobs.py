@@ -15,14 +15,8 @@ from litestar.response import File
 from api.auth import AUDITOR, ISSUER, allow, provide_actor
 from api.schemas import BatchCreate, BatchSpec, Job
 from api.uploads import MAX_UPLOAD_REQUEST, decode_json_field, read_upload
-from registry.batch_input import (
-    BatchRecipient,
-    draft_for,
-    read_recipients,
-    recipients_from_json,
-    validate_batch,
-)
-from registry.batches import Batches
+from registry.batch_input import BatchRecipient, read_recipients, recipients_from_json
+from registry.batches import Batches, BatchRequest
 from registry.db.apikeys import Actor
 from registry.errors import InvalidInput, NotFound
 
@@ -64,22 +58,15 @@ class JobController(Controller):
         spec, recipients = await _read_batch(request, batches)
 
         def issue() -> Response[Job]:
-            registry = batches.registry
-            activity = spec.activity_draft()
-
-            def build(recipient: BatchRecipient) -> Any:
-                return draft_for(
-                    recipient,
-                    type=spec.type,
-                    activity=activity,
-                    unit_code=spec.unit_code,
-                    series=spec.series,
-                    details=spec.details,
-                )
-
-            drafts = [build(recipient) for recipient in recipients]
-            valid = validate_batch(recipients, build, registry.validate)
-            outcome = batches.issue(drafts, valid, actor, idempotency_key)
+            request = BatchRequest(
+                type=spec.type,
+                activity=spec.activity_draft(),
+                recipients=recipients,
+                unit_code=spec.unit_code,
+                series=spec.series,
+                details=spec.details,
+            )
+            outcome = batches.submit(request, actor, idempotency_key)
             headers = {"Location": f"/api/v1/jobs/{outcome.batch.id}"}
             if outcome.replayed:
                 headers["Idempotent-Replayed"] = "true"
@@ -117,13 +104,7 @@ class JobController(Controller):
     ) -> File:
         """Every PDF of the batch in number order, one file for printing."""
         view = batches.get(job_id, actor)
-        if view.merged_sha256 is None:
-            raise NotFound("PDF gabungan belum tersedia")
-        return File(
-            path=batches.registry.production.store.path(view.merged_sha256),
-            filename=f"batch-{view.id}.pdf",
-            media_type="application/pdf",
-        )
+        return _result_file(batches, view.merged_sha256, f"batch-{view.id}.pdf", "PDF gabungan")
 
     @get(
         "/jobs/{job_id:uuid}/documents.zip",
@@ -140,13 +121,18 @@ class JobController(Controller):
     ) -> File:
         """Every recipient's file of the batch, one ZIP."""
         view = batches.get(job_id, actor)
-        if view.zip_sha256 is None:
-            raise NotFound("Arsip ZIP belum tersedia")
-        return File(
-            path=batches.registry.production.store.path(view.zip_sha256),
-            filename=f"batch-{view.id}.zip",
-            media_type="application/zip",
-        )
+        return _result_file(batches, view.zip_sha256, f"batch-{view.id}.zip", "Arsip ZIP")
+
+
+def _result_file(batches: Batches, sha256: str | None, filename: str, label: str) -> File:
+    if sha256 is None:
+        raise NotFound(f"{label} belum tersedia: batch masih diproses atau tanpa berkas")
+    media_type = "application/pdf" if filename.endswith(".pdf") else "application/zip"
+    return File(
+        path=batches.registry.production.store.path(sha256),
+        filename=filename,
+        media_type=media_type,
+    )
 
 
 async def _read_batch(

@@ -201,6 +201,13 @@ class _Slot:
         verb = "starting" if generation == 1 else "restarting"
         log.info("LibreOffice slot %d: %s (%s)", self.index, verb, reason)
 
+    def is_ready(self) -> bool:
+        return self._ready.is_set()
+
+    def wait_until_started(self, timeout: float) -> None:
+        """Wait for the start to end, well or badly (a failure surfaces on next use)."""
+        self._ready.wait(timeout)
+
     def wait_ready(self, timeout: float) -> None:
         if not self._ready.wait(timeout):
             raise _SlotFailed(f"tidak menjawab setelah {timeout:g} detik")
@@ -466,6 +473,9 @@ class LibreOfficePool:
             raise ConversionError(found)
         self._toolchain = found
         self._size, self._timeout, self._restart_after = size, timeout, restart_after
+        # Slots would all wear out together and restart at once (~5 s each, no capacity left);
+        # the first recycling is staggered, later ones follow each slot's own count.
+        self._recycle_at = [restart_after + index * restart_after // size for index in range(size)]
         self._startup_timeout = startup_timeout
         self._given_work_dir = work_dir
         self._work_dir: Path | None = None  # made at start()
@@ -522,7 +532,22 @@ class LibreOfficePool:
         finally:
             with self._lock:
                 self._in_flight -= 1
+            self._release(slot)
+
+    def _release(self, slot: _Slot) -> None:
+        """Back to the idle queue; a slot that is restarting only once it answers again, so no
+        caller waits on it while another slot is free."""
+        if slot.is_ready():
             self._idle.put(slot)
+            return
+
+        def when_ready() -> None:
+            slot.wait_until_started(self._startup_timeout)
+            self._idle.put(slot)
+
+        threading.Thread(
+            target=when_ready, name=f"libreoffice-return-{slot.index}", daemon=True
+        ).start()
 
     def status(self) -> PoolStatus:
         with self._lock:
@@ -594,7 +619,8 @@ class LibreOfficePool:
                 slot.launch(f"died during a conversion (attempt {attempt})", kill=True)
             else:
                 raise ConversionError("LibreOffice berhenti saat konversi, dua kali berturut-turut")
-            if slot.conversions >= self._restart_after:
+            if slot.conversions >= self._recycle_at[slot.index]:
+                self._recycle_at[slot.index] = self._restart_after
                 slot.launch(f"recycled after {slot.conversions} conversions")
             pdf = target.read_bytes()
         except OSError as exc:

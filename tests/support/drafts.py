@@ -232,8 +232,8 @@ def outside_pdf(pages: int = 1) -> bytes:
 
 def issue_batch_now(registry: Any, actor: Any, count: int) -> Any:
     """Issue a ``batch_body(count)`` batch and render it in the calling thread; returns its view."""
-    from registry.batch_input import draft_for, recipients_from_json, validate_batch
-    from registry.batches import Batches
+    from registry.batch_input import recipients_from_json
+    from registry.batches import Batches, BatchRequest
 
     spec = batch_body(count)
     raw = spec["activity"]
@@ -246,19 +246,11 @@ def issue_batch_now(registry: Any, actor: Any, count: int) -> Any:
         jp=Decimal(raw["jp"]),
         organizer=raw["organizer"],
     )
-    recipients = recipients_from_json(spec["recipients"])
-
-    def build(recipient: Any) -> DocumentDraft:
-        return draft_for(
-            recipient,
-            type=spec["type"],
-            activity=activity,
-            unit_code=spec["unit_code"],
-            series=None,
-            details=None,
-        )
-
-    valid = validate_batch(recipients, build, registry.validate)
+    request = BatchRequest(
+        type=spec["type"],
+        activity=activity,
+        recipients=recipients_from_json(spec["recipients"]),
+        unit_code=spec["unit_code"],
+    )
     batches = Batches(registry)  # no queue: chunks and the merge run right here
-    outcome = batches.issue([build(r) for r in recipients], valid, actor)
-    return batches.view(outcome.batch.id)
+    return batches.view(batches.submit(request, actor).batch.id)
