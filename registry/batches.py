@@ -189,12 +189,16 @@ class Batches:
         )
         session.add(batch)
         session.flush()
-        documents = [
-            self.registry.record_pending(session, draft, actor, now, seq, batch_id=batch_id)
-            for seq, draft in zip(range(first, last + 1), valid, strict=True)
-        ]
-        batch.first_number = documents[0].number
-        batch.last_number = documents[-1].number
+        issued_numbers: list[str] = []
+        for seq, draft in zip(range(first, last + 1), valid, strict=True):
+            document = self.registry.record_pending(
+                session, draft, actor, now, seq, batch_id=batch_id
+            )
+            issued_numbers.append(document.number)
+            # Written already (record_pending flushes): let it go, so a batch of thousands does
+            # not keep every row's object and render context in memory until the commit.
+            session.expunge(document)
+        batch.first_number, batch.last_number = issued_numbers[0], issued_numbers[-1]
         audit.append(
             session,
             at=now,
@@ -202,7 +206,7 @@ class Batches:
             action="batch.issue",
             subject=str(batch_id),
             details={
-                "count": len(documents),
+                "count": len(issued_numbers),
                 "first": batch.first_number,
                 "last": batch.last_number,
             },

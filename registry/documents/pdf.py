@@ -12,6 +12,8 @@ import hashlib
 import io
 import os
 import re
+import subprocess
+import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
@@ -437,10 +439,31 @@ def merge_files(paths: Iterable[Path], out: Path) -> int:
     """Concatenate PDFs in the given order into ``out``; returns the page count.
 
     Uses qpdf (through pikepdf): it copies pages without parsing their content and streams the
-    data from the inputs while writing, so time and memory stay small for hundreds of files,
-    where pypdf needed ~25 ms a file and held every page in memory. ``out`` appears complete or
-    not at all.
+    data from the inputs while writing, so hundreds of files take a second or two where pypdf
+    needed ~25 ms a file. qpdf still keeps every copied object until the output is written, so
+    the merge runs in a short-lived child process: the service's memory stays the same whatever
+    the batch size. ``out`` appears complete or not at all.
     """
+    files = [str(path) for path in paths]
+    with tempfile.NamedTemporaryFile("w", dir=out.parent, suffix=".list", delete=False) as listing:
+        listing.write("\n".join(files))
+    try:
+        result = subprocess.run(  # noqa: S603 - this interpreter, this module, our own paths
+            [sys.executable, "-m", "registry.documents.pdf", listing.name, str(out)],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+    finally:
+        Path(listing.name).unlink(missing_ok=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"merging {len(files)} PDFs failed: {result.stderr.strip()[-500:]}")
+    return int(result.stdout.strip())
+
+
+def merge_in_process(paths: list[Path], out: Path) -> int:
+    """The merge itself: groups of :data:`MERGE_GROUP` into intermediates, then one output."""
     files = list(paths)
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".merge-") as scratch:
         level = 0
@@ -468,3 +491,8 @@ def _merge_group(paths: list[Path], out: Path) -> int:
             merged.pages.extend(source.pages)
         merged.save(out, linearize=False)
         return len(merged.pages)
+
+
+if __name__ == "__main__":  # the child process of merge_files
+    listed = Path(sys.argv[1]).read_text(encoding="utf-8").splitlines()
+    print(merge_in_process([Path(line) for line in listed if line], Path(sys.argv[2])))

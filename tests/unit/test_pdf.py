@@ -377,7 +377,7 @@ def test_merge_files_in_groups_keeps_order(tmp_path: Path, monkeypatch: pytest.M
         path.write_bytes(make_pdf(pages=1, prefix=f"Berkas{index}"))
         paths.append(path)
     out = tmp_path / "gabungan.pdf"
-    assert pdf.merge_files(paths, out) == 7
+    assert pdf.merge_in_process(paths, out) == 7
     text = pdf.extract_text(out.read_bytes())
     positions = [text.index(f"Berkas{index} 1") for index in range(7)]
     assert positions == sorted(positions)
