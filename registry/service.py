@@ -455,6 +455,11 @@ class Registry:
             log.warning("document %s could not be produced: %s", document_id, exc.message)
             self.void(document_id, exc.message)
             raise
+        except Exception:
+            # Whatever broke, the number must not stay pending: void it and let the error through.
+            log.exception("document %s could not be produced", document_id)
+            self.void(document_id, "Kesalahan tak terduga saat membuat berkas dokumen")
+            raise
         return self.record_files(document_id, produced)
 
     def record_files(self, document_id: uuid.UUID, produced: list[ProducedFile]) -> DocumentView:

@@ -241,6 +241,24 @@ def test_a_failed_conversion_voids_the_number_with_its_reason(
     assert registry.issue(template_draft("sertifikat"), ISSUER).document.number.startswith("00002")
 
 
+def test_an_unexpected_failure_while_producing_also_voids_the_number(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object, **__: object) -> bytes:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(registry.production, "render_docx", broken)
+    with pytest.raises(OSError, match="disk full"):
+        registry.issue(template_draft("sertifikat"), ISSUER)
+    with registry.db.reading() as session:
+        document = session.execute(select(Document)).scalar_one()
+        assert (document.status, document.void_reason) == (
+            "void",
+            "Kesalahan tak terduga saat membuat berkas dokumen",
+        )
+        assert_numbering_invariant(session)
+
+
 def _is_template_or_logo(registry: Registry, sha256: str) -> bool:
     with registry.db.reading() as session:
         templates = set(session.execute(select(Document.template_sha256)).scalars())
