@@ -249,10 +249,15 @@ class Registry:
                 reason = "PDF tidak dapat dicap (struktur berkas tidak didukung)"
                 self.void(document.id, reason)
                 raise InvalidInput(reason, field="file") from exc
-            produced = [
-                self.production.store_plain("upload", upload),
-                self.production.store_signed("pdf", stamped, document.id),
-            ]
+            produced: list[ProducedFile] = []
+            try:
+                produced.append(self.production.store_plain("upload", upload))
+                produced.append(self.production.store_signed("pdf", stamped, document.id))
+            except Exception:
+                # The number must not stay pending, nor a stored file stay without its record.
+                self.production.discard(produced)
+                self.void(document.id, "Berkas hasil pencapan tidak dapat disimpan")
+                raise
             document = self.record_files(document.id, produced)
         stamped_file = next((f for f in document.files if f.kind == "pdf"), None)
         if stamped_file is None:

@@ -259,6 +259,26 @@ def test_an_unexpected_failure_while_producing_also_voids_the_number(
         assert_numbering_invariant(session)
 
 
+def test_a_stamped_file_that_cannot_be_stored_voids_its_number_and_leaves_no_file(
+    registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored_before = set(FileStore(registry.settings.files_dir).all_hashes())
+
+    def full(*_: object, **__: object) -> object:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(registry.production, "store_signed", full)
+    with pytest.raises(OSError, match="disk full"):
+        registry.stamp(template_draft("sertifikat"), _outside_pdf(pages=1), ISSUER)
+    with registry.db.reading() as session:
+        document = session.execute(select(Document)).scalar_one()
+        assert document.status == "void"
+        assert session.execute(select(func.count()).select_from(DocumentFile)).scalar_one() == 0
+        assert_numbering_invariant(session)
+    # The upload stored a moment before is gone again with the failed issuance.
+    assert set(FileStore(registry.settings.files_dir).all_hashes()) == stored_before
+
+
 def _is_template_or_logo(registry: Registry, sha256: str) -> bool:
     with registry.db.reading() as session:
         templates = set(session.execute(select(Document.template_sha256)).scalars())
