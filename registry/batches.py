@@ -298,28 +298,57 @@ class Batches:
         if pending:
             return  # a chunk is still running; its end schedules this again
         merged_sha256 = zip_sha256 = None
+        created: list[str] = []  # stored by this call: removed again if it records nothing
         with tempfile.TemporaryDirectory(dir=store.root.parent) as scratch:
             pdfs = [store.path(row.sha256) for row in rows if row.kind == "pdf"]
             if pdfs:
                 merged = Path(scratch) / "merged.pdf"
                 pdf.merge_files(pdfs, merged)
-                merged_sha256 = store.put_path(merged).sha256
+                stored = store.put_path(merged)
+                merged_sha256 = stored.sha256
+                created += [stored.sha256] if stored.created else []
             if rows:
                 archive = Path(scratch) / "batch.zip"
                 with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as zipped:
                     for row in rows:
                         name = f"{_file_stem(row.number, row.holder_name)}.{row.kind}"
                         zipped.write(store.path(row.sha256), arcname=name)
-                zip_sha256 = store.put_path(archive).sha256
+                stored = store.put_path(archive)
+                zip_sha256 = stored.sha256
+                created += [stored.sha256] if stored.created else []
+        recorded = False
+        try:
+            recorded = self._record_result(batch_id, len(rows), merged_sha256, zip_sha256)
+        finally:
+            if not recorded and created:
+                # Another finalize recorded its files first, or this one failed to record; an
+                # identical file that the other one recorded stays.
+                with registry.db.reading() as session:
+                    kept = {
+                        sha
+                        for row in session.execute(
+                            select(Batch.merged_sha256, Batch.zip_sha256).where(
+                                Batch.id == batch_id
+                            )
+                        ).all()
+                        for sha in row
+                    }
+                for sha256 in set(created) - kept:
+                    store.remove(sha256)
+
+    def _record_result(
+        self, batch_id: uuid.UUID, count: int, merged_sha256: str | None, zip_sha256: str | None
+    ) -> bool:
+        registry = self.registry
         with registry.db.writing() as session:
             batch = session.execute(
                 select(Batch).where(Batch.id == batch_id).with_for_update()
             ).scalar_one()
             if batch.status != "rendering":
-                return
+                return False
             now = registry.now()
-            batch.status = "done" if rows else "failed"
-            batch.error = None if rows else "Tidak satu pun dokumen berhasil dibuat"
+            batch.status = "done" if count else "failed"
+            batch.error = None if count else "Tidak satu pun dokumen berhasil dibuat"
             batch.finished_at = now
             batch.merged_sha256 = merged_sha256
             batch.zip_sha256 = zip_sha256
@@ -329,8 +358,9 @@ class Batches:
                 actor="system",
                 action="batch.done",
                 subject=str(batch_id),
-                details={"documents": len(rows), "merged": merged_sha256, "zip": zip_sha256},
+                details={"documents": count, "merged": merged_sha256, "zip": zip_sha256},
             )
+            return True
 
     def resume(self, *, older_than: timedelta = timedelta(0)) -> int:
         """Re-queue unfinished work after a restart; returns how many batches were picked up.

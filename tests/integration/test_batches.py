@@ -158,6 +158,22 @@ def _year(number: str) -> int:
     return int(number.rsplit("/", 1)[1])
 
 
+def test_a_second_finalize_records_nothing_and_leaves_no_file(
+    batches: Batches, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    registry = batches.registry
+    _, drafts, valid = prepare(registry, participants_csv(3))
+    view = wait_done(batches, batches.issue(drafts, valid, ISSUER).batch.id)
+    store = registry.production.store
+    before = set(store.all_hashes())
+    with registry.db.writing() as session:  # as if the first finalize had not been seen yet
+        session.get_one(Batch, view.id).status = "rendering"
+    monkeypatch.setattr(batches, "_record_result", lambda *_: False)  # the other one won
+    batches.finalize(view.id)
+    assert set(store.all_hashes()) == before
+    assert store.exists(view.merged_sha256 or "") and store.exists(view.zip_sha256 or "")
+
+
 def test_a_replayed_batch_takes_no_new_numbers(batches: Batches) -> None:
     registry = batches.registry
     _, drafts, valid = prepare(registry, participants_csv(3))
