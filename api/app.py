@@ -17,12 +17,12 @@ from api.controllers.jobs import JobController
 from api.controllers.verification import VerificationController
 from api.errors import EXCEPTION_HANDLERS
 from api.schemas import Health
-from registry.batches import STALE_PENDING, Batches, job_threads
+from registry.adapters.jobs import InProcessQueue, JobQueue, ProcrastinateQueue, run_worker
+from registry.adapters.keystore import KeyRing
 from registry.bootstrap import build_registry
-from registry.jobs import InProcessQueue, JobQueue, ProcrastinateQueue, run_worker
-from registry.keystore import KeyRing
-from registry.service import Registry
 from registry.settings import Settings
+from registry.usecases.batches import STALE_PENDING, Batches, job_threads
+from registry.usecases.issuing import Registry
 
 log = logging.getLogger("satupintu")
 

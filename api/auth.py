@@ -14,8 +14,9 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Guard
 
-from registry.db.apikeys import Actor, authenticate
-from registry.service import Registry
+from registry.adapters.db.apikeys import authenticate
+from registry.domain.actors import Actor
+from registry.usecases.issuing import Registry
 
 ISSUER = "issuer"
 REQUESTER = "requester"

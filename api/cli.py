@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from api import cli_documents
+from registry.adapters.db import apikeys, audit
+from registry.adapters.db.engine import Database
+from registry.adapters.keystore import KeyRing
 from registry.bootstrap import create_key, initialize
-from registry.db import apikeys, audit
-from registry.db.engine import Database
-from registry.errors import RegistryError
-from registry.keystore import KeyRing
+from registry.domain.errors import RegistryError
 from registry.settings import Settings
 
 log = logging.getLogger("satupintu")

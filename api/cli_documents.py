@@ -13,14 +13,14 @@ from typing import TypeVar
 import msgspec
 
 from api.schemas import ActivityIn, _activity_draft
-from registry.batch_input import read_recipients
-from registry.batches import STALE_PENDING, Batches, BatchRequest, BatchView, job_threads
+from registry.adapters.docx_templates import TemplateSet, check_templates
+from registry.adapters.jobs import InProcessQueue, ensure_queue_schema, run_worker
+from registry.adapters.spreadsheets import read_recipients
 from registry.bootstrap import build_registry, initialize, load_identity
-from registry.db.apikeys import CLI_ACTOR
-from registry.documents.templates import TemplateSet, check_templates
-from registry.errors import ConfigurationError, InvalidInput
-from registry.jobs import InProcessQueue, ensure_queue_schema, run_worker
+from registry.domain.actors import CLI_ACTOR
+from registry.domain.errors import ConfigurationError, InvalidInput
 from registry.settings import Settings
+from registry.usecases.batches import STALE_PENDING, Batches, BatchRequest, BatchView, job_threads
 
 T = TypeVar("T")
 
@@ -74,7 +74,7 @@ def worker_command(args: argparse.Namespace, settings: Settings) -> int:
     initialize(settings)
     ensure_queue_schema(settings.database_url)
     registry = build_registry(settings)
-    from registry.jobs import ProcrastinateQueue
+    from registry.adapters.jobs import ProcrastinateQueue
 
     batches = Batches(registry, ProcrastinateQueue(settings.database_url))
     batches.resume(older_than=STALE_PENDING)

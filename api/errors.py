@@ -11,8 +11,8 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-from registry.documents.converter import ConversionError
-from registry.errors import (
+from registry.adapters.libreoffice import ConversionError
+from registry.domain.errors import (
     ConfigurationError,
     Conflict,
     InvalidInput,

@@ -11,10 +11,10 @@ from typing import Any
 import msgspec
 from litestar.datastructures import UploadFile
 
-from registry.batches import BatchView
-from registry.drafts import ActivityDraft, DocumentDraft, RecipientDraft
-from registry.encoding import b64url_encode
-from registry.views import DocumentRef, DocumentView, FileMatch, PublicDocument, Verification
+from registry.domain.drafts import ActivityDraft, DocumentDraft, RecipientDraft
+from registry.domain.encoding import b64url_encode
+from registry.domain.views import DocumentRef, DocumentView, FileMatch, PublicDocument, Verification
+from registry.usecases.batches import BatchView
 
 
 class RecipientIn(msgspec.Struct, forbid_unknown_fields=True):

@@ -8,7 +8,7 @@ import msgspec
 from litestar.datastructures import UploadFile
 
 from api.errors import indonesian
-from registry.errors import InvalidInput
+from registry.domain.errors import InvalidInput
 
 # The HTTP layer's hard cap on an upload request; the configured limit
 # (SATUPINTU_MAX_UPLOAD_BYTES) is checked below it with a message a person can act on.

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import PackageLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from registry.views import PublicDocument, Verification
+from registry.domain.views import PublicDocument, Verification
 
 __all__ = ["render_verify_page"]
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import docx
 
-from registry.documents.converter import Converter, LibreOfficePool
+from registry.adapters.libreoffice import Converter, LibreOfficePool
 
 LETTER = (
     "Yang bertanda tangan di bawah ini, Kepala Badan Pengembangan Sumber Daya Manusia, "

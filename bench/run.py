@@ -37,10 +37,10 @@ from typing import Any
 import httpx
 
 from bench.baselines import warm_parallel
+from registry.adapters.db import apikeys
+from registry.adapters.libreoffice import LibreOfficePool, UnavailableConverter
 from registry.bootstrap import build_registry, initialize
-from registry.db import apikeys
-from registry.db.apikeys import Actor
-from registry.documents.converter import LibreOfficePool, UnavailableConverter
+from registry.domain.actors import Actor
 from registry.settings import Settings
 from tests.support.drafts import batch_body, issue_batch_now
 

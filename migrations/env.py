@@ -3,8 +3,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from registry.db.engine import create_db_engine
-from registry.db.schema import Base
+from registry.adapters.db.engine import create_db_engine
+from registry.adapters.db.schema import Base
 from registry.settings import Settings
 
 config = context.config

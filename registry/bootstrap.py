@@ -13,21 +13,22 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, inspect, select
 
-from registry.db import audit
-from registry.db.apikeys import CLI_ACTOR, Actor
-from registry.db.engine import Database
-from registry.db.migrate import upgrade_to_head
-from registry.db.schema import Document
-from registry.documents.converter import Converter, build_converter
-from registry.documents.identity import DEFAULT_AGENCY_TOML, AgencyIdentity, parse_agency_toml
-from registry.documents.production import Production
-from registry.documents.storage import FileStore
-from registry.documents.templates import TemplateSet
-from registry.errors import ConfigurationError
-from registry.keystore import KeyRing
-from registry.numbering import DEFAULT_SERIES_TOML, SeriesCatalog, parse_series_toml
-from registry.service import Registry, utc_now
+from registry.adapters.agency_files import read_agency
+from registry.adapters.db import audit
+from registry.adapters.db.engine import Database
+from registry.adapters.db.migrate import upgrade_to_head
+from registry.adapters.db.schema import Document
+from registry.adapters.docx_templates import TemplateSet
+from registry.adapters.files import FileStore
+from registry.adapters.keystore import KeyRing
+from registry.adapters.libreoffice import Converter, build_converter
+from registry.domain.actors import CLI_ACTOR, Actor
+from registry.domain.agency import DEFAULT_AGENCY_TOML, AgencyIdentity
+from registry.domain.errors import ConfigurationError
+from registry.domain.numbering import DEFAULT_SERIES_TOML, SeriesCatalog, parse_series_toml
 from registry.settings import Settings
+from registry.usecases.issuing import Registry, utc_now
+from registry.usecases.production import Production
 
 log = logging.getLogger("satupintu")
 
@@ -44,9 +45,7 @@ def load_catalog(settings: Settings) -> SeriesCatalog:
 
 
 def load_identity(settings: Settings) -> AgencyIdentity:
-    path = settings.agency_file
-    text = path.read_text(encoding="utf-8") if path.exists() else DEFAULT_AGENCY_TOML
-    return parse_agency_toml(text, base_dir=settings.data_dir)
+    return read_agency(settings.agency_file, base_dir=settings.data_dir)
 
 
 def build_registry(

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from registry.errors import ConfigurationError
+from registry.domain.errors import ConfigurationError
+from registry.domain.jp import RULE_SETS
 
-RULE_SETS = ("tangsel-2022", "kubar-2024")
 STAMP_CORNERS = ("bottom-right", "bottom-left", "top-right", "top-left")
 # The repository's templates; a deployment may point SATUPINTU_TEMPLATES_DIR at its own copy.
 BUNDLED_TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates_docx"

@@ -5,7 +5,7 @@ Run ``python templates_docx/build_templates.py [target dir]``.
 The .docx files are generated so that they can be reviewed as code and regenerated; an agency may
 still open them in Word or LibreOffice and adjust wording or layout (keep every ``{{ ... }}`` tag
 in one piece, then run ``satupintu templates check``). The placeholders they use are the keys of
-``registry.documents.content.build_context``.
+``registry.domain.content.build_context``.
 
 Modules: ``docx_blocks`` (paragraphs, tables, OOXML details), ``docx_furniture`` (kop, signature,
 QR block, footer), ``build_letters`` (SK and surat keterangan); this file holds STTP, transkrip,

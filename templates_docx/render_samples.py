@@ -17,12 +17,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from registry.documents.content import build_context, template_name_for  # noqa: E402
-from registry.documents.converter import LibreOfficePool  # noqa: E402
-from registry.documents.identity import DEFAULT_AGENCY_TOML, load_logo, parse_agency_toml  # noqa: E402
-from registry.documents.qr import qr_png  # noqa: E402
-from registry.documents.samples import sample  # noqa: E402
-from registry.documents.templates import TemplateSet, render_docx  # noqa: E402
+from registry.adapters.agency_files import load_logo  # noqa: E402
+from registry.adapters.docx_templates import TemplateSet, render_docx  # noqa: E402
+from registry.adapters.libreoffice import LibreOfficePool  # noqa: E402
+from registry.adapters.qr import qr_png  # noqa: E402
+from registry.domain.agency import DEFAULT_AGENCY_TOML, parse_agency_toml  # noqa: E402
+from registry.domain.content import build_context, template_name_for  # noqa: E402
+from registry.domain.samples import sample  # noqa: E402
 
 CASES = [
     ("sttp", None),

@@ -20,15 +20,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
+from registry.adapters.db import apikeys
+from registry.adapters.db.engine import Database, create_db_engine
+from registry.adapters.db.migrate import upgrade_to_head
+from registry.adapters.db.schema import Base
+from registry.adapters.keystore import KeyRing
+from registry.adapters.libreoffice import LibreOfficePool, UnavailableConverter
 from registry.bootstrap import build_registry
-from registry.db import apikeys
-from registry.db.engine import Database, create_db_engine
-from registry.db.migrate import upgrade_to_head
-from registry.db.schema import Base
-from registry.documents.converter import LibreOfficePool, UnavailableConverter
-from registry.keystore import KeyRing
-from registry.service import Registry
 from registry.settings import Settings
+from registry.usecases.issuing import Registry
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = [

@@ -25,11 +25,11 @@ from api.schemas import (
     StampForm,
 )
 from api.uploads import MAX_UPLOAD_REQUEST, decode_json_field, read_upload
-from registry.db.apikeys import Actor
-from registry.documents.production import MEDIA_TYPES
-from registry.numbering import DOCUMENT_TYPES
-from registry.service import Registry, SearchFilter
-from registry.views import IssueOutcome
+from registry.domain.actors import Actor
+from registry.domain.numbering import DOCUMENT_TYPES
+from registry.domain.views import IssueOutcome
+from registry.usecases.issuing import Registry, SearchFilter
+from registry.usecases.production import MEDIA_TYPES
 
 IdempotencyKey = Annotated[
     str | None,

@@ -15,10 +15,11 @@ from litestar.response import File
 from api.auth import AUDITOR, ISSUER, allow, provide_actor
 from api.schemas import BatchCreate, BatchSpec, Job
 from api.uploads import MAX_UPLOAD_REQUEST, decode_json_field, read_upload
-from registry.batch_input import BatchRecipient, read_recipients, recipients_from_json
-from registry.batches import Batches, BatchRequest
-from registry.db.apikeys import Actor
-from registry.errors import InvalidInput, NotFound
+from registry.adapters.spreadsheets import read_recipients
+from registry.domain.actors import Actor
+from registry.domain.batch_rows import BatchRecipient, recipients_from_json
+from registry.domain.errors import InvalidInput, NotFound
+from registry.usecases.batches import Batches, BatchRequest
 
 IdempotencyKey = Annotated[
     str | None,

@@ -10,9 +10,9 @@ from litestar.params import FromPath, MultipartBody, URLEncodedBody
 from api.schemas import FileForm, FileVerificationResult, VerificationResult
 from api.uploads import MAX_UPLOAD_REQUEST, read_upload
 from api.verify_page import render_verify_page
-from registry.errors import InvalidInput
-from registry.keystore import KeyRing
-from registry.service import Registry
+from registry.adapters.keystore import KeyRing
+from registry.domain.errors import InvalidInput
+from registry.usecases.issuing import Registry
 
 
 class VerificationController(Controller):

@@ -8,8 +8,8 @@ from litestar.testing import TestClient
 from sqlalchemy import func, select
 
 from api.app import create_app
-from registry.db.schema import AuditEntry, Document, NumberCounter
-from registry.service import Registry
+from registry.adapters.db.schema import AuditEntry, Document, NumberCounter
+from registry.usecases.issuing import Registry
 
 
 @pytest.fixture

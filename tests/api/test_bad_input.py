@@ -11,8 +11,8 @@ import httpx
 import pytest
 from litestar.testing import TestClient
 
-from registry.service import Registry
-from registry.views import DocumentView
+from registry.domain.views import DocumentView
+from registry.usecases.issuing import Registry
 from tests.api.conftest import bearer, written_state
 from tests.conftest import Keys
 from tests.support.drafts import PPPK_NIP, body, draft
@@ -318,7 +318,7 @@ def test_conflict_writes_nothing_at_service_level(
     registry: Registry, api_keys: Keys, issued: DocumentView
 ) -> None:
     """The service half of the 409 cases above: it refuses, with nothing written."""
-    from registry.errors import Conflict
+    from registry.domain.errors import Conflict
 
     registry.revoke(issued.id, "salah", api_keys.issuer.actor)
     before = written_state(registry)

@@ -18,8 +18,8 @@ import pytest
 from litestar.testing import TestClient
 from pypdf import PdfReader, PdfWriter
 
-from registry.encoding import b64url_decode
-from registry.service import Registry
+from registry.domain.encoding import b64url_decode
+from registry.usecases.issuing import Registry
 from tests.api.conftest import bearer, written_state
 from tests.conftest import Keys
 from tests.support.drafts import batch_body, body, distinct_nips, outside_pdf

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from litestar.testing import TestClient
 
-from registry.db import apikeys
-from registry.service import Registry
+from registry.adapters.db import apikeys
+from registry.usecases.issuing import Registry
 from tests.api.conftest import bearer, written_state
 from tests.conftest import Keys
 from tests.support.drafts import body

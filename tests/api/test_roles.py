@@ -19,9 +19,9 @@ import httpx
 import pytest
 from litestar.testing import TestClient
 
-from registry.db import apikeys
-from registry.service import Registry
-from registry.views import DocumentView
+from registry.adapters.db import apikeys
+from registry.domain.views import DocumentView
+from registry.usecases.issuing import Registry
 from tests.api.conftest import bearer, written_state
 from tests.conftest import Keys
 from tests.support.drafts import (

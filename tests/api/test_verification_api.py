@@ -17,9 +17,9 @@ import httpx
 import pytest
 from litestar.testing import TestClient
 
-from registry.service import Registry
-from registry.tokens import TOKEN_LENGTH, issue_token
-from registry.views import DocumentView
+from registry.domain.tokens import TOKEN_LENGTH, issue_token
+from registry.domain.views import DocumentView
+from registry.usecases.issuing import Registry
 from tests.api.conftest import bearer
 from tests.conftest import Keys
 from tests.support.drafts import PNS_NIP, body, draft

@@ -4,10 +4,10 @@ import pytest
 from sqlalchemy import text
 
 from api.cli import main as cli_main
-from registry.db import audit
-from registry.db.apikeys import Actor
-from registry.service import Registry
+from registry.adapters.db import audit
+from registry.domain.actors import Actor
 from registry.settings import Settings
+from registry.usecases.issuing import Registry
 from tests.support.drafts import draft
 
 ISSUER = Actor(id="issuer-test", role="issuer")

@@ -20,20 +20,20 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select, text
 
-from registry.batch_input import (
+from registry.adapters.db.schema import AuditEntry, Batch, Document, NumberCounter
+from registry.adapters.jobs import InProcessQueue, ProcrastinateQueue, run_worker
+from registry.adapters.spreadsheets import read_recipients
+from registry.domain.actors import Actor
+from registry.domain.batch_rows import (
     BatchInvalid,
     BatchRecipient,
     draft_for,
-    read_recipients,
     validate_batch,
 )
-from registry.batches import Batches, BatchView
-from registry.db.apikeys import Actor
-from registry.db.schema import AuditEntry, Batch, Document, NumberCounter
-from registry.drafts import ActivityDraft, DocumentDraft
-from registry.jobs import InProcessQueue, ProcrastinateQueue, run_worker
-from registry.service import Registry
+from registry.domain.drafts import ActivityDraft, DocumentDraft
 from registry.settings import Settings
+from registry.usecases.batches import Batches, BatchView
+from registry.usecases.issuing import Registry
 from tests.conftest import BACKENDS
 from tests.support.drafts import batch_body, distinct_nips
 from tests.support.invariants import assert_numbering_invariant

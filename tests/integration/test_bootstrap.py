@@ -6,14 +6,15 @@ from pathlib import Path
 import pytest
 
 from api.cli import main as cli_main
+from registry.adapters.db.apikeys import authenticate
+from registry.adapters.db.engine import Database
+from registry.adapters.keystore import KeyRing
+from registry.adapters.libreoffice import UnavailableConverter
 from registry.bootstrap import build_registry, initialize
-from registry.db.apikeys import Actor, authenticate
-from registry.db.engine import Database
-from registry.documents.converter import UnavailableConverter
-from registry.errors import ConfigurationError
-from registry.keystore import KeyRing
-from registry.service import Registry
+from registry.domain.actors import Actor
+from registry.domain.errors import ConfigurationError
 from registry.settings import Settings
+from registry.usecases.issuing import Registry
 from tests.support.drafts import draft
 
 

@@ -13,9 +13,9 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from api.cli import main as cli_main
-from registry.db.schema import Document
-from registry.service import Registry
+from registry.adapters.db.schema import Document
 from registry.settings import Settings
+from registry.usecases.issuing import Registry
 from tests.support.drafts import batch_body, distinct_nips
 from tests.support.invariants import assert_numbering_invariant
 

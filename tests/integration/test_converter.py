@@ -20,8 +20,8 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from registry.documents import converter as converter_module
-from registry.documents.converter import (
+from registry.adapters import libreoffice as converter_module
+from registry.adapters.libreoffice import (
     NO_LIBREOFFICE,
     ConversionError,
     LibreOfficePool,
@@ -30,7 +30,7 @@ from registry.documents.converter import (
     build_converter,
     find_toolchain,
 )
-from registry.documents.pdf import extract_text, read_metadata, with_metadata
+from registry.adapters.pdf import extract_text, read_metadata, with_metadata
 
 SENTENCE = "Pegawai tersebut telah menyelesaikan Pelatihan Teknis Pengadaan Barang dan Jasa."
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from registry.db.schema import Document
-from registry.service import Registry
+from registry.adapters.db.schema import Document
 from registry.settings import Settings
+from registry.usecases.issuing import Registry
 from tests.support.invariants import assert_numbering_invariant
 
 REPO = Path(__file__).resolve().parents[2]

@@ -17,15 +17,15 @@ from docx import Document as DocxDocument
 from pypdf import PdfReader, PdfWriter
 from sqlalchemy import func, select
 
-from registry.db.apikeys import Actor
-from registry.db.schema import Document, DocumentFile
-from registry.documents.converter import ConversionError
-from registry.documents.production import RenderPlan
-from registry.documents.storage import FileStore
-from registry.errors import InvalidInput
-from registry.formatting import jp_with_words
-from registry.service import Registry
-from registry.signing import verify_signature
+from registry.adapters.db.schema import Document, DocumentFile
+from registry.adapters.files import FileStore
+from registry.adapters.libreoffice import ConversionError
+from registry.domain.actors import Actor
+from registry.domain.errors import InvalidInput
+from registry.domain.formatting import jp_with_words
+from registry.domain.signing import verify_signature
+from registry.usecases.issuing import Registry
+from registry.usecases.production import RenderPlan
 from tests.support.drafts import TEMPLATE_CASES, template_draft
 from tests.support.invariants import assert_numbering_invariant
 

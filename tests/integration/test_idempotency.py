@@ -5,9 +5,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from registry.db.apikeys import Actor
-from registry.errors import Conflict, InvalidInput
-from registry.service import Registry
+from registry.domain.actors import Actor
+from registry.domain.errors import Conflict, InvalidInput
+from registry.usecases.issuing import Registry
 from tests.support.drafts import draft
 from tests.support.invariants import assert_numbering_invariant
 

@@ -26,8 +26,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from registry.errors import ConfigurationError, InvalidInput
-from registry.jobs import (
+from registry.adapters.jobs import (
     FINALIZE_BATCH,
     MAX_ATTEMPTS,
     RENDER_CHUNK,
@@ -38,6 +37,7 @@ from registry.jobs import (
     psycopg_conninfo,
     run_worker,
 )
+from registry.domain.errors import ConfigurationError, InvalidInput
 from registry.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -134,7 +134,7 @@ def test_in_process_retries_a_failing_chunk_with_backoff_and_logs_it(
 
     calls = Calls()
     queue = InProcessQueue(recording_handlers(calls, render=flaky), workers=2, retry_base_delay=0.1)
-    with caplog.at_level(logging.ERROR, logger="registry.jobs"):
+    with caplog.at_level(logging.ERROR, logger="registry.adapters.jobs"):
         queue.enqueue_chunk(uuid.uuid4(), [uuid.uuid4()])
         assert queue.wait_idle(timeout=5)
     queue.close()
@@ -374,7 +374,7 @@ def test_finalize_waits_in_the_queue_at_most_once_per_batch(queue_url: str) -> N
 VICTIM = textwrap.dedent(
     """
     import sys, time
-    from registry.jobs import JobHandlers, run_worker
+    from registry.adapters.jobs import JobHandlers, run_worker
     from tests.integration.test_jobs import FAST, db_recording_handlers
 
     url = sys.argv[1]

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from registry.db import audit as audit_module
-from registry.db.apikeys import Actor
-from registry.service import Registry
+from registry.adapters.db import audit as audit_module
+from registry.domain.actors import Actor
+from registry.usecases.issuing import Registry
 from tests.conftest import Clock
 from tests.support.drafts import draft
 from tests.support.invariants import assert_numbering_invariant

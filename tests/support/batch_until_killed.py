@@ -7,14 +7,15 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from registry.batch_input import draft_for, read_recipients, validate_batch
-from registry.batches import Batches
+from registry.adapters.jobs import InProcessQueue
+from registry.adapters.keystore import KeyRing
+from registry.adapters.libreoffice import UnavailableConverter
+from registry.adapters.spreadsheets import read_recipients
 from registry.bootstrap import build_registry
-from registry.db.apikeys import Actor
-from registry.documents.converter import UnavailableConverter
-from registry.jobs import InProcessQueue
-from registry.keystore import KeyRing
+from registry.domain.actors import Actor
+from registry.domain.batch_rows import draft_for, validate_batch
 from registry.settings import Settings
+from registry.usecases.batches import Batches
 from tests.integration.test_batches import activity, participants_csv
 
 

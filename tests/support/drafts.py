@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from registry.drafts import ActivityDraft, DocumentDraft, RecipientDraft
+from registry.domain.drafts import ActivityDraft, DocumentDraft, RecipientDraft
 
 PNS_NIP = "198503152010011012"
 PPPK_NIP = "199009132025242014"
@@ -232,8 +232,8 @@ def outside_pdf(pages: int = 1) -> bytes:
 
 def issue_batch_now(registry: Any, actor: Any, count: int) -> Any:
     """Issue a ``batch_body(count)`` batch and render it in the calling thread; returns its view."""
-    from registry.batch_input import recipients_from_json
-    from registry.batches import Batches, BatchRequest
+    from registry.domain.batch_rows import recipients_from_json
+    from registry.usecases.batches import Batches, BatchRequest
 
     spec = batch_body(count)
     raw = spec["activity"]

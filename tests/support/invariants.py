@@ -7,7 +7,7 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.db.schema import Document, NumberCounter
+from registry.adapters.db.schema import Document, NumberCounter
 
 
 def assert_numbering_invariant(session: Session) -> dict[tuple[str, int], int]:

@@ -6,10 +6,10 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from registry.adapters.keystore import KeyRing
+from registry.adapters.libreoffice import UnavailableConverter
 from registry.bootstrap import build_registry
-from registry.db.apikeys import Actor
-from registry.documents.converter import UnavailableConverter
-from registry.keystore import KeyRing
+from registry.domain.actors import Actor
 from registry.settings import Settings
 from tests.support.drafts import draft
 

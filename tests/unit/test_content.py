@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from registry.documents.content import (
+from registry.domain.agency import DEFAULT_AGENCY_TOML, AgencyIdentity, parse_agency_toml
+from registry.domain.content import (
     DEFAULT_LEGAL_BASIS,
     build_context,
     display_url,
@@ -19,8 +20,7 @@ from registry.documents.content import (
     template_name_for,
     validate_details,
 )
-from registry.documents.identity import DEFAULT_AGENCY_TOML, AgencyIdentity, parse_agency_toml
-from registry.errors import InvalidInput
+from registry.domain.errors import InvalidInput
 
 IDENTITY = parse_agency_toml(DEFAULT_AGENCY_TOML, base_dir=Path("."))
 SAMPLES = [

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry.errors import InvalidInput
-from registry.formatting import (
+from registry.domain.errors import InvalidInput
+from registry.domain.formatting import (
     date_span,
     format_nip_digits,
     jp_with_words,

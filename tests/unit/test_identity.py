@@ -8,13 +8,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from registry.documents.identity import (
-    DEFAULT_AGENCY_TOML,
-    PLACEHOLDER_LOGO,
-    load_logo,
-    parse_agency_toml,
-)
-from registry.errors import ConfigurationError
+from registry.adapters.agency_files import PLACEHOLDER_LOGO, checked, load_logo
+from registry.domain.agency import DEFAULT_AGENCY_TOML, parse_agency_toml
+from registry.domain.errors import ConfigurationError
 
 
 def parse(text: str, base_dir: Path = Path(".")) -> object:
@@ -23,7 +19,7 @@ def parse(text: str, base_dir: Path = Path(".")) -> object:
 
 def refusal(text: str, base_dir: Path = Path(".")) -> str:
     with pytest.raises(ConfigurationError) as info:
-        parse_agency_toml(text, base_dir=base_dir)
+        checked(parse_agency_toml(text, base_dir=base_dir))
     return info.value.message
 
 

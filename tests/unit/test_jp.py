@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry.errors import InvalidInput
-from registry.jp import (
+from registry.domain.errors import InvalidInput
+from registry.domain.jp import (
     DEFAULT_RULE_SET,
     RULE_SET_NAMES,
     RULE_SETS,

@@ -10,9 +10,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from registry.errors import ConfigurationError
-from registry.keystore import ACTIVE_FILE, KeyRing
-from registry.signing import key_id, verify_signature
+from registry.adapters.keystore import ACTIVE_FILE, KeyRing
+from registry.domain.errors import ConfigurationError
+from registry.domain.signing import key_id, verify_signature
 
 
 def mode(path: Path) -> int:

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registry.errors import InvalidInput
-from registry.nip import (
+from registry.domain.errors import InvalidInput
+from registry.domain.nip import (
     EmployeeNumber,
     Employment,
     format_nip,

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from registry.errors import ConfigurationError, InvalidInput
-from registry.numbering import (
+from registry.domain.errors import ConfigurationError, InvalidInput
+from registry.domain.numbering import (
     DEFAULT_SERIES_TOML,
     DOCUMENT_TYPES,
     Series,

@@ -21,9 +21,9 @@ from pypdf.generic import (
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
-from registry.documents import pdf
-from registry.documents.qr import qr_png
-from registry.errors import InvalidInput
+from registry.adapters import pdf
+from registry.adapters.qr import qr_png
+from registry.domain.errors import InvalidInput
 from registry.settings import STAMP_CORNERS
 
 NUMBER = "800.2.1/0042/BPSDM/XI/2026"

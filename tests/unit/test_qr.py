@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from registry.documents.qr import (
+from registry.adapters.qr import (
     MIN_MODULE_MM,
     QR_PRINT_SIZE_MM,
     qr_layout,
     qr_png,
 )
-from registry.encoding import b64url_encode
-from registry.tokens import TOKEN_LENGTH
+from registry.domain.encoding import b64url_encode
+from registry.domain.tokens import TOKEN_LENGTH
 
 TOKEN = b64url_encode(bytes(range(81)))
 LOCAL_URL = f"http://127.0.0.1:8000/v/{TOKEN}"

@@ -13,10 +13,15 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from registry.encoding import b64url_decode, b64url_encode, canonical_json
-from registry.errors import VerificationError
-from registry.records import DocumentRecord, file_attestation_bytes, nip_commitment, nip_matches
-from registry.signing import SigningKey, key_id, public_jwk, verify_signature
+from registry.domain.encoding import b64url_decode, b64url_encode, canonical_json
+from registry.domain.errors import VerificationError
+from registry.domain.records import (
+    DocumentRecord,
+    file_attestation_bytes,
+    nip_commitment,
+    nip_matches,
+)
+from registry.domain.signing import SigningKey, key_id, public_jwk, verify_signature
 
 NIP = "198503152010011012"
 BIRTH_DATE = "19850315"

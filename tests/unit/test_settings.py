@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from registry.errors import ConfigurationError
+from registry.domain.errors import ConfigurationError
 from registry.settings import Settings
 
 

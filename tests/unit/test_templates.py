@@ -18,17 +18,18 @@ import pytest
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from PIL import Image
 
-from registry.documents.content import build_context, sample_content
-from registry.documents.identity import DEFAULT_AGENCY_TOML, load_logo, parse_agency_toml
-from registry.documents.qr import qr_png
-from registry.documents.templates import (
+from registry.adapters.agency_files import load_logo
+from registry.adapters.docx_templates import (
     TEMPLATE_SAMPLES,
     TemplateError,
     TemplateSet,
     check_templates,
     render_docx,
 )
-from registry.errors import ConfigurationError
+from registry.adapters.qr import qr_png
+from registry.domain.agency import DEFAULT_AGENCY_TOML, parse_agency_toml
+from registry.domain.content import build_context, sample_content
+from registry.domain.errors import ConfigurationError
 from registry.settings import BUNDLED_TEMPLATES_DIR
 
 IDENTITY = parse_agency_toml(DEFAULT_AGENCY_TOML, base_dir=Path("."))

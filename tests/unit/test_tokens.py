@@ -11,10 +11,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from registry.encoding import b64url_decode, b64url_encode
-from registry.errors import VerificationError
-from registry.signing import SigningKey
-from registry.tokens import TOKEN_LENGTH, issue_token, token_message, verify_token
+from registry.domain.encoding import b64url_decode, b64url_encode
+from registry.domain.errors import VerificationError
+from registry.domain.signing import SigningKey
+from registry.domain.tokens import TOKEN_LENGTH, issue_token, token_message, verify_token
 
 ALPHABET = string.ascii_uppercase + string.ascii_lowercase + string.digits + "-_"
 REJECT_REASONS = {"malformed", "unsupported_version", "bad_signature"}

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from api.verify_page import render_verify_page
-from registry.views import PublicDocument, Verification
+from registry.domain.views import PublicDocument, Verification
 
 TOKEN = "eyJkb2MiOiIxMjMifQ.c2lnbmF0dXJl_-x"
 FULL_NIP = "198503152010011012"

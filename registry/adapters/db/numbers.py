@@ -1,0 +1,33 @@
+"""Number allocation inside the caller's transaction.
+
+The counter row's lock (PostgreSQL ``UPDATE``; SQLite's database write lock) serialises issuers of
+one series and year. The sequence only becomes visible when the caller commits the document that
+uses it; a rollback returns it, so numbers handed out are exactly 1..N with no gap.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from registry.adapters.db.schema import NumberCounter
+
+
+def allocate(session: Session, series_id: str, year: int, count: int = 1) -> int:
+    """Take ``count`` consecutive numbers; returns the last (the first is ``last - count + 1``)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert(NumberCounter)
+        .values(series_id=series_id, year=year, last_seq=0)
+        .on_conflict_do_nothing(index_elements=["series_id", "year"])
+    )
+    seq: int = session.execute(
+        update(NumberCounter)
+        .where(NumberCounter.series_id == series_id, NumberCounter.year == year)
+        .values(last_seq=NumberCounter.last_seq + count)
+        .returning(NumberCounter.last_seq),
+        execution_options={"synchronize_session": False},
+    ).scalar_one()
+    return seq

@@ -1,0 +1,180 @@
+"""The signing keys on disk: one PEM pair per key id, and a pointer to the active one.
+
+Layout of the keys dir::
+
+    <kid>.key   PKCS#8 private key, mode 0600, encrypted when a passphrase is configured
+    <kid>.pub   SubjectPublicKeyInfo public key
+    ACTIVE      the kid that signs new documents
+
+Rotation writes a new pair and moves ``ACTIVE``; old public keys stay and keep verifying what they
+signed. Each process compares the directory listing and ``ACTIVE`` with what it loaded (a few
+microseconds), so several workers notice a rotation without a restart, even within one mtime tick.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import (
+    BestAvailableEncryption,
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+    load_pem_private_key,
+    load_pem_public_key,
+)
+
+from registry.domain.errors import ConfigurationError
+from registry.domain.signing import SigningKey, key_id, public_jwk
+
+ACTIVE_FILE = "ACTIVE"
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    kid: str
+    created_at: datetime
+    active: bool
+
+
+class KeyRing:
+    """Thread-safe view of the keys dir; reloads itself when the directory changes."""
+
+    def __init__(self, keys_dir: Path, passphrase: bytes | None = None) -> None:
+        self.keys_dir = keys_dir
+        self._passphrase = passphrase
+        self._lock = threading.Lock()
+        self._loaded_fingerprint: tuple[tuple[str, ...], str] | None = None
+        self._public: dict[str, Ed25519PublicKey] = {}
+        self._active: SigningKey | None = None
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def has_keys(self) -> bool:
+        return self.keys_dir.is_dir() and any(self.keys_dir.glob("*.pub"))
+
+    def active(self) -> SigningKey:
+        self._refresh()
+        if self._active is None:
+            raise ConfigurationError(
+                f"Tidak ada kunci penandatangan aktif di {self.keys_dir}; "
+                "jalankan `satupintu keys init`"
+            )
+        return self._active
+
+    def public_keys(self) -> dict[str, Ed25519PublicKey]:
+        self._refresh()
+        return dict(self._public)
+
+    def jwks(self) -> dict[str, list[dict[str, str]]]:
+        return {"keys": [public_jwk(key) for key in self.public_keys().values()]}
+
+    def list(self) -> list[KeyInfo]:
+        self._refresh()
+        active_kid = self._active.kid if self._active else None
+        infos = [
+            KeyInfo(
+                kid=kid,
+                created_at=datetime.fromtimestamp(
+                    (self.keys_dir / f"{kid}.pub").stat().st_mtime, tz=UTC
+                ),
+                active=kid == active_kid,
+            )
+            for kid in self._public
+        ]
+        return sorted(infos, key=lambda info: info.created_at)
+
+    def _fingerprint(self) -> tuple[tuple[str, ...], str] | None:
+        try:
+            names = tuple(sorted(os.listdir(self.keys_dir)))
+            active = (self.keys_dir / ACTIVE_FILE).read_text() if ACTIVE_FILE in names else ""
+        except FileNotFoundError:
+            return None
+        return names, active
+
+    def _refresh(self) -> None:
+        fingerprint = self._fingerprint()
+        with self._lock:
+            if fingerprint is not None and fingerprint == self._loaded_fingerprint:
+                return
+            self._public, self._active = self._load()
+            self._loaded_fingerprint = fingerprint
+
+    def _load(self) -> tuple[dict[str, Ed25519PublicKey], SigningKey | None]:
+        public: dict[str, Ed25519PublicKey] = {}
+        if not self.keys_dir.is_dir():
+            return public, None
+        for path in sorted(self.keys_dir.glob("*.pub")):
+            key = load_pem_public_key(path.read_bytes())
+            if not isinstance(key, Ed25519PublicKey):
+                raise ConfigurationError(f"{path.name} bukan kunci publik Ed25519")
+            if key_id(key) != path.stem:
+                raise ConfigurationError(f"{path.name}: nama berkas tidak sama dengan key id")
+            public[path.stem] = key
+        active_path = self.keys_dir / ACTIVE_FILE
+        if not active_path.exists():
+            return public, None
+        kid = active_path.read_text().strip()
+        private_path = self.keys_dir / f"{kid}.key"
+        if not private_path.exists():
+            raise ConfigurationError(f"Kunci privat aktif {kid} tidak ada di {self.keys_dir}")
+        try:
+            private = load_pem_private_key(private_path.read_bytes(), password=self._passphrase)
+        except TypeError as exc:  # encrypted without passphrase, or passphrase on a plain key
+            raise ConfigurationError(
+                "Kunci privat terenkripsi: setel SATUPINTU_KEY_PASSPHRASE"
+                if self._passphrase is None
+                else "Kunci privat tidak terenkripsi, tetapi SATUPINTU_KEY_PASSPHRASE disetel"
+            ) from exc
+        except ValueError as exc:
+            raise ConfigurationError("SATUPINTU_KEY_PASSPHRASE salah untuk kunci aktif") from exc
+        if not isinstance(private, Ed25519PrivateKey):
+            raise ConfigurationError(f"{private_path.name} bukan kunci privat Ed25519")
+        signing = SigningKey.from_private_key(private)
+        if signing.kid != kid:
+            raise ConfigurationError(f"{private_path.name} tidak cocok dengan key id-nya")
+        return public, signing
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def generate(self) -> str:
+        """Create a new key pair and make it active. Returns its kid."""
+        self.keys_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private = Ed25519PrivateKey.generate()
+        kid = key_id(private.public_key())
+        encryption = (
+            BestAvailableEncryption(self._passphrase) if self._passphrase else NoEncryption()
+        )
+        private_pem = private.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, encryption)
+        public_pem = private.public_key().public_bytes(
+            Encoding.PEM, PublicFormat.SubjectPublicKeyInfo
+        )
+        private_path = self.keys_dir / f"{kid}.key"
+        # Created 0600 from the first byte: never a moment where the key is world-readable.
+        fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(private_pem)
+        _atomic_write(self.keys_dir / f"{kid}.pub", public_pem)
+        _atomic_write(self.keys_dir / ACTIVE_FILE, f"{kid}\n".encode())
+        with self._lock:
+            self._loaded_fingerprint = None
+        return kid
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)

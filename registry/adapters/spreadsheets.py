@@ -1,0 +1,202 @@
+"""Reading participant lists: CSV or XLSX bytes into rows keyed by canonical column.
+
+The format is detected from the content, not the name. The first non-empty row is the header (see
+:mod:`registry.domain.batch_rows` for the columns and their aliases); turning rows into drafts and
+checking them is the domain's work.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+from registry.domain.batch_rows import (
+    COLUMNS,
+    HEADER_NAMES,
+    MAX_ROWS,
+    REQUIRED,
+    ROW,
+    BatchRecipient,
+    invalid_rows,
+    recipients_from_rows,
+)
+from registry.domain.errors import InvalidInput
+
+_IGNORED = frozenset({"no", "nomor", "no_urut"})
+_SKIP = ""  # header slot of an ignored column; None marks a column without a header
+_SCIENTIFIC = re.compile(r"\A\s*\d+(?:[.,]\d*)?[eE][+-]?\d+\s*\Z")
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+# Trailing formatted-but-empty rows can run to Excel's last row; stop looking after this many.
+_MAX_BLANK_RUN = 1000
+
+
+def read_rows(data: bytes, *, filename: str | None, media_type: str | None) -> list[dict[str, str]]:
+    """Read a CSV or XLSX participant list into dicts keyed by canonical column, plus ``"row"``.
+
+    ``filename`` and ``media_type`` only make error messages clearer; the format comes from the
+    bytes. Fully empty rows are skipped; every cell that cannot be read faithfully (a NIP that
+    Excel stored as a number) is reported at once as :class:`BatchInvalid`.
+    """
+    label = filename or media_type or "berkas"
+    if data.startswith(_ZIP_MAGIC):
+        raw_rows = _xlsx_rows(data, label)
+    elif data.startswith(_OLE_MAGIC):
+        raise InvalidInput(
+            f"{label}: format .xls lama tidak didukung; simpan sebagai .xlsx atau CSV UTF-8",
+            field="file",
+        )
+    else:
+        raw_rows = _csv_rows(data, label)
+    return _table(raw_rows)
+
+
+def read_recipients(
+    data: bytes, *, filename: str | None, media_type: str | None
+) -> list[BatchRecipient]:
+    return recipients_from_rows(read_rows(data, filename=filename, media_type=media_type))
+
+
+def _header_name(value: str) -> str:
+    return re.sub(r"[\s/\-]+", "_", value.strip().lower()).strip("_")
+
+
+def _table(raw_rows: Iterator[tuple[int, list[Any]]]) -> list[dict[str, str]]:
+    header: list[str | None] | None = None
+    rows: list[dict[str, str]] = []
+    errors: list[dict[str, Any]] = []
+    blank_run = 0
+    for number, cells in raw_rows:
+        texts = [_cell_text(cell) for cell in cells]
+        if not any(texts):
+            blank_run += 1
+            if header is not None and blank_run >= _MAX_BLANK_RUN:
+                break
+            continue
+        blank_run = 0
+        if header is None:
+            header = _parse_header(texts)
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise InvalidInput(
+                f"Daftar peserta terlalu panjang (lebih dari {MAX_ROWS} baris); "
+                "bagi menjadi beberapa unggahan",
+                field="file",
+            )
+        row: dict[str, str] = {ROW: str(number)}
+        for position, (cell, text) in enumerate(zip(cells, texts, strict=True)):
+            column = header[position] if position < len(header) else None
+            if column is None:
+                if text:
+                    detail = f"Kolom ke-{position + 1} berisi data tetapi tidak berjudul"
+                    errors.append({"row": number, "column": None, "detail": detail})
+                continue
+            if column == _SKIP:
+                continue
+            if column == "nip" and _lost_digits(cell, text):
+                errors.append(
+                    {
+                        "row": number,
+                        "column": "nip",
+                        "detail": f"NIP tersimpan sebagai angka ({text}) sehingga digit "
+                        "terakhirnya hilang; format kolom NIP sebagai Teks lalu ketik ulang NIP",
+                    }
+                )
+            row[column] = text
+        rows.append(row)
+    if header is None:
+        raise InvalidInput("Berkas kosong: baris judul kolom tidak ditemukan", field="file")
+    if errors:
+        raise invalid_rows(errors)
+    return rows
+
+
+def _parse_header(texts: list[str]) -> list[str | None]:
+    columns: list[str | None] = []
+    for text in texts:
+        name = _header_name(text)
+        if not name or name in _IGNORED:
+            columns.append(_SKIP if name else None)
+            continue
+        if name not in HEADER_NAMES:
+            raise InvalidInput(
+                f"Kolom tidak dikenal: {text.strip()!r} (kolom yang dikenal: {', '.join(COLUMNS)})",
+                field="file",
+                column=text.strip(),
+            )
+        column = HEADER_NAMES[name]
+        if column in columns:
+            raise InvalidInput(f"Kolom {column} muncul lebih dari sekali", field="file")
+        columns.append(column)
+    missing = [column for column in REQUIRED if column not in columns]
+    if missing:
+        raise InvalidInput(
+            f"Kolom wajib tidak ada: {', '.join(missing)}", field="file", missing=missing
+        )
+    return columns
+
+
+def _cell_text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer() and abs(cell) < 2**53:
+        return str(int(cell))  # 20.0 typed as 20
+    return str(cell).strip()
+
+
+def _lost_digits(cell: Any, text: str) -> bool:
+    """A NIP that went through a floating-point number (an XLSX float, or "1,98503E+17" text)."""
+    if isinstance(cell, float):
+        return True
+    return bool(_SCIENTIFIC.match(text))
+
+
+def _csv_rows(data: bytes, label: str) -> Iterator[tuple[int, list[Any]]]:
+    if b"\x00" in data:
+        raise InvalidInput(f"{label} bukan CSV atau XLSX", field="file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            f"{label} bukan teks UTF-8; di Excel pilih Simpan Sebagai > 'CSV UTF-8'",
+            field="file",
+        ) from None
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        # line_num counts physical lines, so a quoted cell spanning lines keeps numbers honest.
+        for cells in reader:
+            yield reader.line_num, list(cells)
+    except csv.Error as exc:
+        raise InvalidInput(
+            f"{label}: CSV rusak dekat baris {reader.line_num}: {exc}", field="file"
+        ) from None
+
+
+def _xlsx_rows(data: bytes, label: str) -> Iterator[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about workbook features it does not read (data validation,
+            # conditional formatting); cell values are unaffected.
+            warnings.simplefilter("ignore", UserWarning)
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InvalidInput(
+            f"{label} bukan berkas XLSX yang dapat dibaca: {exc}", field="file"
+        ) from None
+    try:
+        if not workbook.worksheets:
+            raise InvalidInput(f"{label} tidak memuat lembar kerja", field="file")
+        sheet = workbook.worksheets[0]
+        # Read-only sheets start at row 1 and fill gaps with empty rows, so numbers match Excel's.
+        yield from enumerate((list(row) for row in sheet.iter_rows(values_only=True)), start=1)
+    finally:
+        workbook.close()

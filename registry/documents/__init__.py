@@ -1,1 +1,0 @@
-"""Turning registry records into files: DOCX templates, PDF conversion, QR stamping, storage."""

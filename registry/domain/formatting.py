@@ -1,0 +1,176 @@
+"""Indonesian formatting for printed documents: long dates, numbers with words, NIP, predikat.
+
+Conventions:
+
+* dates as in naskah dinas: ``3 Mei 2024`` (babel, locale ``id``); spans use an en dash:
+  ``1–3 Mei 2024``, ``28 Mei – 2 Juni 2024``, ``30 Desember 2024 – 2 Januari 2025``;
+* decimals with the Indonesian comma and thousands with a dot: ``2,4``, ``1.500``;
+* numbers in words (*terbilang*) via num2words ``lang="id"`` for the whole part; the fraction is
+  read digit by digit after ``koma`` (``20,25`` -> ``dua puluh koma dua lima``), which is how
+  Indonesian documents read decimals and what num2words itself does. Trailing zeros of the
+  fraction are dropped first, so ``Decimal("24.0")`` reads ``dua puluh empat``, not
+  ``dua puluh empat koma nol`` as num2words would say;
+* JP as ``20 (dua puluh) JP``.
+
+Pure: no I/O and no clock.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from babel.dates import format_date
+from num2words import num2words
+
+from registry.domain.errors import InvalidInput
+
+__all__ = [
+    "PREDIKAT_SCALE",
+    "date_span",
+    "format_nip_digits",
+    "jp_with_words",
+    "long_date",
+    "number_id",
+    "predikat",
+    "terbilang",
+]
+
+_LOCALE = "id"
+_DIGIT_WORDS = (
+    "nol",
+    "satu",
+    "dua",
+    "tiga",
+    "empat",
+    "lima",
+    "enam",
+    "tujuh",
+    "delapan",
+    "sembilan",
+)
+
+#: Default predikat scale (lower bound inclusive, score 0-100), after the bands LAN uses for
+#: training results. A deployment with another scale passes ``predikat`` explicitly per subject.
+PREDIKAT_SCALE: tuple[tuple[Decimal, str], ...] = (
+    (Decimal(90), "Sangat Memuaskan"),
+    (Decimal(80), "Memuaskan"),
+    (Decimal(70), "Baik"),
+    (Decimal(60), "Cukup"),
+    (Decimal(0), "Kurang"),
+)
+
+
+def long_date(d: date) -> str:
+    """``date(2024, 5, 3)`` -> ``3 Mei 2024``."""
+    return str(format_date(d, "d MMMM y", locale=_LOCALE))
+
+
+def _day_month(d: date) -> str:
+    return str(format_date(d, "d MMMM", locale=_LOCALE))
+
+
+def date_span(start: date, end: date) -> str:
+    """Print a period as compactly as the months and years allow (en dash between the ends)."""
+    if end < start:
+        raise InvalidInput(
+            f"Tanggal selesai ({end.isoformat()}) tidak boleh sebelum tanggal mulai "
+            f"({start.isoformat()}).",
+            field="activity.end_date",
+        )
+    if start == end:
+        return long_date(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{long_date(end)}"
+    if start.year == end.year:
+        return f"{_day_month(start)} – {long_date(end)}"
+    return f"{long_date(start)} – {long_date(end)}"
+
+
+def _as_decimal(value: Decimal | int | str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+        raise InvalidInput(f"Bukan bilangan: {value!r}")
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise InvalidInput(f"Bukan bilangan: {value!r}") from None
+    if not number.is_finite():
+        raise InvalidInput(f"Bukan bilangan terhingga: {value!r}")
+    return number
+
+
+def _plain(number: Decimal) -> str:
+    """Exact positional notation without trailing fraction zeros (never ``2E+1``)."""
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def number_id(value: Decimal | int | str, places: int | None = None) -> str:
+    """Indonesian notation: ``Decimal("2.4")`` -> ``2,4``; ``1500`` -> ``1.500``.
+
+    With ``places``, the fraction is padded or rounded half-up to that many digits (scores are
+    printed ``85,50``); without it, trailing zeros are dropped (``20.0`` -> ``20``).
+    """
+    number = _as_decimal(value)
+    if places is not None:
+        number = number.quantize(Decimal(1).scaleb(-places), rounding="ROUND_HALF_UP")
+        text = format(number, "f")
+    else:
+        text = _plain(number)
+    sign = "-" if text.startswith("-") else ""
+    whole, _, fraction = text.lstrip("-").partition(".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    grouped = ".".join(groups)
+    return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+
+
+def terbilang(value: Decimal | int | str) -> str:
+    """Words for a number >= 0: ``45`` -> ``empat puluh lima``; ``2.4`` -> ``dua koma empat``.
+
+    The fraction is read digit by digit and trailing zeros are dropped (see the module docstring).
+    """
+    number = _as_decimal(value)
+    if number < 0:
+        raise InvalidInput(f"Terbilang hanya untuk bilangan tidak negatif (diterima {value})")
+    whole, _, fraction = _plain(number).partition(".")
+    words = str(num2words(int(whole), lang=_LOCALE))
+    if fraction:
+        words += " koma " + " ".join(_DIGIT_WORDS[int(digit)] for digit in fraction)
+    return words
+
+
+def jp_with_words(jp: Decimal | int | str, unit: str = "JP") -> str:
+    """``20`` -> ``20 (dua puluh) JP``; ``2.4`` -> ``2,4 (dua koma empat) JP``."""
+    return f"{number_id(jp)} ({terbilang(jp)}) {unit}"
+
+
+def format_nip_digits(digits: str, employment: str = "pns") -> str:
+    """Print 18 digits as on documents without parsing them.
+
+    PNS ``19850315 201001 1 012``; PPPK ``19900913 2025 24 2 014``. The two structures cannot be
+    told apart from the digits alone, so the caller says which. Anything other than 18 digits is
+    returned unchanged rather than mis-grouped.
+    """
+    d = digits.replace(" ", "")
+    if len(d) != 18 or not d.isascii() or not d.isdigit():
+        return digits
+    if employment == "pppk":
+        return f"{d[0:8]} {d[8:12]} {d[12:14]} {d[14]} {d[15:18]}"
+    return f"{d[0:8]} {d[8:14]} {d[14]} {d[15:18]}"
+
+
+def predikat(score: Decimal | int | str) -> str:
+    """The predikat of a 0-100 score under :data:`PREDIKAT_SCALE`."""
+    number = _as_decimal(score)
+    if not Decimal(0) <= number <= Decimal(100):
+        raise InvalidInput(f"Nilai harus antara 0 dan 100 (diterima {number_id(number)})")
+    for lower, label in PREDIKAT_SCALE:
+        if number >= lower:
+            return label
+    raise AssertionError("unreachable: the scale ends at 0")  # pragma: no cover

@@ -1,0 +1,1 @@
+"""Use cases: the registry's operations, composed of domain rules and adapters."""

@@ -1,0 +1,457 @@
+"""Batch issuance: one activity, many recipients, consecutive numbers, files made by jobs.
+
+The request is validated row by row before anything is written. Then one transaction takes a block
+of consecutive numbers and records every document as ``pending`` together with the batch, so a crash
+at any later point leaves nothing unaccounted for: the jobs that render the chunks are idempotent
+(a document already issued is skipped) and :meth:`Batches.resume` re-queues whatever is left.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+import uuid
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from registry.adapters import pdf
+from registry.adapters.db import audit, numbers
+from registry.adapters.db.schema import Batch, Document, DocumentFile, IdempotencyKey
+from registry.adapters.jobs import JobHandlers, JobQueue
+from registry.domain.actors import Actor
+from registry.domain.batch_rows import BatchRecipient, draft_for, validate_batch
+from registry.domain.drafts import ActivityDraft, DocumentDraft, ValidDraft
+from registry.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RegistryError
+from registry.domain.views import DocumentRef, as_utc
+from registry.settings import Settings
+from registry.usecases.issuing import MAX_IDEMPOTENCY_KEY, Registry, request_fingerprint
+
+log = logging.getLogger("satupintu")
+
+CHUNK_SIZE = 10
+MAX_BATCH = 5000
+# A single document left pending this long was being produced by a process that died.
+STALE_PENDING = timedelta(minutes=10)
+
+
+def job_threads(settings: Settings) -> int:
+    """Two jobs per LibreOffice process: while one thread renders the next DOCX (Python, a few
+    tens of milliseconds), the converter already works on the other thread's document."""
+    return 2 * settings.converters
+
+
+@dataclass(frozen=True)
+class BatchView:
+    id: uuid.UUID
+    status: str  # rendering | done | failed
+    type: str
+    total: int
+    issued: int
+    void: int
+    pending: int
+    first_number: str
+    last_number: str
+    created_at: datetime
+    finished_at: datetime | None
+    merged_sha256: str | None
+    zip_sha256: str | None
+    error: str | None
+    documents: tuple[DocumentRef, ...]
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    """One activity for many recipients, as an upload or a JSON body describes it."""
+
+    type: str
+    activity: ActivityDraft
+    recipients: Sequence[BatchRecipient]
+    unit_code: str | None = None
+    series: str | None = None
+    details: Mapping[str, Any] | None = None
+
+    def draft(self, recipient: BatchRecipient) -> DocumentDraft:
+        return draft_for(
+            recipient,
+            type=self.type,
+            activity=self.activity,
+            unit_code=self.unit_code,
+            series=self.series,
+            details=self.details,
+        )
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    batch: BatchView
+    replayed: bool
+
+
+class Batches:
+    def __init__(self, registry: Registry, queue: JobQueue | None = None) -> None:
+        self.registry = registry
+        self.queue = queue
+
+    @property
+    def handlers(self) -> JobHandlers:
+        return JobHandlers(render_chunk=self.render_chunk, finalize_batch=self.finalize)
+
+    # -- issuing -------------------------------------------------------------------------------
+
+    def submit(
+        self, request: BatchRequest, actor: Actor, idempotency_key: str | None = None
+    ) -> BatchOutcome:
+        """Check every row (one bad row refuses all, naming row and column), then issue."""
+        valid = validate_batch(request.recipients, request.draft, self.registry.validate)
+        drafts = [request.draft(recipient) for recipient in request.recipients]
+        return self.issue(drafts, valid, actor, idempotency_key)
+
+    def issue(
+        self,
+        drafts: Sequence[DocumentDraft],
+        valid: Sequence[ValidDraft],
+        actor: Actor,
+        idempotency_key: str | None = None,
+    ) -> BatchOutcome:
+        if not valid:
+            raise InvalidInput("Daftar penerima kosong", field="recipients")
+        if len(valid) > MAX_BATCH:
+            raise InvalidInput(
+                f"Satu batch paling banyak {MAX_BATCH} penerima ({len(valid)} dikirim)",
+                field="recipients",
+            )
+        series = {(v.series.id, v.unit_code) for v in valid}
+        if len(series) != 1:
+            raise InvalidInput("Semua dokumen dalam satu batch harus satu seri nomor", field="type")
+        if idempotency_key is not None and not (
+            0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY and idempotency_key.isprintable()
+        ):
+            raise InvalidInput(
+                f"Idempotency-Key harus 1..{MAX_IDEMPOTENCY_KEY} karakter cetak",
+                field="Idempotency-Key",
+            )
+        request_hash = request_fingerprint([asdict(draft) for draft in drafts])
+        try:
+            with self.registry.db.writing() as session:
+                if idempotency_key is not None:
+                    existing = session.get(IdempotencyKey, (actor.id, idempotency_key))
+                    if existing is not None:
+                        return self._replay(session, existing, request_hash)
+                batch_id = self._insert(session, valid, actor)
+                if idempotency_key is not None:
+                    session.add(
+                        IdempotencyKey(
+                            actor_id=actor.id,
+                            key=idempotency_key,
+                            operation="batch",
+                            request_hash=request_hash,
+                            batch_id=batch_id,
+                            created_at=self.registry.now(),
+                        )
+                    )
+                    session.flush()
+        except IntegrityError:
+            if idempotency_key is None:
+                raise
+            with self.registry.db.reading() as session:
+                existing = session.get(IdempotencyKey, (actor.id, idempotency_key))
+                if existing is None:
+                    raise
+                return self._replay(session, existing, request_hash)
+        self._schedule(batch_id)
+        return BatchOutcome(self.view(batch_id), replayed=False)
+
+    def _insert(self, session: Session, valid: Sequence[ValidDraft], actor: Actor) -> uuid.UUID:
+        now = self.registry.now()
+        year = now.astimezone(self.registry.settings.zone).year
+        last = numbers.allocate(session, valid[0].series.id, year, count=len(valid))
+        first = last - len(valid) + 1
+        batch_id = uuid.uuid4()
+        # The batch row first: documents point at it.
+        batch = Batch(
+            id=batch_id,
+            status="rendering",
+            type=valid[0].type,
+            total=len(valid),
+            first_number="",
+            last_number="",
+            created_by=actor.label,
+            created_at=now,
+        )
+        session.add(batch)
+        session.flush()
+        issued_numbers: list[str] = []
+        for seq, draft in zip(range(first, last + 1), valid, strict=True):
+            document = self.registry.record_pending(
+                session, draft, actor, now, seq, batch_id=batch_id
+            )
+            issued_numbers.append(document.number)
+            # Written already (record_pending flushes): let it go, so a batch of thousands does
+            # not keep every row's object and render context in memory until the commit.
+            session.expunge(document)
+        batch.first_number, batch.last_number = issued_numbers[0], issued_numbers[-1]
+        audit.append(
+            session,
+            at=now,
+            actor=actor.label,
+            action="batch.issue",
+            subject=str(batch_id),
+            details={
+                "count": len(issued_numbers),
+                "first": batch.first_number,
+                "last": batch.last_number,
+            },
+        )
+        return batch_id
+
+    def _replay(
+        self, session: Session, existing: IdempotencyKey, request_hash: str
+    ) -> BatchOutcome:
+        if (
+            existing.operation != "batch"
+            or existing.request_hash != request_hash
+            or existing.batch_id is None
+        ):
+            raise Conflict(
+                "Idempotency-Key ini sudah dipakai untuk permintaan yang berbeda",
+                field="Idempotency-Key",
+            )
+        return BatchOutcome(self._view(session, existing.batch_id), replayed=True)
+
+    def _schedule(self, batch_id: uuid.UUID) -> None:
+        with self.registry.db.reading() as session:
+            pending = list(
+                session.execute(
+                    select(Document.id)
+                    .where(Document.batch_id == batch_id, Document.status == "pending")
+                    .order_by(Document.seq)
+                ).scalars()
+            )
+        if not pending:
+            self._enqueue_finalize(batch_id)
+            return
+        for start in range(0, len(pending), CHUNK_SIZE):
+            chunk = pending[start : start + CHUNK_SIZE]
+            if self.queue is None:
+                self.render_chunk(batch_id, chunk)
+            else:
+                self.queue.enqueue_chunk(batch_id, chunk)
+
+    def _enqueue_finalize(self, batch_id: uuid.UUID) -> None:
+        if self.queue is None:
+            self.finalize(batch_id)
+        else:
+            self.queue.enqueue_finalize(batch_id)
+
+    # -- jobs ----------------------------------------------------------------------------------
+
+    def render_chunk(self, batch_id: uuid.UUID, document_ids: list[uuid.UUID]) -> None:
+        for document_id in document_ids:
+            try:
+                self.registry.complete(document_id)
+            except RegistryError as exc:
+                # complete() has voided the document with the reason; the batch goes on.
+                log.warning("batch %s: document %s void: %s", batch_id, document_id, exc.message)
+        with self.registry.db.reading() as session:
+            remaining = session.execute(
+                select(func.count())
+                .select_from(Document)
+                .where(Document.batch_id == batch_id, Document.status == "pending")
+            ).scalar_one()
+        if remaining == 0:
+            self._enqueue_finalize(batch_id)
+
+    def finalize(self, batch_id: uuid.UUID) -> None:
+        """Merge the batch's PDFs in number order for printing and pack a ZIP; mark it done."""
+        registry = self.registry
+        store = registry.production.store
+        with registry.db.reading() as session:
+            batch = session.get(Batch, batch_id)
+            if batch is None or batch.status != "rendering":
+                return
+            rows = session.execute(
+                select(
+                    Document.number, Document.holder_name, DocumentFile.sha256, DocumentFile.kind
+                )
+                .join(DocumentFile, DocumentFile.document_id == Document.id)
+                .where(
+                    Document.batch_id == batch_id,
+                    Document.status.in_(("issued", "revoked", "superseded")),
+                    DocumentFile.signature.is_not(None),
+                )
+                .order_by(Document.seq)
+            ).all()
+            pending = session.execute(
+                select(func.count())
+                .select_from(Document)
+                .where(Document.batch_id == batch_id, Document.status == "pending")
+            ).scalar_one()
+        if pending:
+            return  # a chunk is still running; its end schedules this again
+        merged_sha256 = zip_sha256 = None
+        created: list[str] = []  # stored by this call: removed again if it records nothing
+        with tempfile.TemporaryDirectory(dir=store.root.parent) as scratch:
+            pdfs = [store.path(row.sha256) for row in rows if row.kind == "pdf"]
+            if pdfs:
+                merged = Path(scratch) / "merged.pdf"
+                pdf.merge_files(pdfs, merged)
+                stored = store.put_path(merged)
+                merged_sha256 = stored.sha256
+                created += [stored.sha256] if stored.created else []
+            if rows:
+                archive = Path(scratch) / "batch.zip"
+                with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as zipped:
+                    for row in rows:
+                        name = f"{_file_stem(row.number, row.holder_name)}.{row.kind}"
+                        zipped.write(store.path(row.sha256), arcname=name)
+                stored = store.put_path(archive)
+                zip_sha256 = stored.sha256
+                created += [stored.sha256] if stored.created else []
+        recorded = False
+        try:
+            recorded = self._record_result(batch_id, len(rows), merged_sha256, zip_sha256)
+        finally:
+            if not recorded and created:
+                # Another finalize recorded its files first, or this one failed to record; an
+                # identical file that the other one recorded stays.
+                with registry.db.reading() as session:
+                    kept = {
+                        sha
+                        for row in session.execute(
+                            select(Batch.merged_sha256, Batch.zip_sha256).where(
+                                Batch.id == batch_id
+                            )
+                        ).all()
+                        for sha in row
+                    }
+                for sha256 in set(created) - kept:
+                    store.remove(sha256)
+
+    def _record_result(
+        self, batch_id: uuid.UUID, count: int, merged_sha256: str | None, zip_sha256: str | None
+    ) -> bool:
+        registry = self.registry
+        with registry.db.writing() as session:
+            batch = session.execute(
+                select(Batch).where(Batch.id == batch_id).with_for_update()
+            ).scalar_one()
+            if batch.status != "rendering":
+                return False
+            now = registry.now()
+            batch.status = "done" if count else "failed"
+            batch.error = None if count else "Tidak satu pun dokumen berhasil dibuat"
+            batch.finished_at = now
+            batch.merged_sha256 = merged_sha256
+            batch.zip_sha256 = zip_sha256
+            audit.append(
+                session,
+                at=now,
+                actor="system",
+                action="batch.done",
+                subject=str(batch_id),
+                details={"documents": count, "merged": merged_sha256, "zip": zip_sha256},
+            )
+            return True
+
+    def resume(self, *, older_than: timedelta = timedelta(0)) -> int:
+        """Re-queue unfinished work after a restart; returns how many batches were picked up.
+
+        With the in-process queue every unfinished batch is an orphan. On PostgreSQL the queue
+        keeps jobs across crashes, so only batches older than ``older_than`` are re-queued (jobs
+        are idempotent; this covers a crash between committing a batch and queueing its jobs).
+        Pending documents outside batches that are older than ``STALE_PENDING`` are completed too
+        (their request died with its process).
+        """
+        with self.registry.db.reading() as session:
+            batch_ids = list(
+                session.execute(
+                    select(Batch.id).where(
+                        Batch.status == "rendering",
+                        Batch.created_at < self.registry.now() - older_than,
+                    )
+                ).scalars()
+            )
+            stale = list(
+                session.execute(
+                    select(Document.id).where(
+                        Document.status == "pending",
+                        Document.batch_id.is_(None),
+                        Document.issued_at < self.registry.now() - STALE_PENDING,
+                    )
+                ).scalars()
+            )
+        for batch_id in batch_ids:
+            log.info("resuming batch %s", batch_id)
+            self._schedule(batch_id)
+        for document_id in stale:
+            try:
+                self.registry.complete(document_id)
+            except RegistryError as exc:
+                log.warning("stale document %s void: %s", document_id, exc.message)
+        return len(batch_ids)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def get(self, batch_id: uuid.UUID, actor: Actor) -> BatchView:
+        if actor.role == "requester":
+            raise PermissionDenied("Batch hanya dapat dilihat penerbit dan auditor")
+        return self.view(batch_id)
+
+    def view(self, batch_id: uuid.UUID) -> BatchView:
+        with self.registry.db.reading() as session:
+            return self._view(session, batch_id)
+
+    def _view(self, session: Session, batch_id: uuid.UUID) -> BatchView:
+        batch = session.get(Batch, batch_id)
+        if batch is None:
+            raise NotFound("Batch tidak ditemukan")
+        counts = {"issued": 0, "void": 0, "pending": 0}
+        for status, count in session.execute(
+            select(Document.status, func.count())
+            .where(Document.batch_id == batch_id)
+            .group_by(Document.status)
+        ).all():
+            counts[status if status in counts else "issued"] += count
+        documents: tuple[DocumentRef, ...] = ()
+        if batch.status != "rendering":
+            # The list is the result; while rendering, progress polls need only the counts.
+            documents = tuple(
+                DocumentRef(id=row.id, number=row.number)
+                for row in session.execute(
+                    select(Document.id, Document.number)
+                    .where(Document.batch_id == batch_id)
+                    .order_by(Document.seq)
+                ).all()
+            )
+        return BatchView(
+            id=batch.id,
+            status=batch.status,
+            type=batch.type,
+            total=batch.total,
+            issued=counts["issued"],
+            void=counts["void"],
+            pending=counts["pending"],
+            first_number=batch.first_number,
+            last_number=batch.last_number,
+            created_at=as_utc(batch.created_at),
+            finished_at=as_utc(batch.finished_at) if batch.finished_at else None,
+            merged_sha256=batch.merged_sha256,
+            zip_sha256=batch.zip_sha256,
+            error=batch.error,
+            documents=documents,
+        )
+
+
+def _file_stem(number: str, holder_name: str) -> str:
+    """A file name that keeps the number's order and reads well on Windows too."""
+    raw = f"{number}_{holder_name}"
+    return re.sub(r"[^0-9A-Za-z._-]+", "_", raw).strip("_")[:120]

@@ -1,0 +1,176 @@
+"""Answering "is this genuine?": tokens, short codes, files, and the NIP printed on paper.
+
+Every answer is a :class:`Verification` with a status; nothing here raises for a forged or unknown
+token. The public keys are re-read from the key ring on each call, so a rotation is seen at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from registry.adapters.db.engine import Database
+from registry.adapters.db.schema import Document, DocumentFile, NipCheckWindow
+from registry.adapters.keystore import KeyRing
+from registry.domain.errors import VerificationError
+from registry.domain.records import file_attestation_bytes, nip_matches
+from registry.domain.signing import verify_signature
+from registry.domain.tokens import verify_token
+from registry.domain.views import DocumentView, FileMatch, Verification, public_document
+from registry.domain.views import as_utc as _as_utc
+
+MAX_NIP_FAILURES_PER_HOUR = 5
+SHORT_CODE_LENGTH = 12
+
+
+class Verifier:
+    def __init__(
+        self,
+        db: Database,
+        keyring: KeyRing,
+        *,
+        view: Callable[[Document], DocumentView],
+        verify_url: Callable[[str], str],
+        now: Callable[[], datetime],
+    ) -> None:
+        self.db = db
+        self.keyring = keyring
+        self._view_of = view
+        self._verify_url = verify_url
+        self._now = now
+
+    def verify(self, token: str) -> Verification:
+        with self.db.reading() as session:
+            return self._verify(session, token)[0]
+
+    def _verify(self, session: Session, token: str) -> tuple[Verification, Document | None]:
+        """Check a QR token, or the short code printed beside the QR for people who type it."""
+        public_keys = self.keyring.public_keys()
+        if len(token) == SHORT_CODE_LENGTH:
+            document = session.execute(
+                select(Document).where(Document.short_code == token.lower())
+            ).scalar()
+            token_kid = document.kid if document is not None else None
+        else:
+            try:
+                verified = verify_token(token, public_keys)
+            except VerificationError as exc:
+                return Verification(status="invalid", reason=exc.reason), None
+            document = session.get(Document, verified.document_id)
+            token_kid = verified.kid
+        if document is None or document.status == "pending":
+            return Verification(status="unknown", reason="not_found"), None
+        return self._verify_document(session, document, token_kid), document
+
+    def _verify_document(
+        self, session: Session, document: Document, token_kid: str | None
+    ) -> Verification:
+        public_keys = self.keyring.public_keys()
+        try:
+            if token_kid != document.kid or document.kid not in public_keys:
+                raise VerificationError("key_mismatch")
+            verify_signature(public_keys[document.kid], document.record, document.signature)
+        except VerificationError as exc:
+            return Verification(status="invalid", reason=f"record_{exc.reason}")
+        if document.status == "void":
+            return Verification(status="invalid", reason="void")
+        attested = session.execute(
+            select(DocumentFile).where(
+                DocumentFile.document_id == document.id, DocumentFile.signature.is_not(None)
+            )
+        ).scalar()
+        common: dict[str, Any] = {
+            "document": public_document(self._view_of(document)),
+            "kid": document.kid,
+            "signed": document.record,
+            "signature": document.signature,
+        }
+        if attested is not None and attested.signature is not None:
+            common |= {
+                "file_sha256": attested.sha256,
+                "file_media_type": attested.media_type,
+                "file_signed": file_attestation_bytes(
+                    document.id, attested.sha256, attested.media_type
+                ),
+                "file_signature": attested.signature,
+            }
+        if document.status == "revoked":
+            return Verification(
+                status="revoked",
+                reason="revoked",
+                revoked_at=_as_utc(document.revoked_at) if document.revoked_at else None,
+                revocation_reason=document.revocation_reason,
+                **common,
+            )
+        if document.status == "superseded" and document.superseded_by_id is not None:
+            replacement = session.get_one(Document, document.superseded_by_id)
+            return Verification(
+                status="superseded",
+                reason="superseded",
+                superseded_by_number=replacement.number,
+                superseded_by_url=self._verify_url(replacement.token),
+                superseded_at=_as_utc(document.superseded_at) if document.superseded_at else None,
+                **common,
+            )
+        return Verification(status="valid", **common)
+
+    def verify_file(self, data: bytes) -> FileMatch:
+        """Is this exact file one the registry issued? Any changed byte makes it ``no_match``."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        with self.db.reading() as session:
+            row = session.execute(
+                select(DocumentFile)
+                .where(DocumentFile.sha256 == sha256, DocumentFile.kind != "upload")
+                .limit(1)
+            ).scalar()
+            if row is None:
+                return FileMatch(status="no_match", sha256=sha256)
+            document = session.get_one(Document, row.document_id)
+            verification = self._verify_document(session, document, document.kid)
+            return FileMatch(
+                status=verification.status, sha256=sha256, kind=row.kind, verification=verification
+            )
+
+    def confirm_nip(self, token: str, candidate: str) -> str:
+        """Compare a typed NIP with the document's signed commitment.
+
+        Returns ``match``, ``no_match``, ``locked`` (too many failures this hour: the page must not
+        let anyone walk the ~20,000 plausible birth dates) or ``not_applicable``.
+        """
+        digits = candidate.replace(" ", "").strip()
+        now = self._now()
+        window = now.replace(minute=0, second=0, microsecond=0)
+        with self.db.writing() as session:
+            verification, document = self._verify(session, token)
+            if document is None or verification.signed is None:
+                return "not_applicable"
+            failures = session.execute(
+                select(NipCheckWindow.failures).where(
+                    NipCheckWindow.document_id == document.id,
+                    NipCheckWindow.window_start >= window - timedelta(hours=1),
+                )
+            ).scalars()
+            if sum(failures) >= MAX_NIP_FAILURES_PER_HOUR:
+                return "locked"
+            commitment = json.loads(verification.signed)["holder_nip_commitment"]
+            if digits.isdigit() and nip_matches(digits, document.nip_salt, commitment):
+                return "match"
+            dialect = session.get_bind().dialect.name
+            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            statement = insert(NipCheckWindow).values(
+                document_id=document.id, window_start=window, failures=1
+            )
+            session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["document_id", "window_start"],
+                    set_={"failures": NipCheckWindow.failures + 1},
+                )
+            )
+            return "no_match"
