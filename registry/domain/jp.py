@@ -1,29 +1,42 @@
 """JP (jam pelajaran) credited for one development activity, under a named rule set.
 
 Two rule sets are known, each transcribed as a data table below so that a reviewer can compare it
-line by line with its source:
+line by line with its source (the seeds are the law; DOMAIN.md is a digest of them):
 
 * ``tangsel-2022``: Perwal Tangerang Selatan 74/2022, Lampiran B (seed 003);
 * ``kubar-2024``: pedoman DPUPR Kutai Barat (SK 2024), bab IV (seed 002).
 
-General rules (from the issue):
+How a JP given with the activity (``Activity.stated_jp``, the API's ``activity.jp``: the JP printed
+on the evidence or the program's JP) is used depends on the table cell, never on a general rule:
 
+* ``tangsel-2022`` has no "evidence wins" clause anywhere. Its column "Satuan" decides: for a row
+  counted in JP the given JP *is* the input (and must be given); for a row counted in Hari, Kegiatan
+  (activities, sessions) or Semester the credit is the table's figure times that count, whatever
+  JP a certificate prints. "Paling tinggi" / "maksimal" are caps a given JP never lifts (a 1-day
+  e-learning certificate of 20 JP credits 3).
+* ``kubar-2024`` says "Dalam hal tidak disebutkan pada Bukti Dukung ..., maka" on ten rows only
+  (seminar, workshop, penataran, bimbingan teknis, sosialisasi, e-learning, pelatihan jarak jauh,
+  detasering, outbond, komunitas belajar; :attr:`Conversion.evidence_jp_wins`). There the JP
+  printed on the evidence is credited as printed, and the table applies only when it prints none
+  (a 1-day e-learning certificate of 20 JP credits 20; 2 days without a JP credit 6). Every other
+  row is read literally, as in tangsel-2022.
+* "+20%" for internasional means the program JP (or the capped figure) x 1.2, exactly;
 * days are counted inclusively from ``start_date`` to ``end_date``;
-* for per-day and per-activity paths the JP written on the evidence wins; the table's conversion
-  applies only when the evidence states none ("dalam hal tidak disebutkan pada bukti dukung");
-* for "program JP" paths the stated JP *is* the program's JP and must be given; "+20%" for
-  internasional means program JP x 1.2 exactly;
 * a path, or a path/scope cell, that the regulation does not state is refused; no rule is invented.
 
 Arithmetic is exact :class:`~decimal.Decimal` only (never float), under a local context that traps
 inexact results, and every result is normalised so that it prints sensibly (``24``, ``2.4``).
 
-This function sees **one document only**. Caps that span several documents (kubar-2024 "patok
-banding paling banyak 1 kali dalam setahun", "bimbingan di tempat kerja maksimal 4 kali setahun",
-per-month session caps across several letters) are recorded in the tables for the later
-cross-document check but are not enforced here.
+This function sees **one document only**. Within it, a per-month session cap limits the sessions
+counted to the cap times the calendar months the document's dates touch (the only bound its dates
+allow; the sessions' own dates are not passed in). Caps that span several documents are recorded in
+the tables for the later cross-document check and are not enforced here: the per-month session
+caps counted by each session's date across every letter of the same employee and path, kubar-2024
+"patok banding paling banyak 1 kali dalam setahun" and "bimbingan di tempat kerja maksimal 4 kali
+setahun". Nor does it know who the employee is: the tangsel-2022 PPPK limits (only the forms of
+Pasal 23, at most 24 JP a contract year) are not checked here.
 
-Pure: stdlib and :mod:`registry.errors` only; no I/O and no clock.
+Pure: stdlib and :mod:`registry.domain.errors` only; no I/O and no clock.
 """
 
 from __future__ import annotations
@@ -94,13 +107,19 @@ class DevelopmentPath(StrEnum):
 
 
 class RuleKind(StrEnum):
-    PER_DAY = "per_day"  # figure x days; stated JP wins
-    PER_ACTIVITY = "per_activity"  # the figure; stated JP wins
-    PER_SESSION = "per_session"  # figure x sessions (monthly cap); stated JP wins
-    PROGRAM = "program"  # the program's JP, which must be stated (x 1.2 with uplift)
-    CAPPED_PER_DAY = "capped_per_day"  # min(stated, figure x days) (x 1.2 with uplift)
-    PER_SEMESTER = "per_semester"  # figure x semesters; stated JP wins
-    CAPPED_PER_ACTIVITY = "capped_per_activity"  # min(stated, figure); stated JP required
+    """How a cell credits JP (and see :attr:`Conversion.evidence_jp_wins` for a JP given).
+
+    Without that flag the kinds are literal: for the first four a given JP is ignored, for the last
+    three it is the input and must be given.
+    """
+
+    PER_DAY = "per_day"  # figure x days
+    PER_ACTIVITY = "per_activity"  # the figure (x 1.2 with uplift) for the one activity
+    PER_SESSION = "per_session"  # figure x sessions counted (monthly cap)
+    PER_SEMESTER = "per_semester"  # figure x semesters
+    PROGRAM = "program"  # the program's JP (x 1.2 with uplift)
+    CAPPED_PER_DAY = "capped_per_day"  # min(JP given, figure x days) (x 1.2 with uplift)
+    CAPPED_PER_ACTIVITY = "capped_per_activity"  # min(JP given, figure)
 
 
 #: "+20% (dua puluh persen)" of the internasional column, as an exact factor.
@@ -118,10 +137,13 @@ class Conversion:
     #: "+20%": multiply by :data:`UPLIFT` (PROGRAM: the program JP; CAPPED_PER_DAY: the capped
     #: figure; PER_ACTIVITY: the table figure).
     uplift: bool = False
+    #: kubar-2024 "Dalam hal tidak disebutkan pada Bukti Dukung ..., maka": a JP given is
+    #: credited as printed (no cap, no uplift) and the rest of the cell applies only without one.
+    evidence_jp_wins: bool = False
+    #: PROGRAM: the program JP used when none is given (None: one must be given).
+    unstated_program_jp: Decimal | None = None
     #: PER_SESSION: at most this many sessions counted per calendar month (None: no cap stated).
     sessions_per_month: int | None = None
-    #: CAPPED_PER_DAY: flat JP per day used when the evidence states no JP (None: refuse).
-    flat_jp_per_day: Decimal | None = None
     #: At most this many activities counted per year. Spans documents, so NOT enforced by
     #: :func:`credited_jp`; kept here for the later cross-document check.
     activities_per_year: int | None = None
@@ -138,14 +160,21 @@ class Rule:
         return self.nasional if scope is Scope.NASIONAL else self.internasional
 
 
-# Short constructors so each table row reads like the regulation's row.
-def _per_day(jp: str) -> Conversion:
-    return Conversion(RuleKind.PER_DAY, Decimal(jp))
+# Short constructors so each table row reads like the regulation's row. ``wins`` marks kubar-2024's
+# "dalam hal tidak disebutkan pada Bukti Dukung" rows.
+def _per_day(jp: str, *, wins: bool = False) -> Conversion:
+    return Conversion(RuleKind.PER_DAY, Decimal(jp), evidence_jp_wins=wins)
 
 
-def _per_activity(jp: str, *, uplift: bool = False, per_year: int | None = None) -> Conversion:
+def _per_activity(
+    jp: str, *, uplift: bool = False, wins: bool = False, per_year: int | None = None
+) -> Conversion:
     return Conversion(
-        RuleKind.PER_ACTIVITY, Decimal(jp), uplift=uplift, activities_per_year=per_year
+        RuleKind.PER_ACTIVITY,
+        Decimal(jp),
+        uplift=uplift,
+        evidence_jp_wins=wins,
+        activities_per_year=per_year,
     )
 
 
@@ -153,21 +182,23 @@ def _per_session(jp: str, *, per_month: int | None = None) -> Conversion:
     return Conversion(RuleKind.PER_SESSION, Decimal(jp), sessions_per_month=per_month)
 
 
-def _program(*, uplift: bool = False) -> Conversion:
-    return Conversion(RuleKind.PROGRAM, uplift=uplift)
+def _per_semester(jp: str) -> Conversion:
+    return Conversion(RuleKind.PER_SEMESTER, Decimal(jp))
 
 
-def _capped_per_day(cap: str, *, uplift: bool = False, flat: str | None = None) -> Conversion:
+def _program(
+    *, uplift: bool = False, wins: bool = False, unstated: str | None = None
+) -> Conversion:
     return Conversion(
-        RuleKind.CAPPED_PER_DAY,
-        Decimal(cap),
+        RuleKind.PROGRAM,
         uplift=uplift,
-        flat_jp_per_day=None if flat is None else Decimal(flat),
+        evidence_jp_wins=wins,
+        unstated_program_jp=None if unstated is None else Decimal(unstated),
     )
 
 
-def _per_semester(jp: str) -> Conversion:
-    return Conversion(RuleKind.PER_SEMESTER, Decimal(jp))
+def _capped_per_day(cap: str, *, uplift: bool = False) -> Conversion:
+    return Conversion(RuleKind.CAPPED_PER_DAY, Decimal(cap), uplift=uplift)
 
 
 def _capped_per_activity(cap: str) -> Conversion:
@@ -178,61 +209,79 @@ _P = DevelopmentPath
 
 # Rule set "tangsel-2022": Perwal Tangerang Selatan Nomor 74 Tahun 2022, Lampiran B "Konversi Jam
 # Pelajaran Kegiatan Pengembangan Kompetensi bagi ASN" (seed 003_c16f7fece9e4c417.txt, B.1-B.3).
-# bimbingan_tempat_kerja is absent: Lampiran B (and Pasal 22(3)) do not list it.
+# No row says what to do with a JP printed on the evidence, so the column "Satuan" decides: "JP"
+# rows take the program's (certificate's) JP, "Hari" / "Kegiatan" / "Semester" rows the figure
+# times that count. bimbingan_tempat_kerja is absent: Lampiran B (and Pasal 22(3)) do not list it.
 _TANGSEL_2022: dict[DevelopmentPath, Rule] = {
-    # B.1 no 1 "Satu Semester 20 (dua puluh) JP". The OCR spreads the words over both columns
-    # ("Satu Semes | ter 20 | (dua"), just as it splits the header "Internasi | onal", so the cell
-    # cannot be read as covering internasional; treated as not stated (as in DOMAIN.md).
-    _P.PENDIDIKAN_TINGGI: Rule(_per_semester("20"), None),
-    # B.2 no 1: internasional cell is "-".
+    # B.1 no 1, Satuan "Semester": "Satu Semester 20 (dua puluh) JP". Ambiguous cell, read as one
+    # cell spanning both columns: the OCR spreads its words over the Nasional column and both
+    # halves of the split header "Internasi | onal" ("Satu Semes | ter 20 | (dua"), as a centred
+    # merged cell comes out, while a Nasional-only cell would wrap inside its own column like every
+    # other row. So internasional is 20 JP per semester too, with no +20% (none is written).
+    _P.PENDIDIKAN_TINGGI: Rule(_per_semester("20"), _per_semester("20")),
+    # B.2 no 1, Satuan "JP": internasional cell is "-".
     _P.PELATIHAN_STRUKTURAL: Rule(_program(), None),
     # B.2 no 3-6 (the seed skips no 2): "Ditambahkan 20% dari JP program pelatihan".
     _P.PELATIHAN_MANAJERIAL: Rule(_program(), _program(uplift=True)),
     _P.PELATIHAN_TEKNIS: Rule(_program(), _program(uplift=True)),
     _P.PELATIHAN_FUNGSIONAL: Rule(_program(), _program(uplift=True)),
     _P.PELATIHAN_SOSIAL_KULTURAL: Rule(_program(), _program(uplift=True)),
-    # B.2 no 7 "Seminar/Konferensi/Sarasehan/Sosialisasi": one row covers sosialisasi too.
+    # B.2 no 7 "Seminar/Konferensi/Sarasehan/Sosialisasi", Satuan "Hari": one row covers
+    # sosialisasi too; "Satu hari setara dengan 4 (6) JP" whatever the certificate prints.
     _P.SEMINAR: Rule(_per_day("4"), _per_day("6")),
     _P.SOSIALISASI: Rule(_per_day("4"), _per_day("6")),
-    # B.2 no 8 ("Satu hari etara dengan 7": OCR for "setara").
+    # B.2 no 8, Satuan "Hari" ("Satu hari etara dengan 7": OCR for "setara").
     _P.WORKSHOP: Rule(_per_day("5"), _per_day("7")),
-    # B.2 no 9-11.
+    # B.2 no 9-11, Satuan "JP".
     _P.KURSUS: Rule(_program(), _program(uplift=True)),
     _P.PENATARAN: Rule(_program(), _program(uplift=True)),
     _P.BIMBINGAN_TEKNIS: Rule(_program(), _program(uplift=True)),
-    # B.3 no 1-3: per kegiatan.
+    # B.3 no 1-3, Satuan "Kegiatan": "1 (satu) kali kegiatan ... setara dengan" the figure.
     _P.PERTUKARAN: Rule(_per_activity("20"), _per_activity("24")),
     _P.MAGANG: Rule(_per_activity("20"), _per_activity("24")),
     _P.PATOK_BANDING: Rule(_per_activity("10"), _per_activity("20")),
-    # B.3 no 4.
+    # B.3 no 4, Satuan "JP".
     _P.PELATIHAN_JARAK_JAUH: Rule(_program(), _program(uplift=True)),
-    # B.3 no 5 "Maksimal dihitung 2 kali dalam 1 bulan" in both columns.
+    # B.3 no 5, Satuan "Kegiatan": "Maksimal dihitung 2 kali dalam 1 bulan" in both columns.
     _P.COACHING: Rule(_per_session("2", per_month=2), _per_session("4", per_month=2)),
-    # B.3 no 6: the internasional cell is truncated in the seed ("kegiatan mentoring setara dengan
-    # 4 (empat) JP." without its leading "1 (satu) kali" and without a cap sentence). Read as the
-    # same 2-per-month cap as mentoring nasional and coaching internasional, which is what an
-    # administrator would expect of the lost text.
+    # B.3 no 6, Satuan "Kegiatan". Ambiguous cell: the internasional text reads only "kegiatan
+    # mentoring setara dengan 4 (empat) JP." and states no cap, but the OCR lost its start (the
+    # "1 (satu) kali" every sibling cell opens with) where the table breaks across pages. Read as
+    # the same "paling tinggi dihitung 2 kali dalam 1 bulan" as mentoring nasional and coaching in
+    # both columns: an administrator would not expect mentoring abroad alone to be uncapped.
     _P.MENTORING: Rule(_per_session("2", per_month=2), _per_session("4", per_month=2)),
-    # B.3 no 7: nasional 20 JP per kegiatan; internasional "ditambahkan 20% dari JP Program
-    # detaseringnya", i.e. program JP x 1.2 (so the program's JP must be stated).
-    _P.DETASERING: Rule(_per_activity("20"), _program(uplift=True)),
-    # B.3 no 8 "Paling tinggi 1 hari 3 (tiga) JP" / "4 (empat) JP" of online access; no +20%.
+    # B.3 no 7, Satuan "Kegiatan": nasional 20 JP per kegiatan. Internasional "1 (satu) kali
+    # Kegiatan detasering ditambahkan 20% dari JP Program detaseringnya": the program JP x 1.2.
+    # Ambiguous without a program JP (a secondment often has none): read the JP of one detasering
+    # kegiatan as the row's own 20 JP, so 20 x 1.2 = 24, which is what kubar-2024 IV.D.5 spells out.
+    _P.DETASERING: Rule(_per_activity("20"), _program(uplift=True, unstated="20")),
+    # B.3 no 8, Satuan "JP": "Paling tinggi 1 hari 3 (tiga) JP" / "4 (empat) JP" of online access:
+    # the certificate's JP, capped per day; no +20% is written.
     _P.E_LEARNING: Rule(_capped_per_day("3"), _capped_per_day("4")),
-    # B.3 no 9-10: "Sesuai jam belajar, paling tinggi 2 JP sehari" / "Ditambahkan 20% dari JP
-    # program ...". Read: the internasional figure is the hours studied, capped at 2 JP per day as
-    # for nasional, and +20% is added to that capped figure.
+    # B.3 no 9-10, Satuan "JP": "Sesuai jam belajar, paling tinggi (maksimal) 2 JP sehari" /
+    # "Ditambahkan 20% dari JP program ...". Read: the internasional figure is the hours studied,
+    # capped at 2 JP per day as for nasional, and +20% is added to that capped figure.
     _P.BELAJAR_MANDIRI: Rule(_capped_per_day("2"), _capped_per_day("2", uplift=True)),
     _P.KOMUNITAS_BELAJAR: Rule(_capped_per_day("2"), _capped_per_day("2", uplift=True)),
-    # B.3 no 11.
+    # B.3 no 11, Satuan "JP".
     _P.OUTBOND: Rule(_program(), _program(uplift=True)),
-    # B.3 no 12 "4 (empat) JP Per Hari" / "6 (enam) JP Per Hari".
+    # B.3 no 12, Satuan "Hari": "4 (empat) JP Per Hari" / "6 (enam) JP Per Hari".
     _P.FGD: Rule(_per_day("4"), _per_day("6")),
 }
 
 # Rule set "kubar-2024": Pedoman Pengembangan Kompetensi Aparatur DPUPR Kabupaten Kutai Barat
 # (ditetapkan 3 Mei 2024), bab IV, each path's item "Konversi Perhitungan Pemenuhan JP"
-# (seed 002_33d34f1497c90268.txt, IV.C and IV.D). pendidikan_tinggi and fgd are absent: chapter IV
-# lists neither (nor does any other part of the guideline give them a conversion).
+# (seed 002_33d34f1497c90268.txt, IV.C and IV.D). Ten items open with "Dalam hal tidak disebutkan
+# pada Bukti Dukung Pengembangan Kompetensi, maka :" (wins=True); the others are literal.
+# pendidikan_tinggi and fgd are absent: chapter IV lists neither (nor does any other part of the
+# guideline give them a conversion).
+#
+# The "Persyaratan" items "Lama pelaksanaan: Maksimal 2x dalam 1 bulan, dengan durasi kegiatan
+# selama 2 JP" (belajar mandiri) and "Maksimal 3x dalam 1 bulan" (komunitas belajar, bimbingan di
+# tempat kerja) are read as how the activity is to be organised, not as counting caps: they sit
+# under "Persyaratan (Penyelenggaraan)", apart from the conversion item, which states its own
+# limits where it has any (coaching "batasan waktu coaching yang dapat dikonversi dalam JP").
+# Likewise seminar "Karakteristik: ... maksimal 8 JP per hari" describes the activity.
 _KUBAR_2024: dict[DevelopmentPath, Rule] = {
     # IV.C.1 gives no conversion for the five classroom trainings, only that they are run by
     # K/L/Pemda on a call for participants, so the program's JP is credited (DOMAIN.md). Those
@@ -242,58 +291,57 @@ _KUBAR_2024: dict[DevelopmentPath, Rule] = {
     _P.PELATIHAN_TEKNIS: Rule(_program(), None),
     _P.PELATIHAN_FUNGSIONAL: Rule(_program(), None),
     _P.PELATIHAN_SOSIAL_KULTURAL: Rule(_program(), None),
-    # IV.C.2 "1 hari setara dengan 4 (empat) JP" / "6 (enam) JP".
-    _P.SEMINAR: Rule(_per_day("4"), _per_day("6")),
-    # IV.C.3 "1 hari setara dengan 5 (lima) JP" / "7 (tujuh) JP".
-    _P.WORKSHOP: Rule(_per_day("5"), _per_day("7")),
-    # IV.C.4-6 "Sesuai dengan jam pelajaran dalam program ..." / "... ditambahkan 20%".
+    # IV.C.2 (wins) "1 hari setara dengan 4 (empat) JP" / "6 (enam) JP".
+    _P.SEMINAR: Rule(_per_day("4", wins=True), _per_day("6", wins=True)),
+    # IV.C.3 (wins) "1 hari setara dengan 5 (lima) JP" / "7 (tujuh) JP".
+    _P.WORKSHOP: Rule(_per_day("5", wins=True), _per_day("7", wins=True)),
+    # IV.C.4 (literal) "Sesuai dengan jam pelajaran dalam program kursus" / "... ditambahkan 20%".
     _P.KURSUS: Rule(_program(), _program(uplift=True)),
-    _P.PENATARAN: Rule(_program(), _program(uplift=True)),
-    _P.BIMBINGAN_TEKNIS: Rule(_program(), _program(uplift=True)),
-    # IV.C.7 "1 hari setara dengan 4 (empat) JP" / "6 (enam) JP".
-    _P.SOSIALISASI: Rule(_per_day("4"), _per_day("6")),
-    # IV.D.1 "2 (dua)" / "4 (empat) Jam Pelajaran ... maksimal 3 kali pertemuan dalam 1 bulan".
+    # IV.C.5-6 (wins) "Sesuai dengan jam pelajaran dalam program penataran (bimtek)" / "...
+    # ditambahkan 20%". A JP printed on the evidence is credited as printed; the program JP (+20%)
+    # only applies to a JP the evidence does not print, and one ``jp`` field cannot say which it
+    # is, so without a JP the cell is refused (the program JP must be given).
+    _P.PENATARAN: Rule(_program(wins=True), _program(uplift=True, wins=True)),
+    _P.BIMBINGAN_TEKNIS: Rule(_program(wins=True), _program(uplift=True, wins=True)),
+    # IV.C.7 (wins) "1 hari setara dengan 4 (empat) JP" / "6 (enam) JP".
+    _P.SOSIALISASI: Rule(_per_day("4", wins=True), _per_day("6", wins=True)),
+    # IV.D.1 (literal) "2 (dua)" / "4 (empat) Jam Pelajaran ... maksimal 3 kali pertemuan dalam 1
+    # bulan".
     _P.COACHING: Rule(_per_session("2", per_month=3), _per_session("4", per_month=3)),
-    # IV.D.2 "2 (dua)" / "4 (empat) Jam Pelajaran"; no cap stated.
+    # IV.D.2 (literal) "2 (dua)" / "4 (empat) Jam Pelajaran"; no cap stated.
     _P.MENTORING: Rule(_per_session("2"), _per_session("4")),
-    # IV.D.3 "1 (satu) hari maksimal 3 (tiga)" / "4 (empat) JP akses pembelajaran".
-    _P.E_LEARNING: Rule(_capped_per_day("3"), _capped_per_day("4")),
-    # IV.D.4 says "sesuai dengan jam pelajaran dalam program kursus" (copied from the kursus
-    # item); read as the program JP of the distance-learning training itself.
-    _P.PELATIHAN_JARAK_JAUH: Rule(_program(), _program(uplift=True)),
-    # IV.D.5-6 "1 kali kegiatan ... setara dengan 20 (dua puluh) JP" / "... setara dengan 20 JP
-    # ditambahkan 20% dari JP Program ...". Read: 20 x 1.2 = 24 JP when the evidence states no JP
-    # (the item opens "Dalam hal tidak disebutkan pada Bukti Dukung"), so a stated JP wins.
-    _P.DETASERING: Rule(_per_activity("20"), _per_activity("20", uplift=True)),
-    _P.OUTBOND: Rule(_per_activity("20"), _per_activity("20", uplift=True)),
-    # IV.D.7 "paling banyak 1 (satu) kali kegiatan dalam setahun setara dengan 10" / "20 JP".
-    # The yearly cap spans documents: recorded, enforced later, not here.
+    # IV.D.3 (wins) "1 (satu) hari maksimal 3 (tiga)" / "4 (empat) JP akses pembelajaran": the
+    # printed JP wins uncapped; without one, 3 (4) JP per day of access.
+    _P.E_LEARNING: Rule(_per_day("3", wins=True), _per_day("4", wins=True)),
+    # IV.D.4 (wins) says "sesuai dengan jam pelajaran dalam program kursus" (copied from the kursus
+    # item); read as the program JP of the distance-learning training itself, as for penataran.
+    _P.PELATIHAN_JARAK_JAUH: Rule(_program(wins=True), _program(uplift=True, wins=True)),
+    # IV.D.5-6 (wins) "1 kali kegiatan ... setara dengan 20 (dua puluh) JP" / "... setara dengan 20
+    # JP ditambahkan 20% dari JP Program ...": 20 x 1.2 = 24 when the evidence prints no JP.
+    _P.DETASERING: Rule(
+        _per_activity("20", wins=True), _per_activity("20", uplift=True, wins=True)
+    ),
+    _P.OUTBOND: Rule(_per_activity("20", wins=True), _per_activity("20", uplift=True, wins=True)),
+    # IV.D.7 (literal) "paling banyak 1 (satu) kali kegiatan dalam setahun setara dengan 10" /
+    # "20 JP". The yearly cap spans documents: recorded, enforced later, not here.
     _P.PATOK_BANDING: Rule(
         _per_activity("10", per_year=1),
         _per_activity("20", per_year=1),
     ),
-    # IV.D.8 "1 kali kegiatan setara dengan 20 (duapuluh)" / "24 (dua puluh empat) JP".
+    # IV.D.8 (literal) "1 kali kegiatan setara dengan 20 (duapuluh)" / "24 (dua puluh empat) JP".
     _P.PERTUKARAN: Rule(_per_activity("20"), _per_activity("24")),
-    # IV.D.9 "sesuai jam belajar mandiri, maksimal 2 (dua) JP dalam 1 hari" / "maksimal 2 JP
-    # ditambahkan 20% ... dalam 1 hari": +20% applied to the capped figure. "Maksimal 2x dalam 1
-    # bulan" sits under "Persyaratan Penyelenggaraan" (how it is organised), not under the
-    # conversion, so it is not applied here.
+    # IV.D.9 (literal) "sesuai jam belajar mandiri, maksimal 2 (dua) JP dalam 1 hari" / "maksimal
+    # 2 JP ditambahkan 20% ... dalam 1 hari": +20% applied to the capped figure.
     _P.BELAJAR_MANDIRI: Rule(_capped_per_day("2"), _capped_per_day("2", uplift=True)),
-    # IV.D.10 "Dalam hal tidak disebutkan ...: 1 hari setara dengan 2 (dua)" / "3 (tiga) JP".
-    # Per the issue: a stated JP is capped at that figure per day, and the figure per day is used
-    # when none is stated. (The seed's wording alone would also allow reading it as a plain
-    # per-day rule where a stated JP wins uncapped.) "Maksimal 3x dalam 1 bulan" is a
-    # Persyaratan, not part of the conversion: not applied.
-    _P.KOMUNITAS_BELAJAR: Rule(
-        _capped_per_day("2", flat="2"),
-        _capped_per_day("3", flat="3"),
-    ),
-    # IV.D.11 "1 (satu) kegiatan sebanyak 1 (satu) JP dalam setahun maksimal 4 (empat) kali";
-    # no internasional rule. The yearly cap spans documents: recorded, enforced later.
+    # IV.D.10 (wins) "1 hari setara dengan 2 (dua)" / "3 (tiga) JP": the printed JP wins
+    # uncapped; without one, 2 (3) JP per day.
+    _P.KOMUNITAS_BELAJAR: Rule(_per_day("2", wins=True), _per_day("3", wins=True)),
+    # IV.D.11 (literal) "1 (satu) kegiatan sebanyak 1 (satu) JP dalam setahun maksimal 4 (empat)
+    # kali"; no internasional rule. The yearly cap spans documents: recorded, enforced later.
     _P.BIMBINGAN_TEMPAT_KERJA: Rule(_per_activity("1", per_year=4), None),
-    # IV.D.12 "disesuaikan dengan durasi magang ... paling banyak dalam 1 kali kegiatan magang
-    # adalah 20" / "24 JP". Read: the JP by duration must be stated (no hours-per-day rate is
-    # given, so it cannot be derived from the dates) and is capped at 20 / 24.
+    # IV.D.12 (literal) "disesuaikan dengan durasi magang ... paling banyak dalam 1 kali kegiatan
+    # magang adalah 20" / "24 JP". Read: the JP by duration must be given (no hours-per-day rate is
+    # stated, so it cannot be derived from the dates) and is capped at 20 / 24.
     _P.MAGANG: Rule(_capped_per_activity("20"), _capped_per_activity("24")),
 }
 
@@ -315,9 +363,11 @@ class Activity:
     scope: Scope
     start_date: date
     end_date: date
-    stated_jp: Decimal | None = None  # JP written on the evidence, or the program's JP
-    sessions: int | None = None  # for per-session paths (coaching, mentoring) if known
-    semesters: int | None = None  # for pendidikan_tinggi if known
+    #: The JP printed on the evidence, or the program's JP; what it does depends on the cell
+    #: (input, winner, or ignored: see the module docstring).
+    stated_jp: Decimal | None = None
+    sessions: int | None = None  # required by per-session cells (coaching, mentoring)
+    semesters: int | None = None  # required by per-semester cells (pendidikan_tinggi)
 
 
 # --- parsing ----------------------------------------------------------------------------------
@@ -491,64 +541,63 @@ def _apply(
     factor = UPLIFT if conv.uplift else Decimal(1)
     kind = conv.kind
 
+    if conv.evidence_jp_wins and stated is not None:
+        return stated
+
     if kind is RuleKind.PROGRAM:
-        if stated is None:
+        program_jp = stated if stated is not None else conv.unstated_program_jp
+        if program_jp is None:
             raise InvalidInput(
                 f"JP program harus diisi untuk jalur {label}: JP dikreditkan sesuai JP program.",
                 field="activity.jp",
             )
-        return ctx.multiply(stated, factor)
+        return ctx.multiply(program_jp, factor)
 
     figure = conv.jp
     if figure is None:  # pragma: no cover - every non-program rule in the tables has a figure
         raise AssertionError(f"rule for {label} has no JP figure")
 
-    if kind in (RuleKind.PER_DAY, RuleKind.PER_ACTIVITY):
-        # The JP written on the evidence wins; the table applies only when it states none.
-        if stated is not None:
-            return stated
-        if kind is RuleKind.PER_DAY:
-            return ctx.multiply(figure, Decimal(days))
+    # From here on a JP given is either the input (the capped kinds) or, for the counted kinds,
+    # ignored: the regulation credits the figure times the count whatever JP is printed.
+    if kind is RuleKind.PER_DAY:
+        return ctx.multiply(ctx.multiply(figure, Decimal(days)), factor)
+
+    if kind is RuleKind.PER_ACTIVITY:
         return ctx.multiply(figure, factor)
 
     if kind is RuleKind.PER_SESSION:
-        # A stated JP wins, as for per-day paths. The monthly cap limits the sessions counted
-        # within this one document (months touched by its dates); caps across several letters
-        # for the same month are a later, cross-document check.
-        if stated is not None:
-            return stated
         if sessions is None:
             raise InvalidInput(
-                f"Jumlah sesi atau JP harus diisi untuk jalur {label}.",
+                f"Jumlah sesi harus diisi untuk jalur {label}: JP dihitung {figure} JP per sesi.",
                 field="activity.sessions",
             )
         counted = sessions
         if conv.sessions_per_month is not None:
+            # The sessions' own dates are not known here: at most the cap times the calendar
+            # months the document's dates touch. The exact count per month of each session's
+            # date, across letters, is the later cross-document check.
             months = count_months(activity.start_date, activity.end_date)
             counted = min(sessions, conv.sessions_per_month * months)
         return ctx.multiply(figure, Decimal(counted))
 
-    if kind is RuleKind.CAPPED_PER_DAY:
-        if stated is None:
-            if conv.flat_jp_per_day is None:
-                raise InvalidInput(
-                    f"Jumlah jam/JP belajar harus diisi untuk jalur {label}: JP dikreditkan "
-                    f"sesuai jam belajar, paling tinggi {figure} JP per hari.",
-                    field="activity.jp",
-                )
-            return ctx.multiply(conv.flat_jp_per_day, Decimal(days))
-        capped = min(stated, ctx.multiply(figure, Decimal(days)))
-        return ctx.multiply(capped, factor)
-
     if kind is RuleKind.PER_SEMESTER:
-        if stated is not None:
-            return stated
         if semesters is None:
             raise InvalidInput(
-                f"Jumlah semester atau JP harus diisi untuk jalur {label}.",
+                f"Jumlah semester harus diisi untuk jalur {label}: JP dihitung {figure} JP per "
+                "semester.",
                 field="activity.semesters",
             )
         return ctx.multiply(figure, Decimal(semesters))
+
+    if kind is RuleKind.CAPPED_PER_DAY:
+        if stated is None:
+            raise InvalidInput(
+                f"Jumlah jam/JP belajar harus diisi untuk jalur {label}: JP dikreditkan "
+                f"sesuai jam belajar, paling tinggi {figure} JP per hari.",
+                field="activity.jp",
+            )
+        capped = min(stated, ctx.multiply(figure, Decimal(days)))
+        return ctx.multiply(capped, factor)
 
     if kind is RuleKind.CAPPED_PER_ACTIVITY:
         if stated is None:

@@ -232,7 +232,9 @@ def test_body_over_the_size_limit_without_content_length_is_413(
             "30",
             id="pelatihan-teknis-internasional-25-plus-20-percent",
         ),
-        pytest.param({"activity.jp": "5"}, "5", id="stated-jp-wins-per-day"),
+        # tangsel-2022 counts a seminar in days (Satuan "Hari") whatever JP the certificate prints
+        pytest.param({"activity.jp": "5"}, "8", id="printed-jp-ignored-per-day"),
+        pytest.param({"activity.jp": "40"}, "8", id="printed-jp-does-not-lift-per-day"),
     ],
 )
 def test_jp_credited(

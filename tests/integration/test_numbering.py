@@ -93,7 +93,7 @@ def test_surat_keterangan_numbers_carry_unit_and_roman_month(
         draft(
             type="surat_keterangan",
             unit_code="DPUPR-KB",
-            path="coaching",
+            path="belajar_mandiri",  # credited from the JP given (coaching needs sessions)
             start=date(2026, 4, 1),
             end=date(2026, 4, 30),
             jp=Decimal("4"),
