@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 import pytest
 from hypothesis import given
@@ -36,6 +36,11 @@ KUBAR = "kubar-2024"
 # A three-day activity inside one calendar month (6-8 May 2024).
 START = date(2024, 5, 6)
 END = date(2024, 5, 8)
+
+
+class Dates(TypedDict):
+    start: date
+    end: date
 
 
 @dataclass(frozen=True)
@@ -111,8 +116,8 @@ SCOPE_ = Refused("activity.scope")
 PATH_ = Refused("activity.path")
 SESSIONS_ = Refused("activity.sessions")
 SEMESTERS_ = Refused("activity.semesters")
-ONE_DAY = {"start": START, "end": START}
-TWO_DAYS = {"start": START, "end": START + timedelta(days=1)}
+ONE_DAY: Dates = {"start": START, "end": START}
+TWO_DAYS: Dates = {"start": START, "end": START + timedelta(days=1)}
 
 
 def program(rule_set: str, path: DevelopmentPath, *, intl: bool) -> None:
@@ -469,19 +474,19 @@ def test_magang_kubar_needs_the_jp_by_duration() -> None:
 
 
 def test_session_cap_per_month_tangsel() -> None:
-    may = {"start": date(2024, 5, 2), "end": date(2024, 5, 30)}
+    may: Dates = {"start": date(2024, 5, 2), "end": date(2024, 5, 30)}
     assert credited_jp(TANGSEL, act(P.COACHING, sessions=5, **may)) == D("4")  # 2 counted
     assert credited_jp(TANGSEL, act(P.COACHING, INT, sessions=5, **may)) == D("8")
     assert credited_jp(TANGSEL, act(P.MENTORING, sessions=5, **may)) == D("4")
     assert credited_jp(TANGSEL, act(P.MENTORING, INT, sessions=5, **may)) == D("8")
     # two calendar months touched (20 Jan - 10 Feb): at most 4 sessions counted
-    two = {"start": date(2024, 1, 20), "end": date(2024, 2, 10)}
+    two: Dates = {"start": date(2024, 1, 20), "end": date(2024, 2, 10)}
     assert credited_jp(TANGSEL, act(P.COACHING, sessions=5, **two)) == D("8")
     assert credited_jp(TANGSEL, act(P.COACHING, sessions=3, **two)) == D("6")
 
 
 def test_session_cap_per_month_kubar() -> None:
-    may = {"start": date(2024, 5, 2), "end": date(2024, 5, 30)}
+    may: Dates = {"start": date(2024, 5, 2), "end": date(2024, 5, 30)}
     assert credited_jp(KUBAR, act(P.COACHING, sessions=5, **may)) == D("6")  # 3 counted
     assert credited_jp(KUBAR, act(P.COACHING, INT, sessions=5, **may)) == D("12")
     assert credited_jp(KUBAR, act(P.MENTORING, sessions=5, **may)) == D("10")  # no cap stated
@@ -491,14 +496,14 @@ def test_session_cap_per_month_kubar() -> None:
 def test_a_printed_jp_neither_replaces_nor_lifts_the_session_count(rule_set: str) -> None:
     # Both rule sets count coaching per session, with no "dalam hal tidak disebutkan" clause.
     cap = 2 if rule_set == TANGSEL else 3
-    assert credited_jp(rule_set, act(P.COACHING, jp="3", sessions=5)) == D(2 * cap)
+    assert credited_jp(rule_set, act(P.COACHING, jp="3", sessions=5)) == Decimal(2 * cap)
     assert credited_jp(rule_set, act(P.COACHING, jp="40", sessions=1)) == D("2")
     assert refusal(rule_set, act(P.MENTORING, jp="6")).field == "activity.sessions"
 
 
 def test_worked_examples_of_domain_md() -> None:
-    one_day = {"start": START, "end": START}
-    two_days = {"start": START, "end": START + timedelta(days=1)}
+    one_day: Dates = {"start": START, "end": START}
+    two_days: Dates = {"start": START, "end": START + timedelta(days=1)}
     # tangsel-2022: "paling tinggi" is a cap a stated JP never lifts.
     assert credited_jp(TANGSEL, act(P.E_LEARNING, jp="20", **one_day)) == D("3")
     # kubar-2024: the JP printed on the evidence wins; the table applies when it prints none.
