@@ -76,6 +76,7 @@ class _FileResult:
     tone: str
     icon: str
     message: str
+    genuine: bool = False  # the file is this document's own issued file
 
 
 _NOT_IN_FORCE: Final = {
@@ -93,6 +94,7 @@ def _file_result(check: FileCheck, status_key: str, max_mb: int) -> _FileResult:
                 "ok",
                 "check",
                 "Berkas ini sama persis dengan berkas yang diterbitkan untuk dokumen ini.",
+                genuine=True,
             )
         state = _NOT_IN_FORCE.get(status_key, "tidak sah")
         return _FileResult(
@@ -101,6 +103,7 @@ def _file_result(check: FileCheck, status_key: str, max_mb: int) -> _FileResult:
             "ban" if status_key != "superseded" else "swap",
             f"Berkas ini memang berkas dokumen ini, tetapi dokumennya {state}: berkas ini tidak "
             "berlaku. Lihat status dokumen di bawah.",
+            genuine=True,
         )
     if check.outcome == "other_document":
         return _FileResult(

@@ -72,12 +72,14 @@ def long_datetime(moment: datetime, zone: tzinfo) -> str:
 
     ``2026-03-04 07:05 UTC`` in ``Asia/Makassar`` -> ``4 Maret 2026 pukul 15.05 WITA``; WIB for
     Asia/Jakarta and Asia/Pontianak, WIT for Asia/Jayapura. A naive moment is taken to be UTC,
-    which is how the registry stores its timestamps.
+    which is how the registry stores its timestamps. "pukul 15.05 WITA" is joined by no-break
+    spaces so that a narrow screen never leaves the zone alone on a line.
     """
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone(zone)
-    return str(format_datetime(local, "d MMMM y 'pukul' HH.mm zzz", locale=_LOCALE))
+    clock = format_datetime(local, "'pukul' HH.mm zzz", locale=_LOCALE).replace(" ", "\u00a0")
+    return f"{long_date(local.date())} {clock}"
 
 
 def _day_month(d: date) -> str:

@@ -470,7 +470,7 @@ def test_altered_file_leads_the_page_in_red_above_the_status(
     html = check_on_page(client, token_of(issued), altered, "a.pdf")
     assert banner_headings(html) == ["BERKAS TIDAK COCOK", "SAH"]
     assert headline(html) == "BERKAS TIDAK COCOK"
-    assert 'class="banner bad"' in html
+    assert 'class="banner bad lead-result"' in html
     assert "isinya mungkin telah diubah" in html
 
 
@@ -497,7 +497,9 @@ def test_file_of_another_document_links_to_it(
     html = check_on_page(client, token_of(issued), issued_file(registry, other), "b.pdf")
     assert banner_headings(html) == ["BERKAS DOKUMEN LAIN", "SAH"]
     assert f"Berkas ini adalah dokumen lain: nomor {other.number}." in html
-    assert f'<a href="{other.verify_url}">Lihat dokumen nomor {other.number}</a>' in html
+    assert (
+        f'<a class="onbox" href="{other.verify_url}">Lihat dokumen nomor {other.number}</a>' in html
+    )
     # The same file checked from a forged token still names the document it belongs to.
     forged = check_on_page(
         client, _changed(token_of(issued), 60), issued_file(registry, other), "b"
@@ -545,9 +547,9 @@ def test_page_shows_times_in_the_configured_zone(
     document = registry.issue(draft(), api_keys.issuer.actor).document
     makassar = replace(registry.settings, timezone="Asia/Makassar")
     with TestClient(create_app(settings=makassar, registry=registry)) as wita:
-        assert "<dd>4 Maret 2026 pukul 15.05 WITA</dd>" in page(wita, token_of(document))
+        assert "<dd>4 Maret 2026 pukul\u00a015.05\u00a0WITA</dd>" in page(wita, token_of(document))
     with TestClient(create_app(registry=registry)) as wib:
-        assert "<dd>4 Maret 2026 pukul 14.05 WIB</dd>" in page(wib, token_of(document))
+        assert "<dd>4 Maret 2026 pukul\u00a014.05\u00a0WIB</dd>" in page(wib, token_of(document))
 
 
 # -- NIP confirmation ----------------------------------------------------------------------------

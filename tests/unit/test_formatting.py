@@ -204,10 +204,10 @@ def test_predikat_refuses_scores_outside_0_to_100(score: str) -> None:
 @pytest.mark.parametrize(
     ("zone", "expected"),
     [
-        ("Asia/Jakarta", "31 Desember 2026 pukul 23.30 WIB"),
-        ("Asia/Pontianak", "31 Desember 2026 pukul 23.30 WIB"),
-        ("Asia/Makassar", "1 Januari 2027 pukul 00.30 WITA"),
-        ("Asia/Jayapura", "1 Januari 2027 pukul 01.30 WIT"),
+        ("Asia/Jakarta", "31 Desember 2026 pukul\u00a023.30\u00a0WIB"),
+        ("Asia/Pontianak", "31 Desember 2026 pukul\u00a023.30\u00a0WIB"),
+        ("Asia/Makassar", "1 Januari 2027 pukul\u00a000.30\u00a0WITA"),
+        ("Asia/Jayapura", "1 Januari 2027 pukul\u00a001.30\u00a0WIT"),
     ],
 )
 def test_long_datetime_in_each_indonesian_zone(zone: str, expected: str) -> None:
@@ -217,4 +217,6 @@ def test_long_datetime_in_each_indonesian_zone(zone: str, expected: str) -> None
 
 def test_long_datetime_reads_a_naive_moment_as_utc() -> None:
     naive = datetime(2026, 3, 4, 7, 5)
-    assert long_datetime(naive, ZoneInfo("Asia/Jakarta")) == "4 Maret 2026 pukul 14.05 WIB"
+    assert (
+        long_datetime(naive, ZoneInfo("Asia/Jakarta")) == "4 Maret 2026 pukul\u00a014.05\u00a0WIB"
+    )

@@ -120,7 +120,7 @@ def test_valid_explains_what_to_check() -> None:
 
 def test_revoked_shows_date_and_reason() -> None:
     page = render_verify_page(revoked(), token=TOKEN)
-    assert "10 Maret 2026 pukul 23.30 WIB" in page
+    assert "10 Maret 2026 pukul\u00a023.30\u00a0WIB" in page
     assert "Nama peserta salah ketik" in page
     assert "tidak boleh digunakan sebagai bukti" in page
     assert 'class="banner bad"' in page
@@ -181,7 +181,7 @@ def test_details_of_the_document() -> None:
         ("JP", "8 JP"),
         ("Penyelenggara", "Dinas Kearsipan"),
         ("Diterbitkan oleh", "BPSDM Provinsi DKI Jakarta"),
-        ("Tanggal terbit", "4 Maret 2026 pukul 14.05 WIB"),
+        ("Tanggal terbit", "4 Maret 2026 pukul\u00a014.05\u00a0WIB"),
     ]:
         assert f"<dt>{label}</dt><dd>{value}</dd>" in page
 
@@ -456,7 +456,10 @@ def test_file_of_another_document_names_and_links_it() -> None:
     page = checked("valid", "other_document")
     assert banners(page)[0] == ("warn", "BERKAS DOKUMEN LAIN")
     assert "Berkas ini adalah dokumen lain: nomor 800.2.1/0099/BPSDM/III/2026." in page
-    assert f'<a href="{OTHER_URL}">Lihat dokumen nomor 800.2.1/0099/BPSDM/III/2026</a>' in page
+    assert (
+        f'<a class="onbox" href="{OTHER_URL}">Lihat dokumen nomor 800.2.1/0099/BPSDM/III/2026</a>'
+        in page
+    )
     assert "tidak sama" not in page
 
 
@@ -481,6 +484,25 @@ def test_empty_or_oversized_upload_names_the_configured_limit() -> None:
     )
     assert banners(page)[0] == ("none", "BERKAS TIDAK DAPAT DIPERIKSA")
     assert "maks. 5 MB" in page
+
+
+@pytest.mark.parametrize("outcome", ["other_document", "no_match", "not_pdf", "empty"])
+def test_after_a_foreign_file_the_status_says_it_is_not_the_files(outcome: str) -> None:
+    page = checked("valid", outcome)
+    assert "Status dokumen di registri Satu Pintu, bukan status berkas Anda" in page
+
+
+def test_after_its_own_file_the_status_is_plain() -> None:
+    page = checked("valid", "match")
+    assert "Status dokumen di registri Satu Pintu</p>" in page
+    assert "bukan status berkas Anda" not in page
+
+
+@pytest.mark.parametrize("status", sorted(ALL))
+def test_file_check_form_only_where_there_is_a_document(status: str) -> None:
+    verification = ALL[status]()
+    page = render_verify_page(verification, token=TOKEN, file_check_url=f"/v/{TOKEN}/file")
+    assert ('action="/v/' + TOKEN + '/file"' in page) is (verification.document is not None)
 
 
 def test_without_a_file_check_the_status_is_the_headline() -> None:
@@ -557,6 +579,18 @@ def test_every_result_box_passes_wcag_aa_contrast() -> None:
         assert rules[f"{box} a"]["color"] == "inherit"  # links are as legible as the text
 
 
+def test_every_rule_that_sets_both_colours_passes_wcag_aa_contrast() -> None:
+    pairs = {
+        selector: (rule["color"], rule["background"])
+        for selector, rule in css_rules().items()
+        if "color" in rule and "background" in rule
+    }
+    assert {".ok", ".bad", ".warn", ".none", ".btn", ".banner a.onbox"} <= set(pairs)
+    for selector, (colour, background) in pairs.items():
+        ratio = contrast_ratio(colour, background)
+        assert ratio >= AA_NORMAL_TEXT, (selector, round(ratio, 2))
+
+
 def test_page_text_outside_the_boxes_passes_wcag_aa_contrast() -> None:
     rules = css_rules()
     page_background = rules["body"]["background"]
@@ -630,6 +664,8 @@ def test_the_code_entry_page() -> None:
     assert "Data teknis (JSON)" not in page
     assert "<script" not in page.lower()
     assert AGENCY in page
+    assert " autofocus>" in page  # the page is for typing; a document's page does not grab focus
+    assert " autofocus" not in render_verify_page(valid(), token=TOKEN)
 
 
 # --- corrections ---------------------------------------------------------------------------------
@@ -681,11 +717,27 @@ def test_agency_name_comes_from_the_renderer_not_the_record() -> None:
 @pytest.mark.parametrize(
     ("zone", "issued", "revoked_on"),
     [
-        ("Asia/Jakarta", "4 Maret 2026 pukul 14.05 WIB", "10 Maret 2026 pukul 23.30 WIB"),
-        ("Asia/Pontianak", "4 Maret 2026 pukul 14.05 WIB", "10 Maret 2026 pukul 23.30 WIB"),
+        (
+            "Asia/Jakarta",
+            "4 Maret 2026 pukul\u00a014.05\u00a0WIB",
+            "10 Maret 2026 pukul\u00a023.30\u00a0WIB",
+        ),
+        (
+            "Asia/Pontianak",
+            "4 Maret 2026 pukul\u00a014.05\u00a0WIB",
+            "10 Maret 2026 pukul\u00a023.30\u00a0WIB",
+        ),
         # Kutai Barat keeps Central Indonesian time: the revocation is already on 11 Maret.
-        ("Asia/Makassar", "4 Maret 2026 pukul 15.05 WITA", "11 Maret 2026 pukul 00.30 WITA"),
-        ("Asia/Jayapura", "4 Maret 2026 pukul 16.05 WIT", "11 Maret 2026 pukul 01.30 WIT"),
+        (
+            "Asia/Makassar",
+            "4 Maret 2026 pukul\u00a015.05\u00a0WITA",
+            "11 Maret 2026 pukul\u00a000.30\u00a0WITA",
+        ),
+        (
+            "Asia/Jayapura",
+            "4 Maret 2026 pukul\u00a016.05\u00a0WIT",
+            "11 Maret 2026 pukul\u00a001.30\u00a0WIT",
+        ),
     ],
 )
 def test_times_in_the_configured_zone_with_its_abbreviation(
