@@ -17,6 +17,7 @@ from api.controllers.jobs import JobController
 from api.controllers.verification import VerificationController
 from api.errors import EXCEPTION_HANDLERS
 from api.schemas import Health
+from api.verify_page import VerifyPage
 from registry.adapters.jobs import InProcessQueue, JobQueue, ProcrastinateQueue, run_worker
 from registry.adapters.keystore import KeyRing
 from registry.bootstrap import build_registry
@@ -107,6 +108,16 @@ def create_app(
     if not registry.production.pdf_available:
         log.warning("PDF output unavailable: %s", registry.production.pdf_unavailable_reason)
 
+    # The page names the agency as agency.toml does, and shows times in the configured zone.
+    verify_page = VerifyPage(
+        agency_name=registry.production.identity.name,
+        zone=settings.zone,
+        max_upload_bytes=settings.max_upload_bytes,
+    )
+
+    def provide_verify_page() -> VerifyPage:
+        return verify_page
+
     def provide_registry(state: State) -> Registry:
         found: Registry = state.registry
         return found
@@ -134,6 +145,7 @@ def create_app(
             "registry": Provide(provide_registry, sync_to_thread=False),
             "keyring": Provide(provide_keyring, sync_to_thread=False),
             "batches": Provide(provide_batches, sync_to_thread=False),
+            "verify_page": Provide(provide_verify_page, sync_to_thread=False),
         },
         state=State({"registry": registry, "settings": settings, "background": background}),
         exception_handlers=EXCEPTION_HANDLERS,

@@ -249,17 +249,32 @@ class Revocation(msgspec.Struct):
 
 
 class Replacement(msgspec.Struct):
+    """The document that replaced this one, when, and why (the correction's reason)."""
+
     number: str
     verify_url: str
     at: datetime | None
+    reason: str | None = None
+
+
+class Replaced(msgspec.Struct):
+    """The document this one replaced, and why it was corrected."""
+
+    number: str
+    verify_url: str
+    reason: str | None = None
 
 
 class VerificationResult(msgspec.Struct):
+    """`reason` says why a token is not `valid`: for `unknown`, `not_found` (a genuine token of
+    no document) or `code_not_found` (a typed short code that names no document)."""
+
     status: str
     reason: str | None = None
     document: PublicDocument | None = None
     revoked: Revocation | None = None
     superseded_by: Replacement | None = None
+    replaces: Replaced | None = None
     kid: str | None = None
     signed: str | None = None
     signature: str | None = None
@@ -281,8 +296,16 @@ class VerificationResult(msgspec.Struct):
                 number=result.superseded_by_number,
                 verify_url=result.superseded_by_url or "",
                 at=result.superseded_at,
+                reason=result.supersede_reason,
             )
             if result.superseded_by_number
+            else None,
+            replaces=Replaced(
+                number=result.replaces_number,
+                verify_url=result.replaces_url or "",
+                reason=result.replaces_reason,
+            )
+            if result.replaces_number
             else None,
             kid=result.kid,
             signed=b64url_encode(result.signed) if result.signed is not None else None,

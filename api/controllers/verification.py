@@ -5,14 +5,20 @@ from urllib.parse import quote
 
 from litestar import Controller, MediaType, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, MultipartBody, URLEncodedBody
+from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
+from litestar.response import Redirect
 
 from api.schemas import FileForm, FileVerificationResult, VerificationResult
 from api.uploads import MAX_UPLOAD_REQUEST, read_upload
-from api.verify_page import render_verify_page
+from api.verify_page import VerifyPage
 from registry.adapters.keystore import KeyRing
 from registry.domain.errors import InvalidInput
+from registry.domain.short_codes import normalise_short_code
+from registry.domain.views import FileCheck
 from registry.usecases.issuing import Registry
+
+# What the code box accepts: a code, a pasted token or a pasted verification address.
+_MAX_TYPED = 200
 
 
 class VerificationController(Controller):
@@ -34,10 +40,32 @@ class VerificationController(Controller):
         include_in_schema=False,
         sync_to_thread=True,
     )
-    def page(self, token: FromPath[str], registry: NamedDependency[Registry]) -> Response[str]:
+    def page(
+        self,
+        token: FromPath[str],
+        registry: NamedDependency[Registry],
+        verify_page: NamedDependency[VerifyPage],
+    ) -> Response[str]:
         return _page(
-            render_verify_page(registry.verify(token), token=token, file_check_url=_file_url(token))
+            verify_page.render(registry.verify(token), token=token, file_check_url=_file_url(token))
         )
+
+    @get(
+        "/v",
+        operation_id="codeEntryPage",
+        media_type=MediaType.HTML,
+        include_in_schema=False,
+        sync_to_thread=False,
+    )
+    def code_entry(
+        self, verify_page: NamedDependency[VerifyPage], kode: FromQuery[str | None] = None
+    ) -> Response[str] | Redirect:
+        """The box to type a short code; a typed code goes to its page (/v/{code})."""
+        typed = (kode or "").strip()[:_MAX_TYPED].rsplit("/", 1)[-1].strip()
+        if not typed:
+            return _page(verify_page.render_code_entry())
+        code = normalise_short_code(typed) or typed
+        return Redirect(path=f"/v/{quote(code, safe='')}", status_code=303)
 
     @post(
         "/v/{token:str}/file",
@@ -52,26 +80,17 @@ class VerificationController(Controller):
         self,
         token: FromPath[str],
         registry: NamedDependency[Registry],
+        verify_page: NamedDependency[VerifyPage],
         data: MultipartBody[dict[str, Any]],
     ) -> Response[str]:
-        verification = registry.verify(token)
         try:
             upload = read_upload(data.get("file"), registry.settings.max_upload_bytes)
         except InvalidInput:
-            result = "unreadable"
+            check = FileCheck(outcome="empty")
         else:
-            match = registry.verify_file(upload)
-            if match.verification is None or match.verification.document is None:
-                result = "no_match"
-            elif (
-                verification.document is not None
-                and match.verification.document.number == verification.document.number
-            ):
-                result = "match"
-            else:
-                result = "other_document"
-        page = render_verify_page(
-            verification, token=token, file_check_url=_file_url(token), file_result=result
+            check = registry.verifier.check_file(token, upload)
+        page = verify_page.render(
+            registry.verify(token), token=token, file_check_url=_file_url(token), file_check=check
         )
         return _page(page)
 
@@ -102,11 +121,12 @@ class VerificationController(Controller):
         self,
         token: FromPath[str],
         registry: NamedDependency[Registry],
+        verify_page: NamedDependency[VerifyPage],
         data: URLEncodedBody[dict[str, Any]],
     ) -> Response[str]:
         candidate = data.get("nip")
         result = registry.confirm_nip(token, candidate if isinstance(candidate, str) else "")
-        page = render_verify_page(
+        page = verify_page.render(
             registry.verify(token), token=token, nip_result=result, file_check_url=_file_url(token)
         )
         return _page(page)

@@ -17,10 +17,10 @@ Pure: no I/O and no clock.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from num2words import num2words
 
 from registry.domain.errors import InvalidInput
@@ -31,6 +31,7 @@ __all__ = [
     "format_nip_digits",
     "jp_with_words",
     "long_date",
+    "long_datetime",
     "number_id",
     "predikat",
     "terbilang",
@@ -64,6 +65,21 @@ PREDIKAT_SCALE: tuple[tuple[Decimal, str], ...] = (
 def long_date(d: date) -> str:
     """``date(2024, 5, 3)`` -> ``3 Mei 2024``."""
     return str(format_date(d, "d MMMM y", locale=_LOCALE))
+
+
+def long_datetime(moment: datetime, zone: tzinfo) -> str:
+    """A moment as local time with the zone's Indonesian abbreviation (CLDR, via babel).
+
+    ``2026-03-04 07:05 UTC`` in ``Asia/Makassar`` -> ``4 Maret 2026 pukul 15.05 WITA``; WIB for
+    Asia/Jakarta and Asia/Pontianak, WIT for Asia/Jayapura. A naive moment is taken to be UTC,
+    which is how the registry stores its timestamps. "pukul 15.05 WITA" is joined by no-break
+    spaces so that a narrow screen never leaves the zone alone on a line.
+    """
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(zone)
+    clock = format_datetime(local, "'pukul' HH.mm zzz", locale=_LOCALE).replace(" ", "\u00a0")
+    return f"{long_date(local.date())} {clock}"
 
 
 def _day_month(d: date) -> str:

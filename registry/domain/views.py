@@ -92,6 +92,11 @@ class Verification:
     superseded_by_number: str | None = None
     superseded_by_url: str | None = None
     superseded_at: datetime | None = None
+    supersede_reason: str | None = None  # why this document was replaced
+    # The document this one replaced (a correction), if any, and why it was corrected.
+    replaces_number: str | None = None
+    replaces_url: str | None = None
+    replaces_reason: str | None = None
     kid: str | None = None
     signed: bytes | None = None
     signature: bytes | None = None
@@ -109,6 +114,16 @@ class FileMatch:
     sha256: str
     kind: str | None = None
     verification: Verification | None = None
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """The answer to "is this file the one issued for the document whose page I am on?"."""
+
+    outcome: str  # match | other_document | no_match | not_pdf | empty
+    # Set for other_document: the genuine document this file belongs to.
+    other_number: str | None = None
+    other_verify_url: str | None = None
 
 
 @dataclass(frozen=True)

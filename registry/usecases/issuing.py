@@ -43,6 +43,7 @@ from registry.domain.records import (
     DocumentRecord,
     nip_commitment,
 )
+from registry.domain.short_codes import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 from registry.domain.tokens import issue_token
 from registry.domain.views import (
     DocumentRef,
@@ -55,12 +56,11 @@ from registry.domain.views import (
 from registry.domain.views import as_utc as _as_utc
 from registry.settings import Settings
 from registry.usecases.production import FileFacts, ProducedFile, Production, RenderPlan
-from registry.usecases.verification import SHORT_CODE_LENGTH, Verifier
+from registry.usecases.verification import Verifier
 
 log = logging.getLogger("satupintu")
 
 
-SHORT_CODE_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32: no i, l, o, u
 MAX_REASON = 1000
 MAX_IDEMPOTENCY_KEY = 200
 STATUS_LABELS = {

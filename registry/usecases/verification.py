@@ -21,13 +21,22 @@ from registry.adapters.db.schema import Document, DocumentFile, NipCheckWindow
 from registry.adapters.keystore import KeyRing
 from registry.domain.errors import VerificationError
 from registry.domain.records import file_attestation_bytes, nip_matches
+from registry.domain.short_codes import normalise_short_code
 from registry.domain.signing import verify_signature
-from registry.domain.tokens import verify_token
-from registry.domain.views import DocumentView, FileMatch, Verification, public_document
+from registry.domain.tokens import TOKEN_LENGTH, verify_token
+from registry.domain.views import (
+    DocumentView,
+    FileCheck,
+    FileMatch,
+    Verification,
+    public_document,
+)
 from registry.domain.views import as_utc as _as_utc
 
 MAX_NIP_FAILURES_PER_HOUR = 5
-SHORT_CODE_LENGTH = 12
+# A PDF's header may follow some junk; readers look for it in the first kilobyte (as stamping does).
+_PDF_MAGIC = b"%PDF-"
+_PDF_MAGIC_WINDOW = 1024
 
 
 class Verifier:
@@ -51,23 +60,30 @@ class Verifier:
             return self._verify(session, token)[0]
 
     def _verify(self, session: Session, token: str) -> tuple[Verification, Document | None]:
-        """Check a QR token, or the short code printed beside the QR for people who type it."""
-        public_keys = self.keyring.public_keys()
-        if len(token) == SHORT_CODE_LENGTH:
-            document = session.execute(
-                select(Document).where(Document.short_code == token.lower())
-            ).scalar()
-            token_kid = document.kid if document is not None else None
-        else:
-            try:
-                verified = verify_token(token, public_keys)
-            except VerificationError as exc:
-                return Verification(status="invalid", reason=exc.reason), None
-            document = session.get(Document, verified.document_id)
-            token_kid = verified.kid
+        """Check a QR token, or the short code printed beside the QR for people who type it.
+
+        Only a string of a token's length is judged as a token: a forged or altered one is
+        ``invalid``. Anything else was typed by a person, and a typo is not a forgery: a code
+        that names no document is ``unknown`` with reason ``code_not_found``.
+        """
+        if len(token) != TOKEN_LENGTH:
+            code = normalise_short_code(token)
+            document = (
+                session.execute(select(Document).where(Document.short_code == code)).scalar()
+                if code is not None
+                else None
+            )
+            if document is None or document.status == "pending":
+                return Verification(status="unknown", reason="code_not_found"), None
+            return self._verify_document(session, document, document.kid), document
+        try:
+            verified = verify_token(token, self.keyring.public_keys())
+        except VerificationError as exc:
+            return Verification(status="invalid", reason=exc.reason), None
+        document = session.get(Document, verified.document_id)
         if document is None or document.status == "pending":
             return Verification(status="unknown", reason="not_found"), None
-        return self._verify_document(session, document, token_kid), document
+        return self._verify_document(session, document, verified.kid), document
 
     def _verify_document(
         self, session: Session, document: Document, token_kid: str | None
@@ -101,6 +117,13 @@ class Verifier:
                 ),
                 "file_signature": attested.signature,
             }
+        if document.supersedes_id is not None:
+            replaced = session.get_one(Document, document.supersedes_id)
+            common |= {
+                "replaces_number": replaced.number,
+                "replaces_url": self._verify_url(replaced.token),
+                "replaces_reason": replaced.supersede_reason,
+            }
         if document.status == "revoked":
             return Verification(
                 status="revoked",
@@ -117,6 +140,7 @@ class Verifier:
                 superseded_by_number=replacement.number,
                 superseded_by_url=self._verify_url(replacement.token),
                 superseded_at=_as_utc(document.superseded_at) if document.superseded_at else None,
+                supersede_reason=document.supersede_reason,
                 **common,
             )
         return Verification(status="valid", **common)
@@ -137,6 +161,38 @@ class Verifier:
             return FileMatch(
                 status=verification.status, sha256=sha256, kind=row.kind, verification=verification
             )
+
+    def check_file(self, token: str, data: bytes) -> FileCheck:
+        """Is this file the one issued for the document of ``token`` (the page's "Cek berkas")?
+
+        A file of another genuine document names that document; a file that is no PDF is told so,
+        since "does not match" would suggest an altered copy of this one.
+        """
+        if not data:
+            return FileCheck(outcome="empty")
+        sha256 = hashlib.sha256(data).hexdigest()
+        with self.db.reading() as session:
+            _, document = self._verify(session, token)
+            owners = set(
+                session.execute(
+                    select(DocumentFile.document_id).where(
+                        DocumentFile.sha256 == sha256, DocumentFile.kind != "upload"
+                    )
+                ).scalars()
+            )
+            if document is not None and document.id in owners:
+                return FileCheck(outcome="match")
+            for owner_id in sorted(owners):
+                owner = session.get_one(Document, owner_id)
+                if self._verify_document(session, owner, owner.kid).document is not None:
+                    return FileCheck(
+                        outcome="other_document",
+                        other_number=owner.number,
+                        other_verify_url=self._verify_url(owner.token),
+                    )
+        if _PDF_MAGIC not in data[:_PDF_MAGIC_WINDOW]:
+            return FileCheck(outcome="not_pdf")
+        return FileCheck(outcome="no_match")
 
     def confirm_nip(self, token: str, candidate: str) -> str:
         """Compare a typed NIP with the document's signed commitment.

@@ -9,6 +9,7 @@ import secrets
 import shutil
 import subprocess
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ import httpx
 import pytest
 from litestar.testing import TestClient
 
+from api.app import create_app
+from registry.adapters.db.schema import Document
 from registry.domain.tokens import TOKEN_LENGTH, issue_token
 from registry.domain.views import DocumentView
 from registry.usecases.issuing import Registry
@@ -209,6 +212,47 @@ def test_revoked_document(client: TestClient[Any], api_keys: Keys, issued: Docum
     assert "Peserta tidak memenuhi kehadiran" in html
 
 
+def test_superseded_and_replacement_say_why_and_link_each_other(
+    client: TestClient[Any], api_keys: Keys, issued: DocumentView
+) -> None:
+    old_token = token_of(issued)
+    response = client.post(
+        f"/api/v1/documents/{issued.id}/supersede",
+        json={**body(**{"recipient.name": "Dra. Siti Aminah, M.Si."}), "reason": "Gelar salah"},
+        headers=bearer(api_keys.issuer.secret),
+    )
+    assert response.status_code == 201, response.text
+    replacement = response.json()
+
+    old = verify(client, old_token)
+    assert old["superseded_by"]["reason"] == "Gelar salah"
+    assert old["replaces"] is None
+    new = verify(client, token_of(replacement))
+    assert new["superseded_by"] is None
+    assert new["replaces"] == {
+        "number": issued.number,
+        "verify_url": issued.verify_url,
+        "reason": "Gelar salah",
+    }
+
+    old_page = page(client, old_token)
+    assert "Alasan penggantian: <strong>Gelar salah</strong>" in old_page
+    assert f'href="{replacement["verify_url"]}"' in old_page
+    new_page = page(client, token_of(replacement))
+    assert headline(new_page) == "SAH"
+    assert (
+        f'Dokumen ini menggantikan dokumen nomor <a href="{issued.verify_url}">{issued.number}</a>'
+        in new_page
+    )
+
+
+def test_a_document_that_replaces_none_says_nothing_of_it(
+    client: TestClient[Any], issued: DocumentView
+) -> None:
+    assert verify(client, token_of(issued))["replaces"] is None
+    assert "menggantikan" not in page(client, token_of(issued))
+
+
 def test_superseded_document_points_to_its_replacement(
     client: TestClient[Any], api_keys: Keys, issued: DocumentView
 ) -> None:
@@ -264,9 +308,8 @@ def test_token_with_one_character_changed_is_invalid(
     [
         pytest.param(secrets.token_urlsafe(81), id="random-108-chars"),
         pytest.param(b64url_encode(b"\x01" + secrets.token_bytes(80)), id="random-version-1"),
-        pytest.param("abc", id="abc"),
         pytest.param("A" * 107 + "=", id="padding-char"),
-        pytest.param("%3Cscript%3E", id="url-encoded-markup"),
+        pytest.param("<script>" + "A" * 100, id="markup-of-token-length"),
     ],
 )
 def test_garbage_token_is_invalid(
@@ -289,6 +332,224 @@ def test_genuine_signature_for_unknown_document(
     assert result["document"] is None
     html = page(client, token)
     assert headline(html) == "TIDAK DITEMUKAN"
+
+
+# -- short codes, typed by people -----------------------------------------------------------------
+
+
+def short_code_of(document: DocumentView) -> str:
+    assert document.short_url is not None
+    return document.short_url.rsplit("/", 1)[1]
+
+
+def as_a_person_types_it(code: str) -> str:
+    """Upper case, grouped by hyphens, and the look-alike letters for 0 and 1."""
+    typed = code.upper().replace("0", "O").replace("1", "l")
+    return "-".join(typed[i : i + 4] for i in range(0, len(typed), 4))
+
+
+@pytest.mark.parametrize(
+    "spell",
+    [
+        pytest.param(str.upper, id="upper"),
+        pytest.param(as_a_person_types_it, id="hyphens-and-look-alikes"),
+        pytest.param(lambda code: f"{code[:4]} {code[4:8]} {code[8:]}", id="spaces"),
+    ],
+)
+def test_a_typed_short_code_finds_its_document(
+    client: TestClient[Any], issued: DocumentView, spell: Any
+) -> None:
+    typed = spell(short_code_of(issued))
+    result = verify(client, typed)
+    assert result["status"] == "valid"
+    assert result["document"]["number"] == issued.number
+    html = page(client, typed)
+    assert headline(html) == "SAH"
+    assert issued.number in html
+
+
+def test_look_alikes_are_read_as_digits(
+    client: TestClient[Any], registry: Registry, api_keys: Keys
+) -> None:
+    """The mapping itself, on a code that certainly holds a 0 and a 1."""
+    document = registry.issue(draft(), api_keys.issuer.actor).document
+    with registry.db.writing() as session:
+        session.get_one(Document, document.id).short_code = "0123456789ab"
+    assert verify(client, "OI23-4567-89AB")["document"]["number"] == document.number
+    assert verify(client, "oL23 4567 89ab")["document"]["number"] == document.number
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        pytest.param("zzzz-zzzz-zzzz", id="no-such-code"),
+        pytest.param("abc", id="too-short"),
+        pytest.param("%3Cscript%3E", id="url-encoded-markup"),
+        pytest.param("uuuuuuuuuuuu", id="u-is-not-in-the-alphabet"),
+    ],
+)
+def test_a_mistyped_code_is_not_found_rather_than_forged(
+    client: TestClient[Any], issued: DocumentView, typed: str
+) -> None:
+    result = verify(client, typed)
+    assert result["status"] == "unknown"
+    assert result["reason"] == "code_not_found"
+    assert result["document"] is None
+    html = page(client, typed)
+    assert headline(html) == "TIDAK DITEMUKAN"
+    assert "tidak ditemukan" in html and "Periksa kembali kode" in html
+    assert "tidak asli" not in html
+    assert '<form method="get" action="/v">' in html
+    assert "<script" not in html.lower()
+
+
+def test_one_changed_character_of_a_code_is_not_found(
+    client: TestClient[Any], issued: DocumentView
+) -> None:
+    code = short_code_of(issued)
+    typo = code[:5] + ("x" if code[5] != "x" else "y") + code[6:]
+    assert verify(client, typo)["reason"] == "code_not_found"
+    assert "Periksa kembali kode" in page(client, typo)
+
+
+def test_code_entry_page_and_its_form(client: TestClient[Any], issued: DocumentView) -> None:
+    for path in ("/v", "/v?kode=", "/v?kode=%20%20"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"].startswith("text/html")
+        assert "default-src 'none'" in response.headers["content-security-policy"]
+        assert '<form method="get" action="/v">' in response.text
+        assert 'name="kode"' in response.text
+        assert headline(response.text) == "Periksa dokumen"
+
+    code = short_code_of(issued)
+    typed = client.get("/v", params={"kode": as_a_person_types_it(code)}, follow_redirects=False)
+    assert typed.status_code == 303
+    assert typed.headers["location"] == f"/v/{code}"
+    pasted = client.get("/v", params={"kode": issued.short_url}, follow_redirects=False)
+    assert pasted.headers["location"] == f"/v/{code}"
+    token = client.get("/v", params={"kode": token_of(issued)}, follow_redirects=False)
+    assert token.headers["location"] == f"/v/{token_of(issued)}"
+
+    followed = client.get("/v", params={"kode": code.upper()})
+    assert followed.status_code == 200 and headline(followed.text) == "SAH"
+    mistyped = client.get("/v", params={"kode": "zzzz zzzz zzzz"})
+    assert headline(mistyped.text) == "TIDAK DITEMUKAN"
+    assert 'value="zzzzzzzzzzzz"' in mistyped.text
+
+
+# -- "Cek berkas" on the page ----------------------------------------------------------------------
+
+
+def issued_file(registry: Registry, document: DocumentView) -> bytes:
+    """The document's final file (DOCX here: this registry has no LibreOffice)."""
+    (attested,) = [f for f in document.files if f.attested]
+    return registry.production.store.path(attested.sha256).read_bytes()
+
+
+def check_on_page(client: TestClient[Any], token: str, data: bytes, name: str) -> str:
+    response = client.post(f"/v/{token}/file", files={"file": (name, data, "application/pdf")})
+    assert response.status_code == 200, response.text
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    return response.text
+
+
+def banner_headings(html: str) -> list[str]:
+    return [
+        heading.strip()
+        for heading in re.findall(
+            r'<section class="banner[^"]*".*?<h[12][^>]*>(.*?)</h[12]>', html, re.S
+        )
+    ]
+
+
+def test_altered_file_leads_the_page_in_red_above_the_status(
+    client: TestClient[Any], registry: Registry, issued: DocumentView
+) -> None:
+    altered = b"%PDF-1.7\n" + issued_file(registry, issued)
+    html = check_on_page(client, token_of(issued), altered, "a.pdf")
+    assert banner_headings(html) == ["BERKAS TIDAK COCOK", "SAH"]
+    assert headline(html) == "BERKAS TIDAK COCOK"
+    assert 'class="banner bad lead-result"' in html
+    assert "isinya mungkin telah diubah" in html
+
+
+def test_genuine_file_on_its_own_page(
+    client: TestClient[Any], registry: Registry, issued: DocumentView
+) -> None:
+    html = check_on_page(client, token_of(issued), issued_file(registry, issued), "a.docx")
+    assert banner_headings(html) == ["BERKAS COCOK", "SAH"]
+
+
+def test_genuine_file_of_a_revoked_document_is_not_green(
+    client: TestClient[Any], registry: Registry, api_keys: Keys, issued: DocumentView
+) -> None:
+    registry.revoke(issued.id, "Salah peserta", api_keys.issuer.actor)
+    html = check_on_page(client, token_of(issued), issued_file(registry, issued), "a.docx")
+    assert banner_headings(html) == ["BERKAS TIDAK BERLAKU", "DICABUT"]
+    assert "BERKAS COCOK" not in html
+
+
+def test_file_of_another_document_links_to_it(
+    client: TestClient[Any], registry: Registry, api_keys: Keys, issued: DocumentView
+) -> None:
+    other = registry.issue(draft(name="Budi Santoso"), api_keys.issuer.actor).document
+    html = check_on_page(client, token_of(issued), issued_file(registry, other), "b.pdf")
+    assert banner_headings(html) == ["BERKAS DOKUMEN LAIN", "SAH"]
+    assert f"Berkas ini adalah dokumen lain: nomor {other.number}." in html
+    assert (
+        f'<a class="onbox" href="{other.verify_url}">Lihat dokumen nomor {other.number}</a>' in html
+    )
+    # The same file checked from a forged token still names the document it belongs to.
+    forged = check_on_page(
+        client, _changed(token_of(issued), 60), issued_file(registry, other), "b"
+    )
+    assert banner_headings(forged) == ["BERKAS DOKUMEN LAIN", "TIDAK SAH"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(b"\x89PNG\r\n\x1a\n" + bytes(200), id="png-named-pdf"),
+        pytest.param(b"Surat keterangan, diketik ulang", id="text"),
+    ],
+)
+def test_a_file_that_is_no_pdf_is_told_so(
+    client: TestClient[Any], issued: DocumentView, data: bytes
+) -> None:
+    html = check_on_page(client, token_of(issued), data, "scan.pdf")
+    assert banner_headings(html) == ["BUKAN PDF", "SAH"]
+    assert "bukan berkas PDF" in html
+    assert "tidak sama" not in html
+
+
+def test_an_empty_upload_is_not_checked(client: TestClient[Any], issued: DocumentView) -> None:
+    html = check_on_page(client, token_of(issued), b"", "kosong.pdf")
+    assert banner_headings(html)[0] == "BERKAS TIDAK DAPAT DIPERIKSA"
+
+
+# -- agency and time zone --------------------------------------------------------------------------
+
+
+def test_page_names_the_agency_of_agency_toml(
+    client: TestClient[Any], registry: Registry, issued: DocumentView
+) -> None:
+    html = page(client, token_of(issued))
+    header = re.search(r'<header class="site">(.*?)</header>', html, re.S)
+    assert header is not None
+    assert f"<strong>{registry.production.identity.name}</strong>" in header.group(1)
+
+
+def test_page_shows_times_in_the_configured_zone(
+    registry: Registry, api_keys: Keys, clock: Any
+) -> None:
+    clock.current = datetime(2026, 3, 4, 7, 5, tzinfo=UTC)
+    document = registry.issue(draft(), api_keys.issuer.actor).document
+    makassar = replace(registry.settings, timezone="Asia/Makassar")
+    with TestClient(create_app(settings=makassar, registry=registry)) as wita:
+        assert "<dd>4 Maret 2026 pukul\u00a015.05\u00a0WITA</dd>" in page(wita, token_of(document))
+    with TestClient(create_app(registry=registry)) as wib:
+        assert "<dd>4 Maret 2026 pukul\u00a014.05\u00a0WIB</dd>" in page(wib, token_of(document))
 
 
 # -- NIP confirmation ----------------------------------------------------------------------------

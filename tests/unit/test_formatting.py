@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -15,6 +16,7 @@ from registry.domain.formatting import (
     format_nip_digits,
     jp_with_words,
     long_date,
+    long_datetime,
     number_id,
     predikat,
     terbilang,
@@ -197,3 +199,24 @@ def test_predikat_boundaries(score: str, label: str) -> None:
 def test_predikat_refuses_scores_outside_0_to_100(score: str) -> None:
     with pytest.raises(InvalidInput):
         predikat(Decimal(score))
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [
+        ("Asia/Jakarta", "31 Desember 2026 pukul\u00a023.30\u00a0WIB"),
+        ("Asia/Pontianak", "31 Desember 2026 pukul\u00a023.30\u00a0WIB"),
+        ("Asia/Makassar", "1 Januari 2027 pukul\u00a000.30\u00a0WITA"),
+        ("Asia/Jayapura", "1 Januari 2027 pukul\u00a001.30\u00a0WIT"),
+    ],
+)
+def test_long_datetime_in_each_indonesian_zone(zone: str, expected: str) -> None:
+    moment = datetime(2026, 12, 31, 16, 30, tzinfo=UTC)
+    assert long_datetime(moment, ZoneInfo(zone)) == expected
+
+
+def test_long_datetime_reads_a_naive_moment_as_utc() -> None:
+    naive = datetime(2026, 3, 4, 7, 5)
+    assert (
+        long_datetime(naive, ZoneInfo("Asia/Jakarta")) == "4 Maret 2026 pukul\u00a014.05\u00a0WIB"
+    )
