@@ -66,18 +66,18 @@ def with_metadata(
 
 # Why the update is written by hand rather than by pypdf's incremental writer
 # (PdfWriter(reader, incremental=True)), measured for issue 7 with `python -m bench.pdf_metadata`
-# on an STTP from the templates (131 kB, ~257 objects, converted by a warm LibreOffice; 400
-# interleaved rounds; 2 cores shared with other work):
-#   by hand (this code)        FIGURES_HAND
-#   pypdf incremental writer   FIGURES_PYPDF
-#   one whole document         FIGURES_DOC
+# on an STTP from the templates (132 kB, 258 objects, converted by a warm LibreOffice), 400
+# interleaved rounds, 4 runs on 2 cores shared with other work (load 6-9):
+#   by hand, XMP by ElementTree (before)  2.5-6.4 ms
+#   by hand, XMP by pikepdf (this code)   3.1-7.6 ms   (+0.6 to +1.4 ms)
+#   pypdf's incremental writer            22-58 ms     (8.9-14 x)
+#   one whole document, in-process        224-509 ms   (number, DOCX, PDF, label, sign, store)
 # pypdf parses, copies and hashes every object of the file to find what changed, where this
-# writes the Info dictionary and the XMP stream only; it would cost a single document
-# FIGURES_SHARE, over the 5 % the issue allows, and more for documents with more objects.
-# Nor does it help the inputs this code leaves to _rewritten (cross-reference streams): pypdf
-# 7.1 numbers the objects it adds after the ones it read, reusing the number of the file's
-# previous cross-reference stream, so a new metadata stream can resolve to that stream instead.
-# The XMP edit did move to pikepdf's metadata API (+0.5 ms).
+# writes the Info dictionary and the XMP stream only: it would cost a single document 6-18 %,
+# over the 5 % the issue allows (pikepdf's XMP: 0.2-0.6 %), and more with more objects. Nor
+# would it serve the inputs left to _rewritten (cross-reference streams): pypdf 7.1 numbers the
+# objects it adds after those it read, reusing the number of the file's last cross-reference
+# stream, so a new metadata stream can resolve to that stream instead.
 
 
 def _appended(
