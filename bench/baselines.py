@@ -27,6 +27,7 @@ from pathlib import Path
 import docx
 
 from registry.adapters.libreoffice import Converter, LibreOfficePool
+from registry.settings import Settings
 
 LETTER = (
     "Yang bertanda tangan di bawah ini, Kepala Badan Pengembangan Sumber Daya Manusia, "
@@ -153,12 +154,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         warm = [paths[i % len(paths)] for i in range(args.warm)]
         cold_paths = [paths[i % len(paths)] for i in range(args.cold)]
         print(_summary("cold soffice per document", cold_per_document(cold_paths)))
-        with LibreOfficePool(1, 120) as single:
+        uno_python = Settings.from_env().uno_python
+        with LibreOfficePool(1, 120, uno_python=uno_python) as single:
             started = time.perf_counter()
             single.wait_ready()
             print(f"warm pool start-up (1 server): {time.perf_counter() - started:.2f}s")
             print(_summary("warm pool of 1, per document", warm_single(single, warm)))
-        with LibreOfficePool(args.workers, 120) as pool:
+        with LibreOfficePool(args.workers, 120, uno_python=uno_python) as pool:
             rate = warm_parallel(pool, warm, args.workers)
             print(f"warm pool of {args.workers}, {args.workers} threads: {rate:.2f} documents/s")
 

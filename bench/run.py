@@ -70,16 +70,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         docx = _render_samples(settings, root / "samples", max(args.batch, args.single))
 
         print(f"baseline (before): the service's {len(docx)} STTP DOCX files")
-        before = _baseline_rate(docx)
+        before = _baseline_rate(docx, settings.uno_python)
         service = _Service(env)
         try:
-            raw_single, single = _paired_single(service, secret, docx[: args.single])
+            raw_single, single = _paired_single(
+                service, secret, docx[: args.single], settings.uno_python
+            )
             small = service.time_batch(secret, 100)
             large = service.time_batch(secret, args.batch)
         finally:
             service.stop()
         print("baseline (after)")
-        after = _baseline_rate(docx)
+        after = _baseline_rate(docx, settings.uno_python)
 
     raw_rate = statistics.mean([before, after])
     raw_median, single_median = statistics.median(raw_single), statistics.median(single)
@@ -107,14 +109,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _paired_single(
-    service: _Service, secret: str, docx: list[Path]
+    service: _Service, secret: str, docx: list[Path], uno_python: Path | None
 ) -> tuple[list[float], list[float]]:
     """One raw conversion, then one API document, in turn: both see the same machine load.
 
     The raw side has its own warm pool of two; while one side works the other's LibreOffice
     processes sit idle, so they do not compete.
     """
-    pool = LibreOfficePool(size=2, timeout=120)
+    pool = LibreOfficePool(size=2, timeout=120, uno_python=uno_python)
     pool.start()
     try:
         pool.wait_ready(120)
@@ -184,9 +186,9 @@ def _single_body() -> dict[str, Any]:
     }
 
 
-def _baseline_rate(docx: list[Path]) -> float:
+def _baseline_rate(docx: list[Path], uno_python: Path | None) -> float:
     """Documents per second converting every file with two warm processes and two threads."""
-    pool = LibreOfficePool(size=2, timeout=120)
+    pool = LibreOfficePool(size=2, timeout=120, uno_python=uno_python)
     pool.start()
     try:
         pool.wait_ready(120)

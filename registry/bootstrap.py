@@ -61,7 +61,10 @@ def build_registry(
     production = Production(
         templates=TemplateSet(settings.templates_dir),
         identity=load_identity(settings),
-        converter=converter or build_converter(settings.converters, settings.conversion_timeout),
+        converter=converter
+        or build_converter(
+            settings.converters, settings.conversion_timeout, uno_python=settings.uno_python
+        ),
         store=FileStore(settings.files_dir),
         keyring=keyring,
         issuer=settings.issuer_name,

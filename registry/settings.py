@@ -31,6 +31,8 @@ class Settings:
     # LibreOffice processes kept warm; one per core is what a 2-core machine can use.
     converters: int = 2
     conversion_timeout: float = 60.0
+    # A Python that can `import uno`, tried before /usr/bin/python3 and LibreOffice's own.
+    uno_python: Path | None = None
     max_upload_bytes: int = 20_000_000
     stamp_corner: str = "bottom-right"
     # On PostgreSQL each service process also works the batch queue unless this is off.
@@ -71,6 +73,7 @@ class Settings:
                 f"SATUPINTU_JP_RULES tidak dikenal: {jp_rules!r} (pilihan: {', '.join(RULE_SETS)})"
             )
         passphrase = env.get("SATUPINTU_KEY_PASSPHRASE")
+        uno_python = env.get("SATUPINTU_UNO_PYTHON", "").strip()
         stamp_corner = env.get("SATUPINTU_STAMP_CORNER", "bottom-right")
         if stamp_corner not in STAMP_CORNERS:
             raise ConfigurationError(
@@ -91,6 +94,7 @@ class Settings:
             ).resolve(),
             converters=_positive_int(env, "SATUPINTU_CONVERTERS", min(2, os.cpu_count() or 1)),
             conversion_timeout=float(_positive_int(env, "SATUPINTU_CONVERSION_TIMEOUT", 60)),
+            uno_python=Path(uno_python) if uno_python else None,
             max_upload_bytes=_positive_int(env, "SATUPINTU_MAX_UPLOAD_BYTES", 20_000_000),
             stamp_corner=stamp_corner,
             embedded_worker=env.get("SATUPINTU_EMBEDDED_WORKER", "1").strip() not in ("0", "false"),

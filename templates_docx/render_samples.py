@@ -24,6 +24,7 @@ from registry.adapters.qr import qr_png  # noqa: E402
 from registry.domain.agency import DEFAULT_AGENCY_TOML, parse_agency_toml  # noqa: E402
 from registry.domain.content import build_context, template_name_for  # noqa: E402
 from registry.domain.samples import sample  # noqa: E402
+from registry.settings import Settings  # noqa: E402
 
 CASES = [
     ("sttp", None),
@@ -44,7 +45,11 @@ def main() -> None:
     identity = parse_agency_toml(DEFAULT_AGENCY_TOML, base_dir=HERE)
     templates = TemplateSet(HERE)
     logo = load_logo(identity)
-    with LibreOfficePool(size=2, timeout=180) as pool, tempfile.TemporaryDirectory() as scratch:
+    uno_python = Settings.from_env().uno_python
+    with (
+        LibreOfficePool(size=2, timeout=180, uno_python=uno_python) as pool,
+        tempfile.TemporaryDirectory() as scratch,
+    ):
         for type_, path in CASES:
             content = sample(type_, path)
             name = template_name_for(content.type, content.path)

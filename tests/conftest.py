@@ -160,7 +160,7 @@ def registry(db: Database, keyring: KeyRing, settings: Settings, clock: Clock) -
 @pytest.fixture(scope="session")
 def converter() -> Iterator[LibreOfficePool]:
     """One warm LibreOffice pool for the whole run (CI installs LibreOffice: never skipped)."""
-    pool = LibreOfficePool(size=2, timeout=120)
+    pool = LibreOfficePool(size=2, timeout=120, uno_python=Settings.from_env().uno_python)
     pool.start()
     yield pool
     pool.close()

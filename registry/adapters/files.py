@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,9 +33,6 @@ class FileStore:
         if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
             raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
         return self.root / sha256[:2] / sha256
-
-    def exists(self, sha256: str) -> bool:
-        return self.path(sha256).is_file()
 
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
@@ -76,16 +73,3 @@ class FileStore:
 
     def remove(self, sha256: str) -> None:
         self.path(sha256).unlink(missing_ok=True)
-
-    def all_hashes(self) -> Iterator[str]:
-        if not self.root.exists():
-            return
-        for directory in self.root.iterdir():
-            if directory.is_dir() and len(directory.name) == 2:
-                for entry in directory.iterdir():
-                    if len(entry.name) == 64:
-                        yield entry.name
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

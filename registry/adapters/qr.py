@@ -9,7 +9,6 @@ a phone camera reads reliably from a printed page; otherwise M (15 %) keeps the 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 
 import qrcode
 from PIL import Image
@@ -21,24 +20,6 @@ QUIET_ZONE_MODULES = 4
 MIN_MODULE_MM = 0.4
 # 10 px a module prints a 28 mm symbol at ~600 dpi: crisp on any office printer.
 PIXELS_PER_MODULE = 10
-
-
-@dataclass(frozen=True)
-class QrLayout:
-    """How a URL is encoded: the level chosen and the resulting symbol size."""
-
-    error_correction: str
-    version: int
-    modules: int  # symbol width in modules, quiet zone included
-
-    @property
-    def module_mm(self) -> float:
-        return QR_PRINT_SIZE_MM / self.modules
-
-    @property
-    def pixels(self) -> int:
-        return self.modules * PIXELS_PER_MODULE
-
 
 # qrcode otherwise scores all eight mask patterns in pure Python, two thirds of the time of a
 # QR (~13 of 19 ms, once per document); the standard allows any of them and scanners read each.
@@ -62,15 +43,6 @@ def _choose(url: str) -> tuple[qrcode.QRCode, str]:
     if QR_PRINT_SIZE_MM / (code.modules_count + 2 * QUIET_ZONE_MODULES) >= MIN_MODULE_MM:
         return code, "Q"
     return _symbol(url, ERROR_CORRECT_M), "M"
-
-
-def qr_layout(url: str) -> QrLayout:
-    code, level = _choose(url)
-    return QrLayout(
-        error_correction=level,
-        version=int(code.version),
-        modules=int(code.modules_count) + 2 * QUIET_ZONE_MODULES,
-    )
 
 
 def qr_png(url: str) -> bytes:

@@ -36,6 +36,7 @@ from registry.usecases.batches import Batches, BatchView
 from registry.usecases.issuing import Registry
 from tests.conftest import BACKENDS
 from tests.support.drafts import batch_body, distinct_nips
+from tests.support.files import is_stored, stored_hashes
 from tests.support.invariants import assert_numbering_invariant
 
 REPO = Path(__file__).resolve().parents[2]
@@ -165,13 +166,13 @@ def test_a_second_finalize_records_nothing_and_leaves_no_file(
     _, drafts, valid = prepare(registry, participants_csv(3))
     view = wait_done(batches, batches.issue(drafts, valid, ISSUER).batch.id)
     store = registry.production.store
-    before = set(store.all_hashes())
+    before = stored_hashes(store)
     with registry.db.writing() as session:  # as if the first finalize had not been seen yet
         session.get_one(Batch, view.id).status = "rendering"
     monkeypatch.setattr(batches, "_record_result", lambda *_: False)  # the other one won
     batches.finalize(view.id)
-    assert set(store.all_hashes()) == before
-    assert store.exists(view.merged_sha256 or "") and store.exists(view.zip_sha256 or "")
+    assert stored_hashes(store) == before
+    assert is_stored(store, view.merged_sha256 or "") and is_stored(store, view.zip_sha256 or "")
 
 
 def test_a_replayed_batch_takes_no_new_numbers(batches: Batches) -> None:

@@ -27,6 +27,7 @@ from registry.domain.signing import verify_signature
 from registry.usecases.issuing import Registry
 from registry.usecases.production import RenderPlan
 from tests.support.drafts import TEMPLATE_CASES, template_draft
+from tests.support.files import is_stored, stored_hashes
 from tests.support.invariants import assert_numbering_invariant
 
 ISSUER = Actor(id="test-issuer", role="issuer")
@@ -232,9 +233,9 @@ def test_a_failed_conversion_voids_the_number_with_its_reason(
         files = session.execute(select(func.count()).select_from(DocumentFile)).scalar_one()
         assert files == 0
         assert_numbering_invariant(session)
-    assert not any(FileStore(registry.settings.files_dir).all_hashes()) or all(
+    assert all(
         _is_template_or_logo(registry, sha)
-        for sha in FileStore(registry.settings.files_dir).all_hashes()
+        for sha in stored_hashes(FileStore(registry.settings.files_dir))
     )
     # The next document takes the next number; the void one stays in the register.
     monkeypatch.undo()
@@ -262,7 +263,7 @@ def test_an_unexpected_failure_while_producing_also_voids_the_number(
 def test_a_stamped_file_that_cannot_be_stored_voids_its_number_and_leaves_no_file(
     registry: Registry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    stored_before = set(FileStore(registry.settings.files_dir).all_hashes())
+    stored_before = stored_hashes(FileStore(registry.settings.files_dir))
 
     def full(*_: object, **__: object) -> object:
         raise OSError("disk full")
@@ -276,7 +277,7 @@ def test_a_stamped_file_that_cannot_be_stored_voids_its_number_and_leaves_no_fil
         assert session.execute(select(func.count()).select_from(DocumentFile)).scalar_one() == 0
         assert_numbering_invariant(session)
     # The upload stored a moment before is gone again with the failed issuance.
-    assert set(FileStore(registry.settings.files_dir).all_hashes()) == stored_before
+    assert stored_hashes(FileStore(registry.settings.files_dir)) == stored_before
 
 
 def _is_template_or_logo(registry: Registry, sha256: str) -> bool:
@@ -329,7 +330,7 @@ def test_an_old_document_re_renders_from_its_recorded_template(registry: Registr
             dict(document.render_context or {}),
         )
     # The template on disk may change later; the stored bytes under its hash are what render.
-    assert FileStore(registry.settings.files_dir).exists(plan.template_sha256)
+    assert is_stored(FileStore(registry.settings.files_dir), plan.template_sha256)
     again = registry.production.render_docx(plan)
     original = next(f for f in view.files if f.kind == "docx")
     assert _docx_all_text(again) == _docx_all_text(stored(registry, original.sha256))

@@ -9,14 +9,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from registry.adapters.qr import (
-    MIN_MODULE_MM,
-    QR_PRINT_SIZE_MM,
-    qr_layout,
-    qr_png,
-)
+from registry.adapters.qr import MASK_PATTERN, MIN_MODULE_MM, QR_PRINT_SIZE_MM, qr_png
 from registry.domain.encoding import b64url_encode
 from registry.domain.tokens import TOKEN_LENGTH
+from tests.support.qr import qr_layout
 
 TOKEN = b64url_encode(bytes(range(81)))
 LOCAL_URL = f"http://127.0.0.1:8000/v/{TOKEN}"
@@ -48,21 +44,23 @@ def test_same_url_same_bytes_and_other_url_other_bytes() -> None:
 
 @pytest.mark.parametrize("url", [LOCAL_URL, PUBLIC_URL])
 def test_token_urls_get_level_q_with_printable_modules(url: str) -> None:
-    layout = qr_layout(url)
+    layout = qr_layout(qr_png(url))
     assert layout.error_correction == "Q"
+    assert layout.mask == MASK_PATTERN
     assert layout.module_mm >= MIN_MODULE_MM
 
 
 def test_an_overlong_url_falls_back_to_level_m_to_keep_modules_large() -> None:
     url = "https://" + "a" * 60 + ".example/v/" + TOKEN
-    layout = qr_layout(url)
+    layout = qr_layout(qr_png(url))
     assert layout.error_correction == "M"
     assert layout.module_mm >= MIN_MODULE_MM
 
 
 def test_png_has_quiet_zone_enough_pixels_and_the_print_size_dpi() -> None:
-    layout = qr_layout(LOCAL_URL)
-    image = Image.open(io.BytesIO(qr_png(LOCAL_URL)))
+    png = qr_png(LOCAL_URL)
+    layout = qr_layout(png)
+    image = Image.open(io.BytesIO(png))
     assert image.width == image.height == layout.pixels
     assert image.width / layout.modules >= 8
     # The first four modules (40 px) are the white quiet zone on every side.

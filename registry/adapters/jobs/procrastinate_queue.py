@@ -1,23 +1,11 @@
-"""Background jobs of batch issuance: render a chunk of documents, then finalise the batch.
+"""Jobs as rows of Procrastinate's tables on PostgreSQL, run by ``run_worker`` processes.
 
-A batch is first written as N ``pending`` documents with consecutive numbers; the files are made
-here, in jobs. ``render_chunk(batch_id, document_ids)`` renders one chunk and must be idempotent (a
-document already rendered is skipped), because every queue may run a job again after a failure or
-a crash. ``finalize_batch(batch_id)`` builds the merged PDF and the ZIP once every chunk is done;
-it too must be idempotent. Whoever notices the last chunk finishing calls ``enqueue_finalize``.
+Any number of workers on any number of machines share the queue; the API process only defers.
 
-Two queues, one interface (:class:`JobQueue`):
-
-* :class:`InProcessQueue`, for the embedded SQLite default: a thread pool inside the service. Jobs
-  live in memory only, so after a restart the service must enqueue again the chunks of batches
-  that still have pending documents.
-* :class:`ProcrastinateQueue`, for PostgreSQL: jobs are rows of Procrastinate's tables, shared by
-  any number of ``run_worker`` processes on any number of machines. The API process only defers.
-
-Crash recovery on PostgreSQL: each Procrastinate worker records a heartbeat every
-``heartbeat_interval`` seconds. A worker killed mid-job (SIGKILL, OOM, power loss) leaves its job in
-``doing``; every ``run_worker`` looks, at start and then every ``stalled_after / 2`` seconds, for
-jobs of workers whose heartbeat is older than ``stalled_after`` and puts them back in the queue
+Crash recovery: each Procrastinate worker records a heartbeat every ``heartbeat_interval``
+seconds. A worker killed mid-job (SIGKILL, OOM, power loss) leaves its job in ``doing``; every
+``run_worker`` looks, at start and then every ``stalled_after / 2`` seconds, for jobs of workers
+whose heartbeat is older than ``stalled_after`` and puts them back in the queue
 (``JobManager.get_stalled_jobs`` + ``retry_job``), under a PostgreSQL advisory lock so that two
 workers never requeue the same job. A job that has used :data:`MAX_ATTEMPTS` is failed instead, so
 a document that kills its worker every time cannot loop forever. This sweep runs beside the worker,
@@ -32,11 +20,8 @@ import logging
 import re
 import threading
 import uuid
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import procrastinate
 import psycopg
@@ -45,151 +30,18 @@ from procrastinate.jobs import Job, Status
 from procrastinate.schema import SchemaManager
 from psycopg import sql
 
-from registry.domain.errors import ConfigurationError, RegistryError
+from registry.adapters.jobs.interface import MAX_ATTEMPTS, JobHandlers, is_permanent, retry_delay
+from registry.domain.errors import ConfigurationError
 
 logger = logging.getLogger(__name__)
 
 RENDER_CHUNK = "satupintu.render_chunk"
 FINALIZE_BATCH = "satupintu.finalize_batch"
 QUEUE = "satupintu"
-#: Runs of one job, counting retries after errors and after crashes.
-MAX_ATTEMPTS = 5
-#: First retry delay in seconds; doubles with each attempt (2, 4, 8, 16).
-RETRY_BASE_DELAY = 2
 # pg advisory lock keys (any fixed bigint): schema creation, and the stalled-job sweep.
 _SCHEMA_LOCK = 0x5341_5455_5049_0001
 _SWEEP_LOCK = 0x5341_5455_5049_0002
 _SCHEMA_MARKER = "procrastinate "
-
-
-def is_permanent(error: BaseException) -> bool:
-    """A refusal by the domain rules gives the same answer on every run: retrying only delays."""
-    return isinstance(error, RegistryError) and not isinstance(error, ConfigurationError)
-
-
-@dataclass(frozen=True)
-class JobHandlers:
-    render_chunk: Callable[[uuid.UUID, list[uuid.UUID]], None]
-    finalize_batch: Callable[[uuid.UUID], None]
-
-
-class JobQueue(Protocol):
-    def enqueue_chunk(self, batch_id: uuid.UUID, document_ids: list[uuid.UUID]) -> None: ...
-
-    def enqueue_finalize(self, batch_id: uuid.UUID) -> None:
-        """Idempotent: at most one finalize job per batch waits in the queue."""
-
-    def close(self) -> None: ...
-
-
-class InProcessQueue:
-    """Jobs on a thread pool inside the service (SQLite): same handlers, same retry policy."""
-
-    def __init__(
-        self, handlers: JobHandlers, workers: int, *, retry_base_delay: float = RETRY_BASE_DELAY
-    ) -> None:
-        self._handlers = handlers
-        self._retry_base_delay = retry_base_delay
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="satupintu-job")
-        self._state = threading.Condition()
-        self._outstanding = 0  # submitted or waiting for a retry, not yet finished
-        self._finalize_queued: set[uuid.UUID] = set()
-        self._finalize_locks: dict[uuid.UUID, tuple[threading.Lock, int]] = {}
-        self._timers: set[threading.Timer] = set()
-        self._closed = False
-
-    def enqueue_chunk(self, batch_id: uuid.UUID, document_ids: list[uuid.UUID]) -> None:
-        ids = list(document_ids)
-        self._submit(lambda: self._handlers.render_chunk(batch_id, ids), f"chunk {batch_id}", 1)
-
-    def enqueue_finalize(self, batch_id: uuid.UUID) -> None:
-        with self._state:
-            if batch_id in self._finalize_queued:
-                return
-            self._finalize_queued.add(batch_id)
-        self._submit(lambda: self._finalize(batch_id), f"finalize {batch_id}", 1)
-
-    def wait_idle(self, timeout: float) -> bool:
-        """Wait until no job is queued, running or waiting for a retry; False on timeout."""
-        with self._state:
-            return self._state.wait_for(lambda: self._outstanding == 0, timeout=timeout)
-
-    def close(self) -> None:
-        """Stop: running jobs finish; queued and later ones are dropped (documents stay pending)."""
-        with self._state:
-            self._closed = True
-            timers, self._timers = self._timers, set()
-        for timer in timers:
-            timer.cancel()
-        self._executor.shutdown(wait=True, cancel_futures=True)
-
-    def _finalize(self, batch_id: uuid.UUID) -> None:
-        # Like Procrastinate's queueing lock: once a finalize starts, a new one may be queued; like
-        # its job lock, two finalizes of one batch never run at the same time.
-        with self._state:
-            self._finalize_queued.discard(batch_id)
-            lock, users = self._finalize_locks.get(batch_id, (threading.Lock(), 0))
-            self._finalize_locks[batch_id] = (lock, users + 1)
-        try:
-            with lock:
-                self._handlers.finalize_batch(batch_id)
-        finally:
-            with self._state:
-                lock, users = self._finalize_locks[batch_id]
-                if users == 1:
-                    del self._finalize_locks[batch_id]
-                else:
-                    self._finalize_locks[batch_id] = (lock, users - 1)
-
-    def _submit(self, job: Callable[[], None], label: str, attempt: int) -> None:
-        with self._state:
-            if self._closed:
-                # E.g. a chunk finishing during shutdown asks for the finalize: its documents are
-                # pending or rendered in the database, and resuming at the next start redoes it.
-                logger.warning("Job %s not queued: the queue is closing", label)
-                return
-            self._outstanding += 1
-            # Under the lock: close() marks the queue closed before it shuts the executor down.
-            self._executor.submit(self._run, job, label, attempt)
-
-    def _run(self, job: Callable[[], None], label: str, attempt: int) -> None:
-        retrying = False
-        try:
-            job()
-        except Exception as exc:
-            retrying = attempt < MAX_ATTEMPTS and not is_permanent(exc)
-            logger.exception(
-                "Job %s failed (attempt %d of %d)%s",
-                label,
-                attempt,
-                MAX_ATTEMPTS,
-                "; will retry" if retrying else "",
-            )
-            if retrying:
-                retrying = self._schedule_retry(job, label, attempt + 1)
-        finally:
-            if not retrying:
-                with self._state:
-                    self._outstanding -= 1
-                    self._state.notify_all()
-
-    def _schedule_retry(self, job: Callable[[], None], label: str, attempt: int) -> bool:
-        delay = self._retry_base_delay * 2 ** (attempt - 2)
-
-        def fire() -> None:
-            with self._state:
-                self._timers.discard(timer)
-                if not self._closed:
-                    self._executor.submit(self._run, job, label, attempt)
-
-        timer = threading.Timer(delay, fire)
-        timer.daemon = True
-        with self._state:
-            if self._closed:
-                return False
-            self._timers.add(timer)
-        timer.start()
-        return True
 
 
 def psycopg_conninfo(database_url: str) -> str:
@@ -210,7 +62,9 @@ class _RetryTransient(procrastinate.BaseRetryStrategy):
         # job.attempts counts earlier runs: 0 on the first one.
         if is_permanent(exception) or job.attempts + 1 >= MAX_ATTEMPTS:
             return None
-        return procrastinate.RetryDecision(retry_in={"seconds": RETRY_BASE_DELAY * 2**job.attempts})
+        return procrastinate.RetryDecision(
+            retry_in={"seconds": round(retry_delay(job.attempts + 1))}
+        )
 
 
 def _build_app(

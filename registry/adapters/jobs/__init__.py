@@ -1,0 +1,41 @@
+"""Background jobs of batch issuance, behind one interface (:class:`JobQueue`).
+
+``interface`` holds what both queues share (handlers, retry policy), ``in_process`` the thread-pool
+queue of the embedded SQLite default, ``procrastinate_queue`` the PostgreSQL queue and its workers.
+"""
+
+from registry.adapters.jobs.in_process import InProcessQueue
+from registry.adapters.jobs.interface import (
+    MAX_ATTEMPTS,
+    RETRY_BASE_DELAY,
+    JobHandlers,
+    JobQueue,
+    is_permanent,
+    retry_delay,
+)
+from registry.adapters.jobs.procrastinate_queue import (
+    FINALIZE_BATCH,
+    QUEUE,
+    RENDER_CHUNK,
+    ProcrastinateQueue,
+    ensure_queue_schema,
+    psycopg_conninfo,
+    run_worker,
+)
+
+__all__ = [
+    "FINALIZE_BATCH",
+    "MAX_ATTEMPTS",
+    "QUEUE",
+    "RENDER_CHUNK",
+    "RETRY_BASE_DELAY",
+    "InProcessQueue",
+    "JobHandlers",
+    "JobQueue",
+    "ProcrastinateQueue",
+    "ensure_queue_schema",
+    "is_permanent",
+    "psycopg_conninfo",
+    "retry_delay",
+    "run_worker",
+]

@@ -1,0 +1,47 @@
+"""Background jobs of batch issuance: what every queue offers and the retry policy they share.
+
+A batch is first written as N ``pending`` documents with consecutive numbers; the files are made
+in jobs. ``render_chunk(batch_id, document_ids)`` renders one chunk and must be idempotent (a
+document already rendered is skipped), because every queue may run a job again after a failure or
+a crash. ``finalize_batch(batch_id)`` builds the merged PDF and the ZIP once every chunk is done;
+it too must be idempotent. Whoever notices the last chunk finishing calls ``enqueue_finalize``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from registry.domain.errors import ConfigurationError, RegistryError
+
+#: Runs of one job, counting retries after errors and after crashes.
+MAX_ATTEMPTS = 5
+#: First retry delay in seconds; doubles with each attempt (2, 4, 8, 16).
+RETRY_BASE_DELAY = 2
+
+
+def is_permanent(error: BaseException) -> bool:
+    """A refusal by the domain rules gives the same answer on every run: retrying only delays."""
+    return isinstance(error, RegistryError) and not isinstance(error, ConfigurationError)
+
+
+def retry_delay(failed_runs: int, base: float = RETRY_BASE_DELAY) -> float:
+    """Seconds to wait after ``failed_runs`` failed runs of a job: ``base``, then doubling."""
+    return float(base * 2 ** (failed_runs - 1))
+
+
+@dataclass(frozen=True)
+class JobHandlers:
+    render_chunk: Callable[[uuid.UUID, list[uuid.UUID]], None]
+    finalize_batch: Callable[[uuid.UUID], None]
+
+
+class JobQueue(Protocol):
+    def enqueue_chunk(self, batch_id: uuid.UUID, document_ids: list[uuid.UUID]) -> None: ...
+
+    def enqueue_finalize(self, batch_id: uuid.UUID) -> None:
+        """Idempotent: at most one finalize job per batch waits in the queue."""
+
+    def close(self) -> None: ...

@@ -1,0 +1,41 @@
+"""Checks on an uploaded PDF before it is stamped: judged by its content, never by its name."""
+
+from __future__ import annotations
+
+import io
+
+from pypdf import PdfReader
+
+from registry.domain.errors import InvalidInput
+
+_MAGIC_WINDOW = 1024
+
+
+def check_upload(data: bytes, *, max_bytes: int) -> None:
+    """Refuse an uploaded file that cannot be stamped; judge it by content, never by name."""
+    if not data:
+        raise InvalidInput("Berkas kosong", field="file")
+    if len(data) > max_bytes:
+        raise InvalidInput(
+            f"Berkas terlalu besar: {_megabytes(len(data))} MB (batas {_megabytes(max_bytes)} MB)",
+            field="file",
+            size=len(data),
+            max_bytes=max_bytes,
+        )
+    if b"%PDF-" not in data[:_MAGIC_WINDOW]:
+        raise InvalidInput("Berkas bukan PDF", field="file")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        encrypted = reader.is_encrypted
+        pages = -1 if encrypted else len(reader.pages)
+    except Exception as exc:  # pypdf raises many types on hostile input; all mean the same here
+        raise InvalidInput("Berkas PDF rusak atau tidak dapat dibaca", field="file") from exc
+    if encrypted:
+        raise InvalidInput("PDF terenkripsi tidak dapat dicap", field="file")
+    if pages == 0:
+        raise InvalidInput("PDF tidak memiliki halaman", field="file")
+
+
+def _megabytes(size: int) -> str:
+    value = f"{size / 1_000_000:.1f}".removesuffix(".0")
+    return value.replace(".", ",")  # Indonesian decimal comma
