@@ -44,6 +44,7 @@ from registry.domain.records import (
     nip_commitment,
 )
 from registry.domain.tokens import issue_token
+from registry.domain.tokens import verify_url as _verify_url
 from registry.domain.views import (
     DocumentRef,
     DocumentView,
@@ -117,10 +118,10 @@ class Registry:
         return self.now().astimezone(self.settings.zone).date()
 
     def verify_url(self, token: str) -> str:
-        return f"{self.settings.public_url}/v/{token}"
+        return _verify_url(self.settings.public_url, token)
 
     def short_url(self, short_code: str) -> str:
-        return f"{self.settings.public_url}/v/{short_code}"
+        return _verify_url(self.settings.public_url, short_code)
 
     # -- issuing -------------------------------------------------------------------------------
 
