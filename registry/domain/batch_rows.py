@@ -41,6 +41,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from registry.domain.decimals import plain_decimal
 from registry.domain.drafts import (
     ActivityDraft,
     DocumentDraft,
@@ -182,7 +183,7 @@ def draft_for(
         if not 0 <= score <= 100:
             raise InvalidInput(f"Nilai harus 0-100 (diterima {recipient.score})", field="score")
         if type == "transkrip":
-            merged["final_score"] = _plain(score)
+            merged["final_score"] = plain_decimal(score)
         elif recipient.predikat is None:
             # An STTP prints the result as a predikat only; a predikat column, if any, wins.
             merged["predikat"] = predikat_for(score)
@@ -291,9 +292,3 @@ def _decimal(text: str, field: str, label: str) -> Decimal:
     if value < 0:
         raise InvalidInput(f"{label} tidak boleh negatif (diterima {text})", field=field)
     return value
-
-
-def _plain(value: Decimal) -> str:
-    """85.50 -> "85.5", 90.0 -> "90", never exponent notation."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text

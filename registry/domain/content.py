@@ -16,11 +16,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from registry.domain.agency import AgencyIdentity
+from registry.domain.decimals import plain_decimal
 from registry.domain.details import NONKLASIKAL_PATHS, validate_details
 from registry.domain.errors import InvalidInput
 from registry.domain.formatting import (
     date_span,
-    format_nip_digits,
     jp_with_words,
     long_date,
     number_id,
@@ -28,6 +28,7 @@ from registry.domain.formatting import (
     terbilang,
 )
 from registry.domain.jp import DevelopmentPath
+from registry.domain.nip import format_nip
 from registry.domain.numbering import DOCUMENT_TYPES
 
 __all__ = [
@@ -200,7 +201,7 @@ def _person(person: Mapping[str, Any] | None) -> dict[str, str]:
     nip = person.get("nip", "")
     return {
         "name": person.get("name", ""),
-        "nip_text": format_nip_digits(nip) if nip else "",
+        "nip_text": format_nip(nip) if nip else "",
         "position": person.get("position", ""),
     }
 
@@ -241,7 +242,7 @@ def _sk(content: DocumentContent, position: str) -> dict[str, Any]:
         {
             "no": str(i),
             "name": row["name"],
-            "nip_text": format_nip_digits(row["nip"], row.get("employment", "pns"))
+            "nip_text": format_nip(row["nip"], row.get("employment", "pns"))
             if row.get("nip")
             else "-",
             "position": row.get("position", "-"),
@@ -328,7 +329,7 @@ def build_context(content: DocumentContent, identity: AgencyIdentity) -> dict[st
             "name": content.holder_name,
             "nip": content.nip,
             "nip_label": "NI PPPK" if pppk else "NIP",
-            "nip_text": format_nip_digits(content.nip, content.employment),
+            "nip_text": format_nip(content.nip, content.employment),
             "employment_label": "PPPK" if pppk else "PNS",
             "birth_text": _birth_text(content.nip, details.get("birth_place")),
             "rank_label": "Golongan" if pppk else "Pangkat, Golongan/Ruang",
@@ -352,7 +353,7 @@ def build_context(content: DocumentContent, identity: AgencyIdentity) -> dict[st
             "place": details.get("place", ""),
             "organizer": content.organizer or "",
         },
-        "jp": format(content.jp, "f"),
+        "jp": plain_decimal(content.jp),
         "jp_number": number_id(content.jp),
         "jp_words": terbilang(content.jp),
         "jp_text": jp_with_words(content.jp),
@@ -386,7 +387,7 @@ def build_context(content: DocumentContent, identity: AgencyIdentity) -> dict[st
         "signer": {
             "name": signer.name,
             "nip_label": "NI PPPK" if signer.employment == "pppk" else "NIP",
-            "nip_text": format_nip_digits(signer.nip, signer.employment),
+            "nip_text": format_nip(signer.nip, signer.employment),
             "rank": signer.rank,
             "position": signer.position,
             "position_title": _title_case(signer.position),

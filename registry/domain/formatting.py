@@ -1,4 +1,4 @@
-"""Indonesian formatting for printed documents: long dates, numbers with words, NIP, predikat.
+"""Indonesian formatting for printed documents: long dates, numbers with words, predikat.
 
 Conventions:
 
@@ -23,12 +23,12 @@ from decimal import Decimal, InvalidOperation
 from babel.dates import format_date
 from num2words import num2words
 
+from registry.domain.decimals import plain_decimal
 from registry.domain.errors import InvalidInput
 
 __all__ = [
     "PREDIKAT_SCALE",
     "date_span",
-    "format_nip_digits",
     "jp_with_words",
     "long_date",
     "number_id",
@@ -99,14 +99,6 @@ def _as_decimal(value: Decimal | int | str) -> Decimal:
     return number
 
 
-def _plain(number: Decimal) -> str:
-    """Exact positional notation without trailing fraction zeros (never ``2E+1``)."""
-    text = format(number, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
 def number_id(value: Decimal | int | str, places: int | None = None) -> str:
     """Indonesian notation: ``Decimal("2.4")`` -> ``2,4``; ``1500`` -> ``1.500``.
 
@@ -116,9 +108,9 @@ def number_id(value: Decimal | int | str, places: int | None = None) -> str:
     number = _as_decimal(value)
     if places is not None:
         number = number.quantize(Decimal(1).scaleb(-places), rounding="ROUND_HALF_UP")
-        text = format(number, "f")
+        text = format(number.copy_abs() if number.is_zero() else number, "f")  # never "-0,00"
     else:
-        text = _plain(number)
+        text = plain_decimal(number)
     sign = "-" if text.startswith("-") else ""
     whole, _, fraction = text.lstrip("-").partition(".")
     groups: list[str] = []
@@ -138,7 +130,7 @@ def terbilang(value: Decimal | int | str) -> str:
     number = _as_decimal(value)
     if number < 0:
         raise InvalidInput(f"Terbilang hanya untuk bilangan tidak negatif (diterima {value})")
-    whole, _, fraction = _plain(number).partition(".")
+    whole, _, fraction = plain_decimal(number).partition(".")
     words = str(num2words(int(whole), lang=_LOCALE))
     if fraction:
         words += " koma " + " ".join(_DIGIT_WORDS[int(digit)] for digit in fraction)
@@ -148,21 +140,6 @@ def terbilang(value: Decimal | int | str) -> str:
 def jp_with_words(jp: Decimal | int | str, unit: str = "JP") -> str:
     """``20`` -> ``20 (dua puluh) JP``; ``2.4`` -> ``2,4 (dua koma empat) JP``."""
     return f"{number_id(jp)} ({terbilang(jp)}) {unit}"
-
-
-def format_nip_digits(digits: str, employment: str = "pns") -> str:
-    """Print 18 digits as on documents without parsing them.
-
-    PNS ``19850315 201001 1 012``; PPPK ``19900913 2025 24 2 014``. The two structures cannot be
-    told apart from the digits alone, so the caller says which. Anything other than 18 digits is
-    returned unchanged rather than mis-grouped.
-    """
-    d = digits.replace(" ", "")
-    if len(d) != 18 or not d.isascii() or not d.isdigit():
-        return digits
-    if employment == "pppk":
-        return f"{d[0:8]} {d[8:12]} {d[12:14]} {d[14]} {d[15:18]}"
-    return f"{d[0:8]} {d[8:14]} {d[14]} {d[15:18]}"
 
 
 def predikat(score: Decimal | int | str) -> str:

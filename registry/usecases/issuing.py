@@ -29,6 +29,7 @@ from registry.adapters.keystore import KeyRing
 from registry.adapters.qr import qr_png
 from registry.domain.actors import SYSTEM_ACTOR, Actor
 from registry.domain.content import DocumentContent
+from registry.domain.decimals import plain_decimal
 from registry.domain.drafts import DocumentDraft, ValidDraft, clean_text, validate_draft
 from registry.domain.errors import (
     Conflict,
@@ -331,7 +332,7 @@ class Registry:
             title=activity.title,
             path=activity.path,
             scope=activity.scope,
-            jp=str(valid.jp),
+            jp=plain_decimal(valid.jp),
             start_date=activity.start_date.isoformat(),
             end_date=activity.end_date.isoformat(),
             issuer=self.settings.issuer_name,
@@ -386,8 +387,8 @@ class Registry:
             scope=activity.scope,
             start_date=activity.start_date,
             end_date=activity.end_date,
-            stated_jp=str(activity.jp) if activity.jp is not None else None,
-            jp=str(valid.jp),
+            stated_jp=plain_decimal(activity.jp) if activity.jp is not None else None,
+            jp=plain_decimal(valid.jp),
             jp_rules=valid.jp_rules,
             organizer=activity.organizer,
             issuer=self.settings.issuer_name,

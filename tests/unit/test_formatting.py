@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from registry.domain.errors import InvalidInput
 from registry.domain.formatting import (
     date_span,
-    format_nip_digits,
     jp_with_words,
     long_date,
     number_id,
@@ -163,15 +162,6 @@ def test_jp_text_numbers_and_words_agree(value: Decimal) -> None:
     assert words.count(" koma ") == (1 if fraction else 0)
     if fraction:
         assert len(words.split(" koma ")[1].split()) == len(fraction)
-
-
-def test_format_nip_digits() -> None:
-    assert format_nip_digits("198503152010011012") == "19850315 201001 1 012"
-    assert format_nip_digits("199009132025242014", "pppk") == "19900913 2025 24 2 014"
-    assert format_nip_digits("19850315 201001 1 012") == "19850315 201001 1 012"
-    # Not 18 digits: shown as given rather than mis-grouped.
-    assert format_nip_digits("12345") == "12345"
-    assert format_nip_digits("19850315201001101X") == "19850315201001101X"
 
 
 @pytest.mark.parametrize(

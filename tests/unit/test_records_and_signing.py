@@ -73,8 +73,8 @@ def test_canonical_bytes_are_sorted_compact_utf8_json() -> None:
             '"issuer":"BPSDM Provinsi DKI Jakarta","jp":"8",'
             '"kid":"WFalc3eedH0dZx4IGbV36nvVFKPkqKF4v_21rhEoCyE","kind":"document",'
             '"number":"00007/STTP/BPSDM/2026","path":"pelatihan_teknis","scope":"nasional",'
-            '"start_date":"2026-03-02","supersedes":null,"title":"Pelatihan Teknis Pengelolaan Arsip",'
-            '"type":"sttp","unit_code":null,"v":1}'
+            '"start_date":"2026-03-02","supersedes":null,'
+            '"title":"Pelatihan Teknis Pengelolaan Arsip","type":"sttp","unit_code":null,"v":1}'
         ).encode()
     )
     assert NAME_NFC.encode("utf-8") in make_record().canonical_bytes()
