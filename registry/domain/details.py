@@ -209,7 +209,7 @@ _COMMON: dict[str, tuple[Checker, bool]] = {
 _SUBJECTS_REQUIRED = _list(_subject, MAX_SUBJECTS, required=True)
 
 _SCHEMAS: dict[str, dict[str, tuple[Checker, bool]]] = {
-    "sttp": {**_COMMON, "subjects": (_SUBJECTS_REQUIRED, False)},
+    "sttp": {**_COMMON, "subjects": (_SUBJECTS_REQUIRED, False), "final_score": (_score, False)},
     "sertifikat": dict(_COMMON),
     "transkrip": {
         **_COMMON,

@@ -3,7 +3,8 @@
 Conventions:
 
 * dates as in naskah dinas: ``3 Mei 2024`` (babel, locale ``id``); spans use an en dash:
-  ``1–3 Mei 2024``, ``28 Mei – 2 Juni 2024``, ``30 Desember 2024 – 2 Januari 2025``;
+  ``1–3 Mei 2024``, ``28 Mei – 2 Juni 2024``, ``30 Desember 2024 – 2 Januari 2025``; a document
+  prints a span through :func:`keep_on_one_line`, so that it never breaks as ``23–`` / ``27 ...``;
 * decimals with the Indonesian comma and thousands with a dot: ``2,4``, ``1.500``;
 * numbers in words (*terbilang*) via num2words ``lang="id"`` for the whole part; the fraction is
   read digit by digit after ``koma`` (``20,25`` -> ``dua puluh koma dua lima``), which is how
@@ -30,10 +31,12 @@ __all__ = [
     "PREDIKAT_SCALE",
     "date_span",
     "jp_with_words",
+    "keep_on_one_line",
     "long_date",
     "number_id",
     "predikat",
     "terbilang",
+    "without_lone_last_word",
 ]
 
 _LOCALE = "id"
@@ -85,6 +88,28 @@ def date_span(start: date, end: date) -> str:
     if start.year == end.year:
         return f"{_day_month(start)} – {long_date(end)}"
     return f"{long_date(start)} – {long_date(end)}"
+
+
+NO_BREAK_SPACE = "\u00a0"
+#: Zero-width; forbids a line break on either side (Unicode line breaking class WJ). An en dash
+#: allows a break after it, and a no-break space after a dash does not forbid that one.
+WORD_JOINER = "\u2060"
+
+
+def keep_on_one_line(text: str) -> str:
+    """``23–27 November 2026`` as one unbreakable unit: no-break spaces, the en dash joined.
+
+    For short phrases a reader must see whole (date spans); LibreOffice and Word honour both
+    characters, and PDF text extraction reads the no-break space as a space.
+    """
+    return text.replace(" ", NO_BREAK_SPACE).replace("–", "–" + WORD_JOINER)
+
+
+def without_lone_last_word(text: str) -> str:
+    """Join the last two words with a no-break space: a wrapped heading or signer's position
+    then never ends on one word alone (``... PROVINSI`` / ``CONTOH,``)."""
+    head, space, last = text.rstrip().rpartition(" ")
+    return f"{head}{NO_BREAK_SPACE}{last}" if space and head else text
 
 
 def _as_decimal(value: Decimal | int | str) -> Decimal:
