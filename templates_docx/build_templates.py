@@ -110,7 +110,9 @@ def build_sttp() -> Any:
         "yang diselenggarakan oleh {{ activity.organizer or agency.name }}"
         "{% if activity.place %} di {{ activity.place }}{% endif %} pada tanggal "
         "{{ activity.date_span_text }}, meliputi {{ jp_text_long }}"
-        "{% if predikat %} dengan predikat {{ predikat }}{% endif %}.",
+        "{% if final_score_text %} dengan nilai akhir {{ final_score_text }}"
+        "{% if predikat %} dan predikat {{ predikat }}{% endif %}"
+        "{% elif predikat %} dengan predikat {{ predikat }}{% endif %}.",
         align=JUSTIFY,
         after=12,
         keep_next=True,

@@ -21,8 +21,10 @@ spaces are ignored, and spaces, ``/`` or ``-`` inside a name count as ``_`` ("Un
 
 Any other column is refused, so that a misspelt header never silently drops data. Transcript
 subjects are not columns: they come from the batch's shared ``details``. The per-row ``score``
-becomes a transkrip's ``details["final_score"]`` and an STTP's predikat (on the scale of
-:mod:`registry.formatting`) unless a ``predikat`` column gives it. CSV must be UTF-8 (Excel's "CSV
+becomes ``details["final_score"]``, printed as the transkrip's "Nilai Akhir" and in the STTP's
+sentence ("dengan nilai akhir 85,50 dan predikat Memuaskan"), with the predikat of the scale in
+:mod:`registry.domain.formatting` unless a ``predikat`` column gives it; other document types
+print no score, so a list for them that has the column is refused. CSV must be UTF-8 (Excel's "CSV
 UTF-8", with or without BOM), separated by ``,`` or ``;`` (Indonesian Excel uses ``;``) or tab.
 Type the NIP column as *Text*: Excel stores a number with only 15 significant digits, so an
 18-digit NIP typed as a number has already lost its last digits and is refused. Errors name the
@@ -41,6 +43,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from registry.domain.decimals import plain_decimal
 from registry.domain.drafts import (
     ActivityDraft,
     DocumentDraft,
@@ -49,7 +52,6 @@ from registry.domain.drafts import (
     optional_text,
 )
 from registry.domain.errors import InvalidInput
-from registry.domain.formatting import predikat as predikat_for
 
 __all__ = [
     "COLUMNS",
@@ -163,10 +165,10 @@ def draft_for(
 ) -> DocumentDraft:
     """One participant's document request: shared activity and details, then the row's own values.
 
-    Per-row values win: ``jp`` replaces the activity's stated JP; ``score`` goes to a transkrip's
-    ``details["final_score"]`` (a normalised decimal string, as canonical JSON carries decimals)
-    and becomes an STTP's ``details["predikat"]`` unless the row gives one; ``predikat``, ``rank``
-    and ``birth_place`` go to ``details`` under those names.
+    Per-row values win: ``jp`` replaces the activity's stated JP; ``score`` goes to
+    ``details["final_score"]`` of an STTP or transkrip (a normalised decimal string, as canonical
+    JSON carries decimals; the template prints it and its predikat); ``predikat``, ``rank`` and
+    ``birth_place`` go to ``details`` under those names.
     """
     if recipient.jp is not None:
         activity = replace(activity, jp=_decimal(recipient.jp, "jp", "JP"))
@@ -181,11 +183,7 @@ def draft_for(
         score = _decimal(recipient.score, "score", "Nilai")
         if not 0 <= score <= 100:
             raise InvalidInput(f"Nilai harus 0-100 (diterima {recipient.score})", field="score")
-        if type == "transkrip":
-            merged["final_score"] = _plain(score)
-        elif recipient.predikat is None:
-            # An STTP prints the result as a predikat only; a predikat column, if any, wins.
-            merged["predikat"] = predikat_for(score)
+        merged["final_score"] = plain_decimal(score)
     for column in ("predikat", "rank", "birth_place"):
         text = optional_text(getattr(recipient, column), column)
         if text is not None:
@@ -291,9 +289,3 @@ def _decimal(text: str, field: str, label: str) -> Decimal:
     if value < 0:
         raise InvalidInput(f"{label} tidak boleh negatif (diterima {text})", field=field)
     return value
-
-
-def _plain(value: Decimal) -> str:
-    """85.50 -> "85.5", 90.0 -> "90", never exponent notation."""
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -16,18 +16,21 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from registry.domain.agency import AgencyIdentity
+from registry.domain.decimals import plain_decimal
 from registry.domain.details import NONKLASIKAL_PATHS, validate_details
 from registry.domain.errors import InvalidInput
 from registry.domain.formatting import (
     date_span,
-    format_nip_digits,
     jp_with_words,
+    keep_on_one_line,
     long_date,
     number_id,
     predikat,
     terbilang,
+    without_lone_last_word,
 )
 from registry.domain.jp import DevelopmentPath
+from registry.domain.nip import format_nip
 from registry.domain.numbering import DOCUMENT_TYPES
 
 __all__ = [
@@ -200,7 +203,7 @@ def _person(person: Mapping[str, Any] | None) -> dict[str, str]:
     nip = person.get("nip", "")
     return {
         "name": person.get("name", ""),
-        "nip_text": format_nip_digits(nip) if nip else "",
+        "nip_text": format_nip(nip) if nip else "",
         "position": person.get("position", ""),
     }
 
@@ -241,7 +244,7 @@ def _sk(content: DocumentContent, position: str) -> dict[str, Any]:
         {
             "no": str(i),
             "name": row["name"],
-            "nip_text": format_nip_digits(row["nip"], row.get("employment", "pns"))
+            "nip_text": format_nip(row["nip"], row.get("employment", "pns"))
             if row.get("nip")
             else "-",
             "position": row.get("position", "-"),
@@ -251,7 +254,7 @@ def _sk(content: DocumentContent, position: str) -> dict[str, Any]:
         for i, row in enumerate(_appendix_with_holder(content), start=1)
     ]
     return {
-        "decree_title": f"KEPUTUSAN {position.upper()}",
+        "decree_title": without_lone_last_word(f"KEPUTUSAN {position.upper()}"),
         "about": about,
         "about_upper": about.upper(),
         "considering": _numbered(details.get("considering", []), lambda i: f"{letter_label(i)}."),
@@ -260,7 +263,8 @@ def _sk(content: DocumentContent, position: str) -> dict[str, Any]:
         "decisions": _numbered(decisions, ordinal_label),
         "appendix_title": details.get("appendix_title") or "DAFTAR NAMA",
         # The activity and its JP under the lampiran title, so the SK states what it credits.
-        "appendix_subtitle": f"{content.title}, {date_span(content.start_date, content.end_date)}"
+        "appendix_subtitle": f"{content.title}, "
+        f"{keep_on_one_line(date_span(content.start_date, content.end_date))}"
         f", {jp_with_words(content.jp)}",
         "appendix": appendix,
     }
@@ -303,6 +307,10 @@ def build_context(content: DocumentContent, identity: AgencyIdentity) -> dict[st
     ]
     subjects, subjects_total = _subjects(details)
     final_score = details.get("final_score")
+    # A predikat typed for the document wins over the one the scale gives its final score.
+    final_predikat = details.get("predikat") or (
+        predikat(Decimal(final_score)) if final_score is not None else ""
+    )
     coach, mentor = _person(details.get("coach")), _person(details.get("mentor"))
     short_url = content.short_url
     if len(short_url) <= _FOOTER_URL_LIMIT:
@@ -328,7 +336,7 @@ def build_context(content: DocumentContent, identity: AgencyIdentity) -> dict[st
             "name": content.holder_name,
             "nip": content.nip,
             "nip_label": "NI PPPK" if pppk else "NIP",
-            "nip_text": format_nip_digits(content.nip, content.employment),
+            "nip_text": format_nip(content.nip, content.employment),
             "employment_label": "PPPK" if pppk else "PNS",
             "birth_text": _birth_text(content.nip, details.get("birth_place")),
             "rank_label": "Golongan" if pppk else "Pangkat, Golongan/Ruang",
@@ -347,22 +355,22 @@ def build_context(content: DocumentContent, identity: AgencyIdentity) -> dict[st
             "scope_label": content.scope.capitalize(),
             "start_date_text": long_date(content.start_date),
             "end_date_text": long_date(content.end_date),
-            "date_span_text": date_span(content.start_date, content.end_date),
+            "date_span_text": keep_on_one_line(date_span(content.start_date, content.end_date)),
             "days": str((content.end_date - content.start_date).days + 1),
             "place": details.get("place", ""),
             "organizer": content.organizer or "",
         },
-        "jp": format(content.jp, "f"),
+        "jp": plain_decimal(content.jp),
         "jp_number": number_id(content.jp),
         "jp_words": terbilang(content.jp),
         "jp_text": jp_with_words(content.jp),
         "jp_text_long": jp_with_words(content.jp, "jam pelajaran"),
         "jp_rules": content.jp_rules,
-        "predikat": details.get("predikat", ""),
+        "predikat": final_predikat,
         "subjects": subjects,
         "subjects_total_jp_text": subjects_total,
         "final_score_text": number_id(final_score, 2) if final_score is not None else "",
-        "final_predikat": predikat(Decimal(final_score)) if final_score is not None else "",
+        "final_predikat": final_predikat,
         "achievement": details.get("achievement", ""),
         "sk": _sk(content, signer.position),
         "sessions": sessions,
@@ -386,9 +394,10 @@ def build_context(content: DocumentContent, identity: AgencyIdentity) -> dict[st
         "signer": {
             "name": signer.name,
             "nip_label": "NI PPPK" if signer.employment == "pppk" else "NIP",
-            "nip_text": format_nip_digits(signer.nip, signer.employment),
+            "nip_text": format_nip(signer.nip, signer.employment),
             "rank": signer.rank,
-            "position": signer.position,
+            # Printed as a centred heading and over the signature: no word alone on the last line.
+            "position": without_lone_last_word(signer.position),
             "position_title": _title_case(signer.position),
         },
         "verify_url": content.verify_url,

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from registry.domain.decimals import plain_decimal
 from registry.domain.errors import InvalidInput
 from registry.domain.formatting import predikat as predikat_for
 from registry.domain.jp import DevelopmentPath, parse_path
@@ -84,23 +85,18 @@ def _decimal(value: Any, field: str) -> Decimal:
     return number
 
 
-def _plain(number: Decimal) -> str:
-    text = format(number, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _positive(value: Any, field: str) -> str:
     number = _decimal(value, field)
     if number <= 0 or number > 10_000:
         raise InvalidInput(f"{field} harus lebih dari 0 (dan paling banyak 10000)", field=field)
-    return _plain(number)
+    return plain_decimal(number)
 
 
 def _score(value: Any, field: str) -> str:
     number = _decimal(value, field)
     if not Decimal(0) <= number <= Decimal(100):
         raise InvalidInput(f"{field} harus antara 0 dan 100", field=field)
-    return _plain(number)
+    return plain_decimal(number)
 
 
 def _nip(value: Any, field: str) -> str:
@@ -213,7 +209,7 @@ _COMMON: dict[str, tuple[Checker, bool]] = {
 _SUBJECTS_REQUIRED = _list(_subject, MAX_SUBJECTS, required=True)
 
 _SCHEMAS: dict[str, dict[str, tuple[Checker, bool]]] = {
-    "sttp": {**_COMMON, "subjects": (_SUBJECTS_REQUIRED, False)},
+    "sttp": {**_COMMON, "subjects": (_SUBJECTS_REQUIRED, False), "final_score": (_score, False)},
     "sertifikat": dict(_COMMON),
     "transkrip": {
         **_COMMON,

@@ -1,9 +1,10 @@
-"""Indonesian formatting for printed documents: long dates, numbers with words, NIP, predikat.
+"""Indonesian formatting for printed documents: long dates, numbers with words, predikat.
 
 Conventions:
 
 * dates as in naskah dinas: ``3 Mei 2024`` (babel, locale ``id``); spans use an en dash:
-  ``1–3 Mei 2024``, ``28 Mei – 2 Juni 2024``, ``30 Desember 2024 – 2 Januari 2025``;
+  ``1–3 Mei 2024``, ``28 Mei – 2 Juni 2024``, ``30 Desember 2024 – 2 Januari 2025``; a document
+  prints a span through :func:`keep_on_one_line`, so that it never breaks as ``23–`` / ``27 ...``;
 * decimals with the Indonesian comma and thousands with a dot: ``2,4``, ``1.500``;
 * numbers in words (*terbilang*) via num2words ``lang="id"`` for the whole part; the fraction is
   read digit by digit after ``koma`` (``20,25`` -> ``dua puluh koma dua lima``), which is how
@@ -23,18 +24,20 @@ from decimal import Decimal, InvalidOperation
 from babel.dates import format_date, format_datetime
 from num2words import num2words
 
+from registry.domain.decimals import plain_decimal
 from registry.domain.errors import InvalidInput
 
 __all__ = [
     "PREDIKAT_SCALE",
     "date_span",
-    "format_nip_digits",
     "jp_with_words",
+    "keep_on_one_line",
     "long_date",
     "long_datetime",
     "number_id",
     "predikat",
     "terbilang",
+    "without_lone_last_word",
 ]
 
 _LOCALE = "id"
@@ -103,6 +106,28 @@ def date_span(start: date, end: date) -> str:
     return f"{long_date(start)} – {long_date(end)}"
 
 
+NO_BREAK_SPACE = "\u00a0"
+#: Zero-width; forbids a line break on either side (Unicode line breaking class WJ). An en dash
+#: allows a break after it, and a no-break space after a dash does not forbid that one.
+WORD_JOINER = "\u2060"
+
+
+def keep_on_one_line(text: str) -> str:
+    """``23–27 November 2026`` as one unbreakable unit: no-break spaces, the en dash joined.
+
+    For short phrases a reader must see whole (date spans); LibreOffice and Word honour both
+    characters, and PDF text extraction reads the no-break space as a space.
+    """
+    return text.replace(" ", NO_BREAK_SPACE).replace("–", "–" + WORD_JOINER)
+
+
+def without_lone_last_word(text: str) -> str:
+    """Join the last two words with a no-break space: a wrapped heading or signer's position
+    then never ends on one word alone (``... PROVINSI`` / ``CONTOH,``)."""
+    head, space, last = text.rstrip().rpartition(" ")
+    return f"{head}{NO_BREAK_SPACE}{last}" if space and head else text
+
+
 def _as_decimal(value: Decimal | int | str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
         raise InvalidInput(f"Bukan bilangan: {value!r}")
@@ -115,14 +140,6 @@ def _as_decimal(value: Decimal | int | str) -> Decimal:
     return number
 
 
-def _plain(number: Decimal) -> str:
-    """Exact positional notation without trailing fraction zeros (never ``2E+1``)."""
-    text = format(number, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
 def number_id(value: Decimal | int | str, places: int | None = None) -> str:
     """Indonesian notation: ``Decimal("2.4")`` -> ``2,4``; ``1500`` -> ``1.500``.
 
@@ -132,9 +149,9 @@ def number_id(value: Decimal | int | str, places: int | None = None) -> str:
     number = _as_decimal(value)
     if places is not None:
         number = number.quantize(Decimal(1).scaleb(-places), rounding="ROUND_HALF_UP")
-        text = format(number, "f")
+        text = format(number.copy_abs() if number.is_zero() else number, "f")  # never "-0,00"
     else:
-        text = _plain(number)
+        text = plain_decimal(number)
     sign = "-" if text.startswith("-") else ""
     whole, _, fraction = text.lstrip("-").partition(".")
     groups: list[str] = []
@@ -154,7 +171,7 @@ def terbilang(value: Decimal | int | str) -> str:
     number = _as_decimal(value)
     if number < 0:
         raise InvalidInput(f"Terbilang hanya untuk bilangan tidak negatif (diterima {value})")
-    whole, _, fraction = _plain(number).partition(".")
+    whole, _, fraction = plain_decimal(number).partition(".")
     words = str(num2words(int(whole), lang=_LOCALE))
     if fraction:
         words += " koma " + " ".join(_DIGIT_WORDS[int(digit)] for digit in fraction)
@@ -164,21 +181,6 @@ def terbilang(value: Decimal | int | str) -> str:
 def jp_with_words(jp: Decimal | int | str, unit: str = "JP") -> str:
     """``20`` -> ``20 (dua puluh) JP``; ``2.4`` -> ``2,4 (dua koma empat) JP``."""
     return f"{number_id(jp)} ({terbilang(jp)}) {unit}"
-
-
-def format_nip_digits(digits: str, employment: str = "pns") -> str:
-    """Print 18 digits as on documents without parsing them.
-
-    PNS ``19850315 201001 1 012``; PPPK ``19900913 2025 24 2 014``. The two structures cannot be
-    told apart from the digits alone, so the caller says which. Anything other than 18 digits is
-    returned unchanged rather than mis-grouped.
-    """
-    d = digits.replace(" ", "")
-    if len(d) != 18 or not d.isascii() or not d.isdigit():
-        return digits
-    if employment == "pppk":
-        return f"{d[0:8]} {d[8:12]} {d[12:14]} {d[14]} {d[15:18]}"
-    return f"{d[0:8]} {d[8:14]} {d[14]} {d[15:18]}"
 
 
 def predikat(score: Decimal | int | str) -> str:

@@ -49,6 +49,7 @@ from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
 
+from registry.domain.decimals import plain_decimal
 from registry.domain.errors import InvalidInput
 
 __all__ = [
@@ -452,13 +453,8 @@ _CONTEXT = decimal.Context(
 
 
 def _normalise(value: Decimal) -> Decimal:
-    """Drop trailing zeros without switching to exponent notation: 30.0 -> 30, 2.40 -> 2.4."""
-    reduced = value.normalize(_CONTEXT)
-    if reduced == 0:
-        return Decimal(0)  # also turns -0 into 0
-    if reduced == reduced.to_integral_value(context=_CONTEXT):
-        return reduced.quantize(Decimal(1), context=_CONTEXT)
-    return reduced
+    """The value as it is written down (30.0 -> 30, 2.40 -> 2.4), within the context's precision."""
+    return Decimal(plain_decimal(_CONTEXT.plus(value)))
 
 
 def _check_stated_jp(value: Decimal | None) -> Decimal | None:

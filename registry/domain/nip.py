@@ -236,9 +236,17 @@ def mask_nip(digits: str) -> str:
     return "*" * 8 + normalised[8:]
 
 
-def format_nip(number: EmployeeNumber) -> str:
-    """Print as on documents: PNS ``19850315 201001 1 012``; PPPK ``19900913 2025 24 2 014``."""
-    d = number.digits
-    if number.employment is Employment.PPPK:
+def format_nip(digits: str, employment: Employment | str = Employment.PNS) -> str:
+    """Print as on documents: PNS ``19850315 201001 1 012``; PPPK ``19900913 2025 24 2 014``.
+
+    The two structures cannot be told apart from the digits alone, so the caller says which (a
+    parsed number carries it: ``format_nip(number.digits, number.employment)``). Spaces are
+    ignored. Printing never refuses: anything other than 18 digits is returned unchanged rather
+    than mis-grouped (every number reaching a document was validated before).
+    """
+    d = digits.replace(" ", "")
+    if len(d) != NIP_LENGTH or not d.isascii() or not d.isdigit():
+        return digits
+    if employment == Employment.PPPK:
         return f"{d[0:8]} {d[8:12]} {d[12:14]} {d[14]} {d[15:18]}"
     return f"{d[0:8]} {d[8:14]} {d[14]} {d[15:18]}"

@@ -226,7 +226,7 @@ def sample(type: str, path: str | None = None) -> DocumentContent:
     }
     details: dict[str, Any] = dict(_COMMON)
     if type == "sttp":
-        details.update(predikat="Sangat Memuaskan", subjects=_SUBJECTS)
+        details.update(final_score="92.4", subjects=_SUBJECTS)
     elif type == "transkrip":
         details.update(subjects=_SUBJECTS, final_score="86.55")
     elif type == "piagam":

@@ -27,6 +27,8 @@ from registry.domain.signing import SigningKey, verify_signature
 TOKEN_VERSION = 1
 TOKEN_LENGTH = 108
 _DOMAIN = b"satupintu/token/v1\x00"
+#: Path of the verification page under the public URL; printed in every QR, so it never changes.
+VERIFY_PATH = "/v/"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,11 @@ def token_message(document_id: uuid.UUID) -> bytes:
 def issue_token(document_id: uuid.UUID, key: SigningKey) -> str:
     signature = key.sign(token_message(document_id))
     return b64url_encode(bytes([TOKEN_VERSION]) + document_id.bytes + signature.value)
+
+
+def verify_url(public_url: str, token_or_short_code: str) -> str:
+    """The address in the QR (with a token) or printed beside it (with a short code)."""
+    return f"{public_url.rstrip('/')}{VERIFY_PATH}{token_or_short_code}"
 
 
 def verify_token(token: str, public_keys: Mapping[str, Ed25519PublicKey]) -> VerifiedToken:

@@ -29,6 +29,7 @@ from registry.adapters.keystore import KeyRing
 from registry.adapters.qr import qr_png
 from registry.domain.actors import SYSTEM_ACTOR, Actor
 from registry.domain.content import DocumentContent
+from registry.domain.decimals import plain_decimal
 from registry.domain.drafts import DocumentDraft, ValidDraft, clean_text, validate_draft
 from registry.domain.errors import (
     Conflict,
@@ -45,6 +46,7 @@ from registry.domain.records import (
 )
 from registry.domain.short_codes import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 from registry.domain.tokens import issue_token
+from registry.domain.tokens import verify_url as _verify_url
 from registry.domain.views import (
     DocumentRef,
     DocumentView,
@@ -117,10 +119,10 @@ class Registry:
         return self.now().astimezone(self.settings.zone).date()
 
     def verify_url(self, token: str) -> str:
-        return f"{self.settings.public_url}/v/{token}"
+        return _verify_url(self.settings.public_url, token)
 
     def short_url(self, short_code: str) -> str:
-        return f"{self.settings.public_url}/v/{short_code}"
+        return _verify_url(self.settings.public_url, short_code)
 
     # -- issuing -------------------------------------------------------------------------------
 
@@ -330,7 +332,7 @@ class Registry:
             title=activity.title,
             path=activity.path,
             scope=activity.scope,
-            jp=str(valid.jp),
+            jp=plain_decimal(valid.jp),
             start_date=activity.start_date.isoformat(),
             end_date=activity.end_date.isoformat(),
             issuer=self.settings.issuer_name,
@@ -385,8 +387,8 @@ class Registry:
             scope=activity.scope,
             start_date=activity.start_date,
             end_date=activity.end_date,
-            stated_jp=str(activity.jp) if activity.jp is not None else None,
-            jp=str(valid.jp),
+            stated_jp=plain_decimal(activity.jp) if activity.jp is not None else None,
+            jp=plain_decimal(valid.jp),
             jp_rules=valid.jp_rules,
             organizer=activity.organizer,
             issuer=self.settings.issuer_name,

@@ -119,7 +119,7 @@ def test_excel_semicolon_csv_with_bom_and_indonesian_headers() -> None:
     assert draft.recipient.employment == "pns"
     assert draft.details == {
         **SUBJECTS,
-        "predikat": "Memuaskan",  # 85.5 on the predikat scale: an STTP shows no score
+        "final_score": "85.5",  # printed with its predikat in the STTP's sentence
         "rank": "Penata (III/c)",
         "birth_place": "Bandung",
     }
@@ -436,3 +436,6 @@ def test_score_column_is_refused_once_for_documents_without_a_score() -> None:
     assert not isinstance(excinfo.value, BatchInvalid)
     transcripts = validate_batch(batch, partial(build, type="transkrip"), validate)
     assert [draft.details for draft in transcripts] == [{**SUBJECTS, "final_score": "90"}] * 2
+    # An STTP prints the score too ("dengan nilai akhir 90,00 dan predikat Sangat Memuaskan").
+    sttps = validate_batch(batch, build, validate)
+    assert [draft.details for draft in sttps] == [{**SUBJECTS, "final_score": "90"}] * 2

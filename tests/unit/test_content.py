@@ -208,7 +208,8 @@ def test_sttp_context() -> None:
     assert context["holder"]["nip_label"] == "NIP"
     assert context["holder"]["birth_text"] == "Bandung, 15 Maret 1985"
     assert context["holder"]["agency"] == "Pemerintah Provinsi Contoh"
-    assert context["activity"]["date_span_text"] == "22–26 April 2024"
+    # One unbreakable unit: no-break spaces, and a word joiner after the en dash.
+    assert context["activity"]["date_span_text"] == "22–\u206026\u00a0April\u00a02024"
     assert context["activity"]["path_label"] == "Pelatihan Teknis"
     assert context["activity"]["title_upper"] == (
         "PELATIHAN TEKNIS ANALISIS DATA & STATISTIK SEKTORAL"
@@ -217,6 +218,11 @@ def test_sttp_context() -> None:
     assert context["signer"]["position_title"] == (
         "Kepala Badan Pengembangan Sumber Daya Manusia Provinsi Contoh"
     )
+    # A heading and the line over the signature: the last two words never part.
+    assert context["signer"]["position"] == (
+        "KEPALA BADAN PENGEMBANGAN SUMBER DAYA MANUSIA PROVINSI\u00a0CONTOH"
+    )
+    assert (context["final_score_text"], context["predikat"]) == ("92,40", "Sangat Memuaskan")
     assert context["subjects_total_jp_text"] == "40"
     assert context["place_and_date"] == "Kota Contoh, 3 Mei 2024"
 
@@ -250,6 +256,18 @@ def test_transkrip_context_prints_scores_with_two_decimals() -> None:
     assert context["final_predikat"] == "Memuaskan"
 
 
+@pytest.mark.parametrize("type_", ["sttp", "transkrip"])
+def test_a_typed_predikat_wins_over_the_one_of_the_final_score(type_: str) -> None:
+    content = sample_content(type_)
+    for details, expected in (
+        ({**content.details, "final_score": "86.55"}, "Memuaskan"),
+        ({**content.details, "final_score": "86.55", "predikat": "Lulus"}, "Lulus"),
+    ):
+        context = build_context(replace(content, details=details), IDENTITY)
+        assert context["final_score_text"] == "86,55"
+        assert context["final_predikat"] == context["predikat"] == expected
+
+
 def test_sk_decisions_get_ordinal_labels_and_the_in_force_clause_once() -> None:
     context = build_context(sample_content("sk"), IDENTITY)
     decisions = context["sk"]["decisions"]
@@ -258,7 +276,7 @@ def test_sk_decisions_get_ordinal_labels_and_the_in_force_clause_once() -> None:
     assert [c["label"] for c in context["sk"]["considering"]] == ["a.", "b.", "c."]
     assert context["sk"]["legal_basis"][0]["label"] == "1."
     assert context["sk"]["decree_title"] == (
-        "KEPUTUSAN KEPALA BADAN PENGEMBANGAN SUMBER DAYA MANUSIA PROVINSI CONTOH"
+        "KEPUTUSAN KEPALA BADAN PENGEMBANGAN SUMBER DAYA MANUSIA PROVINSI\u00a0CONTOH"
     )
 
     own = dict(sample_content("sk").details)

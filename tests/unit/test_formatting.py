@@ -13,13 +13,14 @@ from hypothesis import strategies as st
 from registry.domain.errors import InvalidInput
 from registry.domain.formatting import (
     date_span,
-    format_nip_digits,
     jp_with_words,
+    keep_on_one_line,
     long_date,
     long_datetime,
     number_id,
     predikat,
     terbilang,
+    without_lone_last_word,
 )
 
 MONTHS = [
@@ -59,6 +60,41 @@ def test_long_date_has_no_leading_zero() -> None:
 )
 def test_date_span(start: date, end: date, expected: str) -> None:
     assert date_span(start, end) == expected
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (date(2026, 11, 23), date(2026, 11, 27), "23–\u206027\u00a0November\u00a02026"),
+        (
+            date(2024, 5, 28),
+            date(2024, 6, 2),
+            "28\u00a0Mei\u00a0–\u2060\u00a02\u00a0Juni\u00a02024",
+        ),
+        (date(2024, 5, 3), date(2024, 5, 3), "3\u00a0Mei\u00a02024"),
+    ],
+)
+def test_a_printed_date_span_has_no_break_opportunity(
+    start: date, end: date, expected: str
+) -> None:
+    printed = keep_on_one_line(date_span(start, end))
+    assert printed == expected
+    # What a reader (and PDF text extraction) sees is the plain span.
+    assert printed.replace("\u2060", "").replace("\u00a0", " ") == date_span(start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("KEPALA BADAN PROVINSI CONTOH", "KEPALA BADAN PROVINSI\u00a0CONTOH"),
+        ("KEPALA DINAS", "KEPALA\u00a0DINAS"),
+        ("BUPATI", "BUPATI"),
+        ("BUPATI ", "BUPATI "),
+        ("", ""),
+    ],
+)
+def test_without_lone_last_word(text: str, expected: str) -> None:
+    assert without_lone_last_word(text) == expected
 
 
 def test_date_span_refuses_reversed_dates() -> None:
@@ -165,15 +201,6 @@ def test_jp_text_numbers_and_words_agree(value: Decimal) -> None:
     assert words.count(" koma ") == (1 if fraction else 0)
     if fraction:
         assert len(words.split(" koma ")[1].split()) == len(fraction)
-
-
-def test_format_nip_digits() -> None:
-    assert format_nip_digits("198503152010011012") == "19850315 201001 1 012"
-    assert format_nip_digits("199009132025242014", "pppk") == "19900913 2025 24 2 014"
-    assert format_nip_digits("19850315 201001 1 012") == "19850315 201001 1 012"
-    # Not 18 digits: shown as given rather than mis-grouped.
-    assert format_nip_digits("12345") == "12345"
-    assert format_nip_digits("19850315201001101X") == "19850315201001101X"
 
 
 @pytest.mark.parametrize(

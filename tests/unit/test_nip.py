@@ -264,17 +264,29 @@ def test_mask_refuses_what_is_not_a_number() -> None:
 
 def test_format_pns() -> None:
     number = parse_employee_number(PNS_EXAMPLE, today=TODAY)
-    assert format_nip(number) == "19850315 201001 1 012"
+    assert format_nip(number.digits, number.employment) == "19850315 201001 1 012"
 
 
 def test_format_pppk() -> None:
     number = parse_employee_number(PPPK_EXAMPLE, today=TODAY)
-    assert format_nip(number) == "19900913 2025 24 2 014"
+    assert format_nip(number.digits, number.employment) == "19900913 2025 24 2 014"
+
+
+def test_format_takes_digits_as_stored_and_never_mis_groups() -> None:
+    assert format_nip(PNS_EXAMPLE) == "19850315 201001 1 012"  # PNS unless told otherwise
+    assert format_nip(PPPK_EXAMPLE, "pppk") == "19900913 2025 24 2 014"
+    assert format_nip(PPPK_EXAMPLE, Employment.PPPK) == "19900913 2025 24 2 014"
+    assert format_nip("19850315 201001 1 012") == "19850315 201001 1 012"
+    # Not 18 ASCII digits: shown as given rather than grouped wrongly.
+    assert format_nip("12345") == "12345"
+    assert format_nip("19850315201001101X") == "19850315201001101X"
+    assert format_nip("١٩٨٥٠٣١٥٢٠١٠٠١١٠١٢") == "١٩٨٥٠٣١٥٢٠١٠٠١١٠١٢"
 
 
 def test_formatted_pppk_round_trips() -> None:
     number = parse_employee_number(PPPK_EXAMPLE, today=TODAY)
-    assert parse_employee_number(format_nip(number), today=TODAY) == number
+    printed = format_nip(number.digits, number.employment)
+    assert parse_employee_number(printed, today=TODAY) == number
 
 
 # --- properties -------------------------------------------------------------------------------
@@ -296,7 +308,7 @@ def valid_pns_digits(draw: st.DrawFn, today: date = TODAY) -> str:
 def test_valid_pns_format_parse_round_trips(digits: str) -> None:
     number = parse_employee_number(digits, today=TODAY)
     assert number.employment is Employment.PNS
-    printed = format_nip(number)
+    printed = format_nip(number.digits, number.employment)
     assert parse_employee_number(printed, Employment.PNS, today=TODAY) == number
     assert parse_employee_number(printed, today=TODAY).digits == digits
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import unicodedata
 import uuid
 from dataclasses import replace
@@ -22,13 +21,15 @@ from registry.domain.records import (
     nip_matches,
 )
 from registry.domain.signing import SigningKey, key_id, public_jwk, verify_signature
+from tests.support.golden import golden
 
 NIP = "198503152010011012"
 BIRTH_DATE = "19850315"
 SALT = bytes.fromhex("5a" * 32)
 NAME_NFC = unicodedata.normalize("NFC", "Siti Ṛahmawati Nurhayatí Gökçe")
 NAME_NFD = unicodedata.normalize("NFD", NAME_NFC)
-PRIVATE_KEY = Ed25519PrivateKey.generate()
+# The golden test key: a fixed kid, so the expected record bytes below can be written out.
+PRIVATE_KEY = golden().private_key
 KEY = SigningKey.from_private_key(PRIVATE_KEY)
 
 
@@ -62,21 +63,21 @@ def test_canonical_bytes_are_deterministic() -> None:
 
 
 def test_canonical_bytes_are_sorted_compact_utf8_json() -> None:
-    data = make_record().canonical_bytes()
-    decoded = json.loads(data.decode("utf-8"))
-    assert list(decoded) == sorted(decoded)
-    assert decoded["v"] == 1
-    assert decoded["kind"] == "document"
-    assert decoded["holder_name"] == NAME_NFC
-    assert decoded["supersedes"] is None
-    assert decoded["unit_code"] is None
-    expected = json.dumps(decoded, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    assert data == expected.encode("utf-8")
-    assert b"\\u" not in data  # UTF-8, not ASCII escapes
-    assert NAME_NFC.encode("utf-8") in data
-    assert b", " not in data
-    assert b": " not in data
-    assert b"\n" not in data
+    # Keys sorted, no whitespace, UTF-8 (no \\u escapes), nulls kept, the NIP only as a commitment.
+    assert (
+        make_record().canonical_bytes()
+        == (
+            '{"end_date":"2026-03-03","holder_name":"Siti Ṛahmawati Nurhayatí Gökçe",'
+            '"holder_nip_commitment":"d7c369f56c5f9e69ad9791dc9a32354ae664146df7c4cf4928f3a3964ce7ff2a",'
+            '"id":"3f2b8c1e-9a4d-4e7f-8b6a-1c2d3e4f5a6b","issued_at":"2026-03-04T09:30:00+07:00",'
+            '"issuer":"BPSDM Provinsi DKI Jakarta","jp":"8",'
+            '"kid":"WFalc3eedH0dZx4IGbV36nvVFKPkqKF4v_21rhEoCyE","kind":"document",'
+            '"number":"00007/STTP/BPSDM/2026","path":"pelatihan_teknis","scope":"nasional",'
+            '"start_date":"2026-03-02","supersedes":null,'
+            '"title":"Pelatihan Teknis Pengelolaan Arsip","type":"sttp","unit_code":null,"v":1}'
+        ).encode()
+    )
+    assert NAME_NFC.encode("utf-8") in make_record().canonical_bytes()
 
 
 def test_canonical_bytes_normalise_names_to_nfc() -> None:
@@ -96,15 +97,10 @@ def test_canonical_bytes_carry_no_nip_and_no_birth_date() -> None:
 
 def test_file_attestation_bytes_are_canonical() -> None:
     document_id = uuid.UUID("3f2b8c1e-9a4d-4e7f-8b6a-1c2d3e4f5a6b")
-    data = file_attestation_bytes(document_id, "ab" * 32, "application/pdf")
-    assert json.loads(data) == {
-        "v": 1,
-        "kind": "file",
-        "document_id": str(document_id),
-        "sha256": "ab" * 32,
-        "media_type": "application/pdf",
-    }
-    assert data == canonical_json(json.loads(data))
+    assert file_attestation_bytes(document_id, "ab" * 32, "application/pdf") == (
+        b'{"document_id":"3f2b8c1e-9a4d-4e7f-8b6a-1c2d3e4f5a6b","kind":"file",'
+        b'"media_type":"application/pdf","sha256":"' + b"ab" * 32 + b'","v":1}'
+    )
 
 
 # --- NIP commitment ---------------------------------------------------------------------------

@@ -119,11 +119,29 @@ def test_bsre_sentence_is_printed_when_the_agency_signs_with_bsre() -> None:
 
 def test_optional_blocks_disappear_when_empty() -> None:
     content = sample_content("sttp")
-    details = {k: v for k, v in content.details.items() if k not in ("subjects", "predikat")}
+    details = {
+        k: v for k, v in content.details.items() if k not in ("subjects", "predikat", "final_score")
+    }
     text = text_of(render("sttp.docx", build_context(replace(content, details=details), IDENTITY)))
     assert "DAFTAR MATA PELATIHAN" not in text
     assert "predikat" not in text
     assert "DAFTAR MATA PELATIHAN" in text_of(render("sttp.docx", build_context(content, IDENTITY)))
+
+
+def test_sttp_prints_the_final_score_and_its_predikat() -> None:
+    content = sample_content("sttp")
+    base = {k: v for k, v in content.details.items() if k not in ("predikat", "final_score")}
+    for details, sentence in (
+        ({**base, "final_score": "85.5"}, "dengan nilai akhir 85,50 dan predikat Memuaskan."),
+        (
+            {**base, "final_score": "85.5", "predikat": "Lulus"},
+            "nilai akhir 85,50 dan predikat Lulus.",
+        ),
+        ({**base, "predikat": "Lulus"}, "jam pelajaran dengan predikat Lulus."),
+        (base, "40 (empat puluh) jam pelajaran."),
+    ):
+        context = build_context(replace(content, details=details), IDENTITY)
+        assert sentence in text_of(render("sttp.docx", context)).replace("\u00a0", " ")
 
 
 def test_sk_appendix_of_2000_rows_renders_with_a_repeated_header_row() -> None:
