@@ -32,7 +32,7 @@ import logging
 import re
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +41,7 @@ from typing import Any, Protocol
 import procrastinate
 import psycopg
 from procrastinate import exceptions as queue_errors
+from procrastinate.job_context import JobContext
 from procrastinate.jobs import Job, Status
 from procrastinate.schema import SchemaManager
 from psycopg import sql
@@ -67,10 +68,23 @@ def is_permanent(error: BaseException) -> bool:
     return isinstance(error, RegistryError) and not isinstance(error, ConfigurationError)
 
 
+def is_last_attempt(error: BaseException, earlier_attempts: int) -> bool:
+    """No retry follows this failure (both queues decide by this rule)."""
+    return is_permanent(error) or earlier_attempts + 1 >= MAX_ATTEMPTS
+
+
+#: Told that a job of a batch failed for the last time: (batch id, task name, the error).
+GiveUpHandler = Callable[[uuid.UUID, str, BaseException], None]
+
+
 @dataclass(frozen=True)
 class JobHandlers:
     render_chunk: Callable[[uuid.UUID, list[uuid.UUID]], None]
     finalize_batch: Callable[[uuid.UUID], None]
+    #: Called once a job has failed for the last time, so its batch can end ``failed`` with the
+    #: reason instead of staying unfinished for ever. Not called for a job that a crash leaves
+    #: behind on its last attempt (the stalled-job sweep fails it without running any code).
+    gave_up: GiveUpHandler | None = None
 
 
 class JobQueue(Protocol):
@@ -100,14 +114,30 @@ class InProcessQueue:
 
     def enqueue_chunk(self, batch_id: uuid.UUID, document_ids: list[uuid.UUID]) -> None:
         ids = list(document_ids)
-        self._submit(lambda: self._handlers.render_chunk(batch_id, ids), f"chunk {batch_id}", 1)
+        self._submit(
+            lambda: self._handlers.render_chunk(batch_id, ids),
+            f"chunk {batch_id}",
+            1,
+            self._give_up_of(RENDER_CHUNK, batch_id),
+        )
 
     def enqueue_finalize(self, batch_id: uuid.UUID) -> None:
         with self._state:
             if batch_id in self._finalize_queued:
                 return
             self._finalize_queued.add(batch_id)
-        self._submit(lambda: self._finalize(batch_id), f"finalize {batch_id}", 1)
+        self._submit(
+            lambda: self._finalize(batch_id),
+            f"finalize {batch_id}",
+            1,
+            self._give_up_of(FINALIZE_BATCH, batch_id),
+        )
+
+    def _give_up_of(self, task: str, batch_id: uuid.UUID) -> Callable[[BaseException], None] | None:
+        handler = self._handlers.gave_up
+        if handler is None:
+            return None
+        return lambda error: handler(batch_id, task, error)
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until no job is queued, running or waiting for a retry; False on timeout."""
@@ -141,7 +171,13 @@ class InProcessQueue:
                 else:
                     self._finalize_locks[batch_id] = (lock, users - 1)
 
-    def _submit(self, job: Callable[[], None], label: str, attempt: int) -> None:
+    def _submit(
+        self,
+        job: Callable[[], None],
+        label: str,
+        attempt: int,
+        gave_up: Callable[[BaseException], None] | None = None,
+    ) -> None:
         with self._state:
             if self._closed:
                 # E.g. a chunk finishing during shutdown asks for the finalize: its documents are
@@ -150,14 +186,20 @@ class InProcessQueue:
                 return
             self._outstanding += 1
             # Under the lock: close() marks the queue closed before it shuts the executor down.
-            self._executor.submit(self._run, job, label, attempt)
+            self._executor.submit(self._run, job, label, attempt, gave_up)
 
-    def _run(self, job: Callable[[], None], label: str, attempt: int) -> None:
+    def _run(
+        self,
+        job: Callable[[], None],
+        label: str,
+        attempt: int,
+        gave_up: Callable[[BaseException], None] | None = None,
+    ) -> None:
         retrying = False
         try:
             job()
         except Exception as exc:
-            retrying = attempt < MAX_ATTEMPTS and not is_permanent(exc)
+            retrying = not is_last_attempt(exc, attempt - 1)
             logger.exception(
                 "Job %s failed (attempt %d of %d)%s",
                 label,
@@ -166,21 +208,29 @@ class InProcessQueue:
                 "; will retry" if retrying else "",
             )
             if retrying:
-                retrying = self._schedule_retry(job, label, attempt + 1)
+                retrying = self._schedule_retry(job, label, attempt + 1, gave_up)
+            elif gave_up is not None:
+                _report_give_up(gave_up, label, exc)
         finally:
             if not retrying:
                 with self._state:
                     self._outstanding -= 1
                     self._state.notify_all()
 
-    def _schedule_retry(self, job: Callable[[], None], label: str, attempt: int) -> bool:
+    def _schedule_retry(
+        self,
+        job: Callable[[], None],
+        label: str,
+        attempt: int,
+        gave_up: Callable[[BaseException], None] | None,
+    ) -> bool:
         delay = self._retry_base_delay * 2 ** (attempt - 2)
 
         def fire() -> None:
             with self._state:
                 self._timers.discard(timer)
                 if not self._closed:
-                    self._executor.submit(self._run, job, label, attempt)
+                    self._executor.submit(self._run, job, label, attempt, gave_up)
 
         timer = threading.Timer(delay, fire)
         timer.daemon = True
@@ -190,6 +240,15 @@ class InProcessQueue:
             self._timers.add(timer)
         timer.start()
         return True
+
+
+def _report_give_up(
+    gave_up: Callable[[BaseException], None], label: str, error: BaseException
+) -> None:
+    try:
+        gave_up(error)
+    except Exception:
+        logger.exception("Recording the last failure of job %s failed", label)
 
 
 def psycopg_conninfo(database_url: str) -> str:
@@ -208,7 +267,7 @@ class _RetryTransient(procrastinate.BaseRetryStrategy):
         self, *, exception: BaseException, job: Job
     ) -> procrastinate.RetryDecision | None:
         # job.attempts counts earlier runs: 0 on the first one.
-        if is_permanent(exception) or job.attempts + 1 >= MAX_ATTEMPTS:
+        if is_last_attempt(exception, job.attempts):
             return None
         return procrastinate.RetryDecision(retry_in={"seconds": RETRY_BASE_DELAY * 2**job.attempts})
 
@@ -224,14 +283,30 @@ def _build_app(
             raise ConfigurationError("Proses ini hanya mengantrekan pekerjaan; jalankan worker")
         return handlers
 
-    # Sync task functions: Procrastinate runs them in a thread, off the worker's event loop.
-    @app.task(name=RENDER_CHUNK, queue=QUEUE, retry=_RetryTransient())
-    def render_chunk(batch_id: str, document_ids: list[str]) -> None:
-        installed().render_chunk(uuid.UUID(batch_id), [uuid.UUID(item) for item in document_ids])
+    @contextlib.contextmanager
+    def reporting_last_failure(
+        context: JobContext, task: str, batch_id: uuid.UUID
+    ) -> Iterator[None]:
+        try:
+            yield
+        except Exception as exc:
+            gave_up = installed().gave_up
+            if gave_up is not None and is_last_attempt(exc, context.job.attempts):
+                _report_give_up(lambda error: gave_up(batch_id, task, error), task, exc)
+            raise
 
-    @app.task(name=FINALIZE_BATCH, queue=QUEUE, retry=_RetryTransient())
-    def finalize_batch(batch_id: str) -> None:
-        installed().finalize_batch(uuid.UUID(batch_id))
+    # Sync task functions: Procrastinate runs them in a thread, off the worker's event loop.
+    @app.task(name=RENDER_CHUNK, queue=QUEUE, retry=_RetryTransient(), pass_context=True)
+    def render_chunk(context: JobContext, batch_id: str, document_ids: list[str]) -> None:
+        batch = uuid.UUID(batch_id)
+        with reporting_last_failure(context, RENDER_CHUNK, batch):
+            installed().render_chunk(batch, [uuid.UUID(item) for item in document_ids])
+
+    @app.task(name=FINALIZE_BATCH, queue=QUEUE, retry=_RetryTransient(), pass_context=True)
+    def finalize_batch(context: JobContext, batch_id: str) -> None:
+        batch = uuid.UUID(batch_id)
+        with reporting_last_failure(context, FINALIZE_BATCH, batch):
+            installed().finalize_batch(batch)
 
     return app
 
