@@ -336,7 +336,7 @@ class Batches:
             if task == FINALIZE_BATCH
             else "Sebagian dokumen batch tidak dapat dibuat"
         )
-        self.fail(batch_id, f"{step} ({_describe(error)}); perbaiki penyebabnya lalu ulangi batch")
+        self.fail(batch_id, f"{step} ({_describe(error)})")
 
     def fail(self, batch_id: uuid.UUID, reason: str) -> bool:
         """Mark an unfinished batch ``failed`` with the reason; False if it had already ended."""
@@ -366,7 +366,7 @@ class Batches:
 
         Documents already issued or void keep their numbers and files; nothing is numbered anew.
         """
-        if actor.role != "issuer":
+        if actor.role not in ("issuer", "operator"):  # an API issuer, or the operator at the CLI
             raise PermissionDenied("Hanya penerbit yang dapat mengulang batch")
         with self.registry.db.writing() as session:
             batch = session.execute(

@@ -162,8 +162,7 @@ class DocumentReader:
 def _numbers_of(session: Session, document_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
     if not document_ids:
         return {}
-    return dict(
-        session.execute(
-            select(Document.id, Document.number).where(Document.id.in_(document_ids))
-        ).tuples()
-    )
+    rows = session.execute(
+        select(Document.id, Document.number).where(Document.id.in_(document_ids))
+    ).all()
+    return {row.id: row.number for row in rows}
