@@ -1,4 +1,5 @@
-"""``satupintu templates check``, ``satupintu worker`` and ``satupintu issue-batch``."""
+"""``satupintu templates check``, ``satupintu worker``, ``satupintu issue-batch`` and
+``satupintu batch retry``."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import shutil
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -18,6 +20,7 @@ from registry.adapters.jobs import InProcessQueue, ensure_queue_schema, run_work
 from registry.adapters.spreadsheets import read_recipients
 from registry.bootstrap import build_registry, initialize, load_identity
 from registry.domain.actors import CLI_ACTOR
+from registry.domain.batch_rows import BatchInvalid
 from registry.domain.errors import ConfigurationError, InvalidInput
 from registry.settings import Settings
 from registry.usecases.batches import STALE_PENDING, Batches, BatchRequest, BatchView, job_threads
@@ -50,6 +53,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     batch.add_argument("--series", help="number series, when a type has several")
     batch.add_argument("--out", type=Path, help="copy the PDFs, merged PDF and ZIP here")
     batch.set_defaults(handler=issue_batch_command)
+
+    batch_commands = commands.add_parser("batch", help="batches").add_subparsers(required=True)
+    retry = batch_commands.add_parser(
+        "retry", help="run a failed batch's unfinished steps again (documents, then merge)"
+    )
+    retry.add_argument("id", type=uuid.UUID, help="the batch (job) id")
+    retry.add_argument("--out", type=Path, help="copy the PDFs, merged PDF and ZIP here")
+    retry.set_defaults(handler=batch_retry_command)
 
 
 def templates_check(_: argparse.Namespace, settings: Settings) -> int:
@@ -94,18 +105,33 @@ def issue_batch_command(args: argparse.Namespace, settings: Settings) -> int:
     initialize(settings)
     activity = _activity_draft(_read_json(args.activity, ActivityIn, "--activity"))
     details = _read_json(args.details, dict, "--details") if args.details else None
-    recipients = read_recipients(
-        args.participants.read_bytes(), filename=args.participants.name, media_type=None
-    )
+    try:
+        recipients = read_recipients(
+            args.participants.read_bytes(), filename=args.participants.name, media_type=None
+        )
+        request = BatchRequest(
+            type=args.type,
+            activity=activity,
+            recipients=recipients,
+            unit_code=args.unit_code,
+            series=args.series,
+            details=details,
+        )
+        return _run_batch(
+            settings, lambda batches: batches.submit(request, CLI_ACTOR).batch.id, args.out
+        )
+    except BatchInvalid as refused:
+        _print_row_errors(refused)
+        return 2
 
-    request = BatchRequest(
-        type=args.type,
-        activity=activity,
-        recipients=recipients,
-        unit_code=args.unit_code,
-        series=args.series,
-        details=details,
-    )
+
+def batch_retry_command(args: argparse.Namespace, settings: Settings) -> int:
+    initialize(settings)
+    return _run_batch(settings, lambda batches: batches.retry(args.id, CLI_ACTOR).id, args.out)
+
+
+def _run_batch(settings: Settings, start: Callable[[Batches], uuid.UUID], out: Path | None) -> int:
+    """Start a batch's work and do it in this process, showing progress until the batch ends."""
     registry = build_registry(settings)
     try:
         if not registry.production.pdf_available:
@@ -114,21 +140,32 @@ def issue_batch_command(args: argparse.Namespace, settings: Settings) -> int:
         # This process is the worker: the jobs run on its own threads, whatever the database.
         queue = InProcessQueue(batches.handlers, workers=job_threads(settings))
         batches.queue = queue
-        outcome = batches.submit(request, CLI_ACTOR)
-        view = _follow(batches, outcome.batch.id)
-        queue.close()
+        try:
+            view = _follow(batches, start(batches), idle=lambda: queue.wait_idle(0))
+        finally:
+            queue.close()
         _summary(view)
-        if args.out:
-            _copy_out(batches, view, args.out)
-        return 0 if view.status == "done" and view.void == 0 else 1
+        if view.status == "failed":
+            print(
+                f"satupintu: batch {view.id} gagal: {view.error}\n"
+                f"Setelah penyebabnya diperbaiki, jalankan: satupintu batch retry {view.id}",
+                file=sys.stderr,
+            )
+            return 1
+        if out:
+            _copy_out(batches, view, out)
+        return 0 if view.void == 0 else 1
     finally:
         registry.production.close()
         registry.db.dispose()
 
 
-def _follow(batches: Batches, batch_id: uuid.UUID) -> BatchView:
+def _follow(batches: Batches, batch_id: uuid.UUID, *, idle: Callable[[], bool]) -> BatchView:
+    """Show progress until the batch ends; a batch left unfinished by idle jobs ends failed."""
     started = time.monotonic()
     while True:
+        # Idle first, then the state: work that ended between the two is seen as ended.
+        stalled = idle()
         view = batches.view(batch_id)
         finished = view.total - view.pending
         width = 30
@@ -141,17 +178,37 @@ def _follow(batches: Batches, batch_id: uuid.UUID) -> BatchView:
         sys.stderr.flush()
         if view.status != "rendering":
             break
+        if stalled:
+            # No job is queued, running or waiting for a retry, yet the batch has not ended (the
+            # record of a last failure could not be written): say so rather than wait for ever.
+            batches.fail(batch_id, "Pekerjaan batch berhenti sebelum batch selesai; lihat log")
+            view = batches.view(batch_id)
+            break
         time.sleep(0.5)
     sys.stderr.write("\n")
     return view
+
+
+def _print_row_errors(refused: BatchInvalid) -> None:
+    """The rows the list was refused for, as the API lists them: row, column, message."""
+    print(f"satupintu: {refused.message}", file=sys.stderr)
+    errors: list[dict[str, Any]] = list(refused.extra.get("errors", []))
+    table = [("Baris", "Kolom", "Keterangan")] + [
+        (str(error["row"]), str(error["column"]), str(error["detail"])) for error in errors
+    ]
+    row_width = max(len(row) for row, _, _ in table)
+    column_width = max(len(column) for _, column, _ in table)
+    for row, column, detail in table:
+        print(f"  {row:>{row_width}}  {column:<{column_width}}  {detail}", file=sys.stderr)
+    hidden = int(refused.extra.get("error_count", len(errors))) - len(errors)
+    if hidden > 0:
+        print(f"  ... dan {hidden} kesalahan lain", file=sys.stderr)
 
 
 def _summary(view: BatchView) -> None:
     print(f"batch {view.id}: {view.status}")
     print(f"  nomor {view.first_number} .. {view.last_number}")
     print(f"  terbit {view.issued}, batal {view.void}, dari {view.total}")
-    if view.error:
-        print(f"  galat: {view.error}")
 
 
 def _copy_out(batches: Batches, view: BatchView, out: Path) -> None:

@@ -17,10 +17,12 @@ from registry.domain.errors import (
     Conflict,
     InvalidInput,
     NotFound,
+    NumberVoided,
     PermissionDenied,
     RegistryError,
     VerificationError,
 )
+from registry.usecases.idempotency import KEY_FIELD
 
 log = logging.getLogger("satupintu.api")
 PROBLEM_JSON = "application/problem+json"
@@ -35,7 +37,12 @@ _STATUS_BY_ERROR: dict[type[RegistryError], int] = {
     ConfigurationError: 503,
     # The number was voided with the reason; trying again takes a new number and may succeed.
     ConversionError: 503,
+    # Voided too, for a reason nobody foresaw (a bug, a full disk): the answer names the number.
+    NumberVoided: 500,
 }
+
+# Fields the use cases name in their own words, as a client sends them over HTTP.
+_HEADER_FIELDS = {KEY_FIELD: "Idempotency-Key"}
 
 _TITLES_BY_STATUS = {
     400: "Permintaan tidak valid",
@@ -81,7 +88,11 @@ def registry_error_handler(_: Request[Any, Any, Any], exc: RegistryError) -> Res
     if status >= 500:
         log.error("registry error: %s", exc.message)
     extra = {key: value for key, value in exc.extra.items() if _is_json_scalar_or_list(value)}
-    return problem(status, exc.message, title=exc.title, field=exc.field, **extra)
+    detail, field = exc.message, exc.field
+    header = _HEADER_FIELDS.get(field or "")
+    if header is not None:
+        detail, field = f"{detail} (header {header})", header
+    return problem(status, detail, title=exc.title, field=field, **extra)
 
 
 def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:

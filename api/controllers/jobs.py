@@ -90,6 +90,23 @@ class JobController(Controller):
         """Progress of a batch: counts, and the merged PDF and ZIP once it is done."""
         return Job.from_view(batches.get(job_id, actor))
 
+    @post(
+        "/jobs/{job_id:uuid}/retry",
+        guards=[allow(ISSUER)],
+        operation_id="retryJob",
+        sync_to_thread=True,
+        status_code=202,
+    )
+    def retry(
+        self,
+        job_id: FromPath[uuid.UUID],
+        batches: NamedDependency[Batches],
+        actor: NamedDependency[Actor],
+    ) -> Job:
+        """Run a failed batch's unfinished steps again (pending documents, then the merged PDF
+        and ZIP); answers 202 with the job. A batch that has not failed is refused with 409."""
+        return Job.from_view(batches.retry(job_id, actor))
+
     @get(
         "/jobs/{job_id:uuid}/merged.pdf",
         guards=[allow(ISSUER, AUDITOR)],

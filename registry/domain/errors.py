@@ -57,3 +57,13 @@ class PermissionDenied(RegistryError):
     """The caller is known but may not touch this resource (e.g. another unit's document)."""
 
     title = "Akses ditolak"
+
+
+class NumberVoided(RegistryError):
+    """A numbered document could not be made for an unforeseen reason; its number was voided.
+
+    ``extra["number"]`` names the voided number: it stays in the register, marked void with the
+    reason, and a new attempt takes a new number.
+    """
+
+    title = "Dokumen gagal dibuat"

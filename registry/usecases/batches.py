@@ -20,20 +20,20 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.adapters import pdf
 from registry.adapters.db import audit, numbers
-from registry.adapters.db.schema import Batch, Document, DocumentFile, IdempotencyKey
-from registry.adapters.jobs import JobHandlers, JobQueue
+from registry.adapters.db.schema import Batch, Document, DocumentFile
+from registry.adapters.jobs import FINALIZE_BATCH, JobHandlers, JobQueue
 from registry.domain.actors import Actor
 from registry.domain.batch_rows import BatchRecipient, draft_for, validate_batch
 from registry.domain.drafts import ActivityDraft, DocumentDraft, ValidDraft
 from registry.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RegistryError
 from registry.domain.views import DocumentRef, as_utc
 from registry.settings import Settings
-from registry.usecases.issuing import MAX_IDEMPOTENCY_KEY, Registry, request_fingerprint
+from registry.usecases.idempotency import Made
+from registry.usecases.issuing import Registry
 
 log = logging.getLogger("satupintu")
 
@@ -41,6 +41,8 @@ CHUNK_SIZE = 10
 MAX_BATCH = 5000
 # A single document left pending this long was being produced by a process that died.
 STALE_PENDING = timedelta(minutes=10)
+MAX_ERROR = 1000
+BATCH_STATUS_LABELS = {"rendering": "sedang diproses", "done": "selesai", "failed": "gagal"}
 
 
 def job_threads(settings: Settings) -> int:
@@ -103,7 +105,9 @@ class Batches:
 
     @property
     def handlers(self) -> JobHandlers:
-        return JobHandlers(render_chunk=self.render_chunk, finalize_batch=self.finalize)
+        return JobHandlers(
+            render_chunk=self.render_chunk, finalize_batch=self.finalize, gave_up=self.gave_up
+        )
 
     # -- issuing -------------------------------------------------------------------------------
 
@@ -132,46 +136,21 @@ class Batches:
         series = {(v.series.id, v.unit_code) for v in valid}
         if len(series) != 1:
             raise InvalidInput("Semua dokumen dalam satu batch harus satu seri nomor", field="type")
-        if idempotency_key is not None and not (
-            0 < len(idempotency_key) <= MAX_IDEMPOTENCY_KEY and idempotency_key.isprintable()
-        ):
-            raise InvalidInput(
-                f"Idempotency-Key harus 1..{MAX_IDEMPOTENCY_KEY} karakter cetak",
-                field="Idempotency-Key",
-            )
-        request_hash = request_fingerprint([asdict(draft) for draft in drafts])
-        try:
-            with self.registry.db.writing() as session:
-                if idempotency_key is not None:
-                    existing = session.get(IdempotencyKey, (actor.id, idempotency_key))
-                    if existing is not None:
-                        return self._replay(session, existing, request_hash)
-                batch_id = self._insert(session, valid, actor)
-                if idempotency_key is not None:
-                    session.add(
-                        IdempotencyKey(
-                            actor_id=actor.id,
-                            key=idempotency_key,
-                            operation="batch",
-                            request_hash=request_hash,
-                            batch_id=batch_id,
-                            created_at=self.registry.now(),
-                        )
-                    )
-                    session.flush()
-        except IntegrityError:
-            if idempotency_key is None:
-                raise
-            with self.registry.db.reading() as session:
-                existing = session.get(IdempotencyKey, (actor.id, idempotency_key))
-                if existing is None:
-                    raise
-                return self._replay(session, existing, request_hash)
-        self._schedule(batch_id)
-        return BatchOutcome(self.view(batch_id), replayed=False)
+        answered = self.registry.idempotency.run(
+            actor,
+            idempotency_key,
+            "batch",
+            [asdict(draft) for draft in drafts],
+            lambda session, now: Made(batch_id=self._insert(session, valid, actor, now)),
+            lambda _, made: _batch_of(made),
+        )
+        if not answered.replayed:
+            self._schedule(answered.value)
+        return BatchOutcome(self.view(answered.value), replayed=answered.replayed)
 
-    def _insert(self, session: Session, valid: Sequence[ValidDraft], actor: Actor) -> uuid.UUID:
-        now = self.registry.now()
+    def _insert(
+        self, session: Session, valid: Sequence[ValidDraft], actor: Actor, now: datetime
+    ) -> uuid.UUID:
         year = now.astimezone(self.registry.settings.zone).year
         last = numbers.allocate(session, valid[0].series.id, year, count=len(valid))
         first = last - len(valid) + 1
@@ -212,20 +191,6 @@ class Batches:
             },
         )
         return batch_id
-
-    def _replay(
-        self, session: Session, existing: IdempotencyKey, request_hash: str
-    ) -> BatchOutcome:
-        if (
-            existing.operation != "batch"
-            or existing.request_hash != request_hash
-            or existing.batch_id is None
-        ):
-            raise Conflict(
-                "Idempotency-Key ini sudah dipakai untuk permintaan yang berbeda",
-                field="Idempotency-Key",
-            )
-        return BatchOutcome(self._view(session, existing.batch_id), replayed=True)
 
     def _schedule(self, batch_id: uuid.UUID) -> None:
         with self.registry.db.reading() as session:
@@ -362,6 +327,75 @@ class Batches:
             )
             return True
 
+    # -- failing and retrying -------------------------------------------------------------------
+
+    def gave_up(self, batch_id: uuid.UUID, task: str, error: BaseException) -> None:
+        """The job queue will not run this batch's job again: the batch ends ``failed``."""
+        step = (
+            "PDF gabungan dan arsip ZIP tidak dapat dibuat"
+            if task == FINALIZE_BATCH
+            else "Sebagian dokumen batch tidak dapat dibuat"
+        )
+        self.fail(batch_id, f"{step} ({_describe(error)})")
+
+    def fail(self, batch_id: uuid.UUID, reason: str) -> bool:
+        """Mark an unfinished batch ``failed`` with the reason; False if it had already ended."""
+        with self.registry.db.writing() as session:
+            batch = session.execute(
+                select(Batch).where(Batch.id == batch_id).with_for_update()
+            ).scalar()
+            if batch is None or batch.status != "rendering":
+                return False
+            now = self.registry.now()
+            batch.status = "failed"
+            batch.error = reason[:MAX_ERROR]
+            batch.finished_at = now
+            audit.append(
+                session,
+                at=now,
+                actor="system",
+                action="batch.failed",
+                subject=str(batch_id),
+                details={"reason": batch.error},
+            )
+        log.error("batch %s failed: %s", batch_id, reason)
+        return True
+
+    def retry(self, batch_id: uuid.UUID, actor: Actor) -> BatchView:
+        """Run a failed batch's unfinished steps again: its pending documents, then the finalize.
+
+        Documents already issued or void keep their numbers and files; nothing is numbered anew.
+        """
+        if actor.role not in ("issuer", "operator"):  # an API issuer, or the operator at the CLI
+            raise PermissionDenied("Hanya penerbit yang dapat mengulang batch")
+        with self.registry.db.writing() as session:
+            batch = session.execute(
+                select(Batch).where(Batch.id == batch_id).with_for_update()
+            ).scalar()
+            if batch is None:
+                raise NotFound("Batch tidak ditemukan")
+            if batch.status != "failed":
+                raise Conflict(
+                    f"Batch berstatus {BATCH_STATUS_LABELS.get(batch.status, batch.status)}; "
+                    "hanya batch yang gagal dapat diulang",
+                    batch_status=batch.status,
+                )
+            now = self.registry.now()
+            audit.append(
+                session,
+                at=now,
+                actor=actor.label,
+                action="batch.retry",
+                subject=str(batch_id),
+                details={"previous_error": batch.error},
+            )
+            batch.status = "rendering"
+            batch.error = None
+            batch.finished_at = None
+        log.info("retrying batch %s", batch_id)
+        self._schedule(batch_id)
+        return self.view(batch_id)
+
     def resume(self, *, older_than: timedelta = timedelta(0)) -> int:
         """Re-queue unfinished work after a restart; returns how many batches were picked up.
 
@@ -449,6 +483,18 @@ class Batches:
             error=batch.error,
             documents=documents,
         )
+
+
+def _batch_of(made: Made) -> uuid.UUID:
+    if made.batch_id is None:
+        raise RuntimeError("the idempotency key of a batch names no batch")
+    return made.batch_id
+
+
+def _describe(error: BaseException) -> str:
+    if isinstance(error, RegistryError):
+        return error.message
+    return f"{type(error).__name__}: {error}"
 
 
 def _file_stem(number: str, holder_name: str) -> str:

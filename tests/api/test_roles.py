@@ -29,6 +29,7 @@ from tests.support.drafts import (
     batch_body,
     body,
     draft,
+    failed_batch_now,
     issue_batch_now,
     outside_pdf,
 )
@@ -67,6 +68,7 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "GET_job":                     (401,     401,  401,     200,    200,     403,       403),
     "GET_job_merged_pdf":          (401,     401,  401,     200,    200,     403,       403),
     "GET_job_zip":                 (401,     401,  401,     200,    200,     403,       403),
+    "POST_job_retry":              (401,     401,  401,     202,    403,     403,       403),
 }
 # fmt: on
 GUARDED = {
@@ -82,6 +84,7 @@ GUARDED = {
     "GET_job",
     "GET_job_merged_pdf",
     "GET_job_zip",
+    "POST_job_retry",
 }
 
 CASES = [
@@ -103,6 +106,11 @@ class World:
     def job_id(self) -> str:
         """A finished batch of two (made only for the rows that need one)."""
         return str(issue_batch_now(self.registry, self.keys.issuer.actor, 2).id)
+
+    @cached_property
+    def failed_job_id(self) -> str:
+        """A batch of one whose merge failed for good (made only for the rows that need one)."""
+        return str(failed_batch_now(self.registry, self.keys.issuer.actor, 1))
 
     @cached_property
     def pdf(self) -> bytes:
@@ -207,6 +215,9 @@ CALLS: dict[str, Callable[[World, dict[str, str]], httpx.Response]] = {
         f"/api/v1/jobs/{w.job_id}/merged.pdf", headers=h
     ),
     "GET_job_zip": lambda w, h: w.client.get(f"/api/v1/jobs/{w.job_id}/documents.zip", headers=h),
+    "POST_job_retry": lambda w, h: w.client.post(
+        f"/api/v1/jobs/{w.failed_job_id}/retry", headers=h
+    ),
 }
 
 
@@ -229,6 +240,8 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
 def test_role_matrix(world: World, endpoint: str, principal: str, expected: int) -> None:
     if endpoint.startswith("GET_job"):
         assert world.job_id  # exists before the call, so a refusal is the guard's doing
+    if endpoint == "POST_job_retry":
+        assert world.failed_job_id
     if "verify_file" in endpoint or "page_file" in endpoint:
         assert world.pdf
     before = written_state(world.registry)
@@ -263,6 +276,9 @@ def test_role_matrix(world: World, endpoint: str, principal: str, expected: int)
         assert response.content.startswith(b"PK\x03\x04")
     elif endpoint == "GET_job":
         assert response.json()["status"] == "done"
+    elif endpoint == "POST_job_retry":
+        assert response.json()["id"] == world.failed_job_id
+        assert response.json()["status"] in ("rendering", "done")
     elif endpoint == "POST_verify_file":
         assert response.json()["status"] == "valid"
     elif endpoint == "POST_verify_page_file":
@@ -304,6 +320,7 @@ def test_matrix_covers_every_documented_route(client: TestClient[Any]) -> None:
         ("GET", "/api/v1/jobs/{job_id}"),
         ("GET", "/api/v1/jobs/{job_id}/merged.pdf"),
         ("GET", "/api/v1/jobs/{job_id}/documents.zip"),
+        ("POST", "/api/v1/jobs/{job_id}/retry"),
         ("POST", "/api/v1/verify/file"),
         ("GET", "/api/v1/verify/{token}"),
         ("GET", "/.well-known/jwks.json"),

@@ -21,7 +21,7 @@ from registry.adapters.db.schema import Document, DocumentFile
 from registry.adapters.files import FileStore
 from registry.adapters.libreoffice import ConversionError
 from registry.domain.actors import Actor
-from registry.domain.errors import InvalidInput
+from registry.domain.errors import InvalidInput, NumberVoided
 from registry.domain.formatting import jp_with_words
 from registry.domain.signing import verify_signature
 from registry.usecases.issuing import Registry
@@ -249,8 +249,9 @@ def test_an_unexpected_failure_while_producing_also_voids_the_number(
         raise OSError("disk full")
 
     monkeypatch.setattr(registry.production, "render_docx", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(NumberVoided) as raised:
         registry.issue(template_draft("sertifikat"), ISSUER)
+    assert isinstance(raised.value.__cause__, OSError)
     with registry.db.reading() as session:
         document = session.execute(select(Document)).scalar_one()
         assert (document.status, document.void_reason) == (
@@ -258,6 +259,9 @@ def test_an_unexpected_failure_while_producing_also_voids_the_number(
             "Kesalahan tak terduga saat membuat berkas dokumen",
         )
         assert_numbering_invariant(session)
+    # The error names the number it voided, so nobody takes the failure for "nothing happened".
+    assert raised.value.extra["number"] == document.number
+    assert document.number in raised.value.message and "dibatalkan" in raised.value.message
 
 
 def test_a_stamped_file_that_cannot_be_stored_voids_its_number_and_leaves_no_file(
@@ -269,11 +273,13 @@ def test_a_stamped_file_that_cannot_be_stored_voids_its_number_and_leaves_no_fil
         raise OSError("disk full")
 
     monkeypatch.setattr(registry.production, "store_signed", full)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(NumberVoided) as raised:
         registry.stamp(template_draft("sertifikat"), _outside_pdf(pages=1), ISSUER)
+    assert isinstance(raised.value.__cause__, OSError)
     with registry.db.reading() as session:
         document = session.execute(select(Document)).scalar_one()
         assert document.status == "void"
+        assert raised.value.extra["number"] == document.number
         assert session.execute(select(func.count()).select_from(DocumentFile)).scalar_one() == 0
         assert_numbering_invariant(session)
     # The upload stored a moment before is gone again with the failed issuance.

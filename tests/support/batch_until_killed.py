@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -19,7 +21,7 @@ from registry.usecases.batches import Batches
 from tests.integration.test_batches import activity, participants_csv
 
 
-def main(database_url: str, keys_dir: str, count: int) -> None:
+def main(database_url: str, keys_dir: str, count: int, stall_after: int) -> None:
     data_dir = Path(keys_dir).parent / "data"
     settings = replace(
         Settings.from_env({"SATUPINTU_KEYS_DIR": keys_dir, "SATUPINTU_DATA_DIR": str(data_dir)}),
@@ -30,12 +32,15 @@ def main(database_url: str, keys_dir: str, count: int) -> None:
     )
     production = registry.production
     render = production.render_docx
+    rendered = itertools.count(1)
+    never = threading.Event()
 
-    def slow_render(plan: object) -> bytes:
-        time.sleep(0.05)  # a conversion takes time; let the test's kill land mid-batch
+    def render_then_stall(plan: object) -> bytes:
+        if next(rendered) > stall_after:
+            never.wait()  # the test's kill lands here, with the rest of the batch pending
         return render(plan)  # type: ignore[arg-type]
 
-    production.render_docx = slow_render  # type: ignore[method-assign]
+    production.render_docx = render_then_stall  # type: ignore[method-assign]
     recipients = read_recipients(participants_csv(count), filename="p.csv", media_type=None)
     shared = activity()
 
@@ -57,4 +62,4 @@ def main(database_url: str, keys_dir: str, count: int) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))

@@ -254,3 +254,17 @@ def issue_batch_now(registry: Any, actor: Any, count: int) -> Any:
     )
     batches = Batches(registry)  # no queue: chunks and the merge run right here
     return batches.view(batches.submit(request, actor).batch.id)
+
+
+def failed_batch_now(registry: Any, actor: Any, count: int) -> Any:
+    """A batch whose documents exist but whose merge failed for good, as the job queue records it
+    after its last attempt; returns its id."""
+    from registry.adapters.db.schema import Batch
+
+    view = issue_batch_now(registry, actor, count)
+    with registry.db.writing() as session:
+        batch = session.get_one(Batch, view.id)
+        batch.status = "failed"
+        batch.error = "PDF gabungan dan arsip ZIP tidak dapat dibuat (OSError: disk full)"
+        batch.merged_sha256 = batch.zip_sha256 = None
+    return view.id

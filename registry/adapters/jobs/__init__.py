@@ -6,17 +6,18 @@ queue of the embedded SQLite default, ``procrastinate_queue`` the PostgreSQL que
 
 from registry.adapters.jobs.in_process import InProcessQueue
 from registry.adapters.jobs.interface import (
+    FINALIZE_BATCH,
     MAX_ATTEMPTS,
+    RENDER_CHUNK,
     RETRY_BASE_DELAY,
     JobHandlers,
     JobQueue,
+    is_last_attempt,
     is_permanent,
     retry_delay,
 )
 from registry.adapters.jobs.procrastinate_queue import (
-    FINALIZE_BATCH,
     QUEUE,
-    RENDER_CHUNK,
     ProcrastinateQueue,
     ensure_queue_schema,
     psycopg_conninfo,
@@ -34,6 +35,7 @@ __all__ = [
     "JobQueue",
     "ProcrastinateQueue",
     "ensure_queue_schema",
+    "is_last_attempt",
     "is_permanent",
     "psycopg_conninfo",
     "retry_delay",

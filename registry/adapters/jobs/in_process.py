@@ -14,10 +14,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from registry.adapters.jobs.interface import (
+    FINALIZE_BATCH,
     MAX_ATTEMPTS,
+    RENDER_CHUNK,
     RETRY_BASE_DELAY,
     JobHandlers,
-    is_permanent,
+    is_last_attempt,
+    report_give_up,
     retry_delay,
 )
 
@@ -42,14 +45,30 @@ class InProcessQueue:
 
     def enqueue_chunk(self, batch_id: uuid.UUID, document_ids: list[uuid.UUID]) -> None:
         ids = list(document_ids)
-        self._submit(lambda: self._handlers.render_chunk(batch_id, ids), f"chunk {batch_id}", 1)
+        self._submit(
+            lambda: self._handlers.render_chunk(batch_id, ids),
+            f"chunk {batch_id}",
+            1,
+            self._give_up_of(RENDER_CHUNK, batch_id),
+        )
 
     def enqueue_finalize(self, batch_id: uuid.UUID) -> None:
         with self._state:
             if batch_id in self._finalize_queued:
                 return
             self._finalize_queued.add(batch_id)
-        self._submit(lambda: self._finalize(batch_id), f"finalize {batch_id}", 1)
+        self._submit(
+            lambda: self._finalize(batch_id),
+            f"finalize {batch_id}",
+            1,
+            self._give_up_of(FINALIZE_BATCH, batch_id),
+        )
+
+    def _give_up_of(self, task: str, batch_id: uuid.UUID) -> Callable[[BaseException], None] | None:
+        handler = self._handlers.gave_up
+        if handler is None:
+            return None
+        return lambda error: handler(batch_id, task, error)
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until no job is queued, running or waiting for a retry; False on timeout."""
@@ -83,7 +102,13 @@ class InProcessQueue:
                 else:
                     self._finalize_locks[batch_id] = (lock, users - 1)
 
-    def _submit(self, job: Callable[[], None], label: str, attempt: int) -> None:
+    def _submit(
+        self,
+        job: Callable[[], None],
+        label: str,
+        attempt: int,
+        gave_up: Callable[[BaseException], None] | None = None,
+    ) -> None:
         with self._state:
             if self._closed:
                 # E.g. a chunk finishing during shutdown asks for the finalize: its documents are
@@ -92,14 +117,20 @@ class InProcessQueue:
                 return
             self._outstanding += 1
             # Under the lock: close() marks the queue closed before it shuts the executor down.
-            self._executor.submit(self._run, job, label, attempt)
+            self._executor.submit(self._run, job, label, attempt, gave_up)
 
-    def _run(self, job: Callable[[], None], label: str, attempt: int) -> None:
+    def _run(
+        self,
+        job: Callable[[], None],
+        label: str,
+        attempt: int,
+        gave_up: Callable[[BaseException], None] | None = None,
+    ) -> None:
         retrying = False
         try:
             job()
         except Exception as exc:
-            retrying = attempt < MAX_ATTEMPTS and not is_permanent(exc)
+            retrying = not is_last_attempt(exc, attempt - 1)
             logger.exception(
                 "Job %s failed (attempt %d of %d)%s",
                 label,
@@ -108,21 +139,29 @@ class InProcessQueue:
                 "; will retry" if retrying else "",
             )
             if retrying:
-                retrying = self._schedule_retry(job, label, attempt + 1)
+                retrying = self._schedule_retry(job, label, attempt + 1, gave_up)
+            elif gave_up is not None:
+                report_give_up(gave_up, label, exc)
         finally:
             if not retrying:
                 with self._state:
                     self._outstanding -= 1
                     self._state.notify_all()
 
-    def _schedule_retry(self, job: Callable[[], None], label: str, attempt: int) -> bool:
+    def _schedule_retry(
+        self,
+        job: Callable[[], None],
+        label: str,
+        attempt: int,
+        gave_up: Callable[[BaseException], None] | None,
+    ) -> bool:
         delay = retry_delay(attempt - 1, self._retry_base_delay)
 
         def fire() -> None:
             with self._state:
                 self._timers.discard(timer)
                 if not self._closed:
-                    self._executor.submit(self._run, job, label, attempt)
+                    self._executor.submit(self._run, job, label, attempt, gave_up)
 
         timer = threading.Timer(delay, fire)
         timer.daemon = True

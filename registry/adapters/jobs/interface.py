@@ -9,6 +9,7 @@ it too must be idempotent. Whoever notices the last chunk finishing calls ``enqu
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,10 @@ from typing import Protocol
 
 from registry.domain.errors import ConfigurationError, RegistryError
 
+logger = logging.getLogger(__name__)
+
+RENDER_CHUNK = "satupintu.render_chunk"
+FINALIZE_BATCH = "satupintu.finalize_batch"
 #: Runs of one job, counting retries after errors and after crashes.
 MAX_ATTEMPTS = 5
 #: First retry delay in seconds; doubles with each attempt (2, 4, 8, 16).
@@ -32,10 +37,33 @@ def retry_delay(failed_runs: int, base: float = RETRY_BASE_DELAY) -> float:
     return float(base * 2 ** (failed_runs - 1))
 
 
+def is_last_attempt(error: BaseException, earlier_attempts: int) -> bool:
+    """No retry follows this failure (both queues decide by this rule)."""
+    return is_permanent(error) or earlier_attempts + 1 >= MAX_ATTEMPTS
+
+
+#: Told that a job of a batch failed for the last time: (batch id, task name, the error).
+GiveUpHandler = Callable[[uuid.UUID, str, BaseException], None]
+
+
 @dataclass(frozen=True)
 class JobHandlers:
     render_chunk: Callable[[uuid.UUID, list[uuid.UUID]], None]
     finalize_batch: Callable[[uuid.UUID], None]
+    #: Called once a job has failed for the last time, so its batch can end ``failed`` with the
+    #: reason instead of staying unfinished for ever. Not called for a job that a crash leaves
+    #: behind on its last attempt (the stalled-job sweep fails it without running any code).
+    gave_up: GiveUpHandler | None = None
+
+
+def report_give_up(
+    gave_up: Callable[[BaseException], None], label: str, error: BaseException
+) -> None:
+    """Tell ``gave_up`` about a job's last failure; a failure to record it is only logged."""
+    try:
+        gave_up(error)
+    except Exception:
+        logger.exception("Recording the last failure of job %s failed", label)
 
 
 class JobQueue(Protocol):

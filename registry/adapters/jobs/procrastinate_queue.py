@@ -20,23 +20,31 @@ import logging
 import re
 import threading
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import procrastinate
 import psycopg
 from procrastinate import exceptions as queue_errors
+from procrastinate.job_context import JobContext
 from procrastinate.jobs import Job, Status
 from procrastinate.schema import SchemaManager
 from psycopg import sql
 
-from registry.adapters.jobs.interface import MAX_ATTEMPTS, JobHandlers, is_permanent, retry_delay
+from registry.adapters.jobs.interface import (
+    FINALIZE_BATCH,
+    MAX_ATTEMPTS,
+    RENDER_CHUNK,
+    JobHandlers,
+    is_last_attempt,
+    report_give_up,
+    retry_delay,
+)
 from registry.domain.errors import ConfigurationError
 
 logger = logging.getLogger(__name__)
 
-RENDER_CHUNK = "satupintu.render_chunk"
-FINALIZE_BATCH = "satupintu.finalize_batch"
 QUEUE = "satupintu"
 # pg advisory lock keys (any fixed bigint): schema creation, and the stalled-job sweep.
 _SCHEMA_LOCK = 0x5341_5455_5049_0001
@@ -60,7 +68,7 @@ class _RetryTransient(procrastinate.BaseRetryStrategy):
         self, *, exception: BaseException, job: Job
     ) -> procrastinate.RetryDecision | None:
         # job.attempts counts earlier runs: 0 on the first one.
-        if is_permanent(exception) or job.attempts + 1 >= MAX_ATTEMPTS:
+        if is_last_attempt(exception, job.attempts):
             return None
         return procrastinate.RetryDecision(
             retry_in={"seconds": round(retry_delay(job.attempts + 1))}
@@ -79,13 +87,29 @@ def _build_app(
         return handlers
 
     # Sync task functions: Procrastinate runs them in a thread, off the worker's event loop.
-    @app.task(name=RENDER_CHUNK, queue=QUEUE, retry=_RetryTransient())
-    def render_chunk(batch_id: str, document_ids: list[str]) -> None:
-        installed().render_chunk(uuid.UUID(batch_id), [uuid.UUID(item) for item in document_ids])
+    @contextlib.contextmanager
+    def reporting_last_failure(
+        context: JobContext, task: str, batch_id: uuid.UUID
+    ) -> Iterator[None]:
+        try:
+            yield
+        except Exception as exc:
+            gave_up = installed().gave_up
+            if gave_up is not None and is_last_attempt(exc, context.job.attempts):
+                report_give_up(lambda error: gave_up(batch_id, task, error), task, exc)
+            raise
 
-    @app.task(name=FINALIZE_BATCH, queue=QUEUE, retry=_RetryTransient())
-    def finalize_batch(batch_id: str) -> None:
-        installed().finalize_batch(uuid.UUID(batch_id))
+    @app.task(name=RENDER_CHUNK, queue=QUEUE, retry=_RetryTransient(), pass_context=True)
+    def render_chunk(context: JobContext, batch_id: str, document_ids: list[str]) -> None:
+        batch = uuid.UUID(batch_id)
+        with reporting_last_failure(context, RENDER_CHUNK, batch):
+            installed().render_chunk(batch, [uuid.UUID(item) for item in document_ids])
+
+    @app.task(name=FINALIZE_BATCH, queue=QUEUE, retry=_RetryTransient(), pass_context=True)
+    def finalize_batch(context: JobContext, batch_id: str) -> None:
+        batch = uuid.UUID(batch_id)
+        with reporting_last_failure(context, FINALIZE_BATCH, batch):
+            installed().finalize_batch(batch)
 
     return app
 

@@ -1,0 +1,168 @@
+"""Reading documents: one by id, a filtered list, and the mapping from rows to plain views.
+
+A list is read in a fixed number of queries whatever its length: the rows, then the files of all
+of them, then the numbers of the documents they replace or were replaced by.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session
+
+from registry.adapters.db.engine import Database
+from registry.adapters.db.schema import Document, DocumentFile
+from registry.domain.actors import Actor
+from registry.domain.errors import NotFound, PermissionDenied
+from registry.domain.links import PublicLinks
+from registry.domain.nip import mask_nip
+from registry.domain.views import DocumentRef, DocumentView, FileView, as_utc
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    number: str | None = None
+    nip: str | None = None
+    year: int | None = None
+    type: str | None = None
+    status: str | None = None
+    unit_code: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+class DocumentReader:
+    def __init__(self, db: Database, links: PublicLinks) -> None:
+        self.db = db
+        self.links = links
+
+    def get(self, document_id: uuid.UUID, actor: Actor) -> DocumentView:
+        with self.db.reading() as session:
+            document = session.get(Document, document_id)
+            if document is None:
+                raise NotFound("Dokumen tidak ditemukan")
+            if actor.role == "requester" and document.unit_code != actor.unit_code:
+                raise PermissionDenied("Dokumen ini milik unit lain")
+            return self.view(document)
+
+    def search(self, actor: Actor, query: SearchFilter) -> list[DocumentView]:
+        statement = select(Document)
+        unit_code = actor.unit_code if actor.role == "requester" else query.unit_code
+        if unit_code is not None:
+            statement = statement.where(Document.unit_code == unit_code)
+        if query.number:
+            statement = statement.where(Document.number == query.number.strip())
+        if query.nip:
+            statement = statement.where(Document.nip == query.nip.replace(" ", ""))
+        if query.year is not None:
+            statement = statement.where(Document.year == query.year)
+        if query.type:
+            statement = statement.where(Document.type == query.type)
+        if query.status:
+            statement = statement.where(Document.status == query.status)
+        statement = (
+            statement.order_by(Document.issued_at.desc(), Document.number.desc())
+            .limit(query.limit)
+            .offset(query.offset)
+        )
+        with self.db.reading() as session:
+            return self.views(session, list(session.execute(statement).scalars()))
+
+    def view(self, document: Document) -> DocumentView:
+        """The view of one row, read in the session the row belongs to."""
+        session = object_session(document)
+        if session is None:
+            raise RuntimeError("document is detached")
+        return self.views(session, [document])[0]
+
+    def views(self, session: Session, documents: Sequence[Document]) -> list[DocumentView]:
+        ids = [document.id for document in documents]
+        files: dict[uuid.UUID, list[FileView]] = defaultdict(list)
+        if ids:
+            for row in session.execute(
+                select(DocumentFile)
+                .where(DocumentFile.document_id.in_(ids))
+                .order_by(DocumentFile.document_id, DocumentFile.kind)
+            ).scalars():
+                files[row.document_id].append(
+                    FileView(
+                        kind=row.kind,
+                        sha256=row.sha256,
+                        size=row.size,
+                        media_type=row.media_type,
+                        attested=row.signature is not None,
+                    )
+                )
+        numbers = _numbers_of(
+            session,
+            {
+                other
+                for document in documents
+                for other in (document.supersedes_id, document.superseded_by_id)
+                if other is not None
+            },
+        )
+        return [self._view(document, files[document.id], numbers) for document in documents]
+
+    def _view(
+        self,
+        document: Document,
+        files: Iterable[FileView],
+        numbers: Mapping[uuid.UUID, str],
+    ) -> DocumentView:
+        def ref(document_id: uuid.UUID | None) -> DocumentRef | None:
+            if document_id is None:
+                return None
+            return DocumentRef(id=document_id, number=numbers[document_id])
+
+        return DocumentView(
+            id=document.id,
+            number=document.number,
+            type=document.type,
+            status=document.status,
+            series=document.series_id,
+            unit_code=document.unit_code,
+            nip=document.nip,
+            nip_masked=mask_nip(document.nip),
+            employment=document.employment,
+            holder_name=document.holder_name,
+            holder_position=document.holder_position,
+            holder_unit=document.holder_unit,
+            title=document.title,
+            path=document.path,
+            scope=document.scope,
+            start_date=document.start_date,
+            end_date=document.end_date,
+            stated_jp=document.stated_jp,
+            jp=document.jp,
+            jp_rules=document.jp_rules,
+            organizer=document.organizer,
+            issuer=document.issuer,
+            issued_at=as_utc(document.issued_at),
+            kid=document.kid,
+            token=document.token,
+            verify_url=self.links.verify_url(document.token),
+            void_reason=document.void_reason,
+            revoked_at=as_utc(document.revoked_at) if document.revoked_at else None,
+            revocation_reason=document.revocation_reason,
+            supersedes=ref(document.supersedes_id),
+            superseded_by=ref(document.superseded_by_id),
+            short_url=self.links.short_url(document.short_code) if document.short_code else None,
+            template_name=document.template_name,
+            template_sha256=document.template_sha256,
+            batch_id=document.batch_id,
+            files=tuple(files),
+        )
+
+
+def _numbers_of(session: Session, document_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not document_ids:
+        return {}
+    rows = session.execute(
+        select(Document.id, Document.number).where(Document.id.in_(document_ids))
+    ).all()
+    return {row.id: row.number for row in rows}

@@ -1,0 +1,146 @@
+"""Recording a numbered document as ``pending``: its signed record, token, short code, render plan.
+
+Runs inside the transaction that takes the number, so the number, the record, the exact template
+and every value it will print are committed together with the audit entry, or not at all. The
+files are made after the commit (``Registry.complete``).
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from registry.adapters.db import audit, numbers
+from registry.adapters.db.schema import Document
+from registry.adapters.keystore import KeyRing
+from registry.domain.actors import Actor
+from registry.domain.decimals import plain_decimal
+from registry.domain.drafts import ValidDraft
+from registry.domain.issuance import Numbering, document_content, document_record
+from registry.domain.links import PublicLinks
+from registry.domain.short_codes import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
+from registry.domain.tokens import issue_token
+from registry.settings import Settings
+from registry.usecases.production import Production
+
+
+class PendingRecorder:
+    def __init__(
+        self, keyring: KeyRing, settings: Settings, production: Production, links: PublicLinks
+    ) -> None:
+        self.keyring = keyring
+        self.settings = settings
+        self.production = production
+        self.links = links
+
+    def insert(
+        self,
+        session: Session,
+        valid: ValidDraft,
+        actor: Actor,
+        now: datetime,
+        supersedes: Document | None = None,
+        *,
+        from_template: bool = True,
+    ) -> Document:
+        """Take the series' next number and record the document under it."""
+        local = now.astimezone(self.settings.zone)
+        seq = numbers.allocate(session, valid.series.id, local.year)
+        return self.record(
+            session, valid, actor, now, seq, supersedes=supersedes, from_template=from_template
+        )
+
+    def record(
+        self,
+        session: Session,
+        valid: ValidDraft,
+        actor: Actor,
+        now: datetime,
+        seq: int,
+        *,
+        supersedes: Document | None = None,
+        batch_id: uuid.UUID | None = None,
+        from_template: bool = True,
+    ) -> Document:
+        """Record the document with sequence ``seq`` (already allocated) as ``pending``."""
+        key = self.keyring.active()
+        local = now.astimezone(self.settings.zone)
+        document_id = uuid.uuid4()
+        token = issue_token(document_id, key)
+        short_code = "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+        numbering = Numbering(
+            document_id=document_id,
+            number=valid.series.render(seq, local.date(), valid.unit_code),
+            issued_at=now,
+            issued_on=local.date(),
+            kid=key.kid,
+            nip_salt=secrets.token_bytes(16),
+            issuer=self.settings.issuer_name,
+            verify_url=self.links.verify_url(token),
+            short_url=self.links.short_url(short_code),
+            supersedes=supersedes.id if supersedes else None,
+        )
+        record_bytes = document_record(valid, numbering).canonical_bytes()
+        plan = self.production.plan(document_content(valid, numbering)) if from_template else None
+        activity = valid.activity
+        document = Document(
+            id=document_id,
+            series_id=valid.series.id,
+            year=local.year,
+            seq=seq,
+            number=numbering.number,
+            type=valid.type,
+            status="pending",
+            unit_code=valid.unit_code,
+            nip=valid.employee.digits,
+            employment=valid.employee.employment.value,
+            nip_salt=numbering.nip_salt,
+            holder_name=valid.holder_name,
+            holder_position=valid.holder_position,
+            holder_unit=valid.holder_unit,
+            title=activity.title,
+            path=activity.path,
+            scope=activity.scope,
+            start_date=activity.start_date,
+            end_date=activity.end_date,
+            stated_jp=plain_decimal(activity.jp) if activity.jp is not None else None,
+            jp=plain_decimal(valid.jp),
+            jp_rules=valid.jp_rules,
+            organizer=activity.organizer,
+            issuer=numbering.issuer,
+            details=valid.details,
+            issued_at=now,
+            created_by=actor.label,
+            kid=key.kid,
+            record=record_bytes,
+            signature=key.sign(record_bytes).value,
+            token=token,
+            short_code=short_code,
+            supersedes_id=numbering.supersedes,
+            template_name=plan.template_name if plan else None,
+            template_sha256=plan.template_sha256 if plan else None,
+            render_context=plan.context if plan else None,
+            batch_id=batch_id,
+        )
+        session.add(document)
+        session.flush()
+        audit.append(
+            session,
+            at=now,
+            actor=actor.label,
+            action="document.issue",
+            subject=str(document_id),
+            details={
+                "number": numbering.number,
+                "series": valid.series.id,
+                "year": local.year,
+                "seq": seq,
+                "type": valid.type,
+                "template": plan.template_name if plan else None,
+                "template_sha256": plan.template_sha256 if plan else None,
+            },
+        )
+        return document
