@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -12,8 +13,9 @@ from registry.domain.errors import ConfigurationError
 from registry.domain.jp import RULE_SETS
 
 STAMP_CORNERS = ("bottom-right", "bottom-left", "top-right", "top-left")
-# The repository's templates; a deployment may point SATUPINTU_TEMPLATES_DIR at its own copy.
-BUNDLED_TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates_docx"
+# The templates shipped as data of the ``templates_docx`` package, found where it is installed (a
+# checkout or site-packages; both unpack it on disk); SATUPINTU_TEMPLATES_DIR may name a copy.
+BUNDLED_TEMPLATES_DIR = Path(str(resources.files("templates_docx")))
 
 
 @dataclass(frozen=True)
