@@ -64,7 +64,6 @@ def build_registry(
         converter=converter or build_converter(settings.converters, settings.conversion_timeout),
         store=FileStore(settings.files_dir),
         keyring=keyring,
-        issuer=settings.issuer_name,
     )
     return Registry(
         db=db or Database.from_url(settings.database_url),

@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from registry.domain.errors import ConfigurationError
-from registry.domain.jp import RULE_SETS
+from registry.domain.jp import DEFAULT_RULE_SET, RULE_SETS
 
 STAMP_CORNERS = ("bottom-right", "bottom-left", "top-right", "top-left")
 # The templates shipped as data of the ``templates_docx`` package, found where it is installed (a
@@ -27,7 +27,6 @@ class Settings:
     timezone: str
     jp_rules: str
     key_passphrase: bytes | None
-    issuer_name: str = "BPSDM"
     max_body_bytes: int = 1_000_000
     templates_dir: Path = BUNDLED_TEMPLATES_DIR
     # LibreOffice processes kept warm; one per core is what a 2-core machine can use.
@@ -67,10 +66,17 @@ class Settings:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ConfigurationError(f"Zona waktu tidak dikenal: {timezone!r}") from exc
-        jp_rules = env.get("SATUPINTU_JP_RULES", "tangsel-2022")
+        jp_rules = env.get("SATUPINTU_JP_RULES", DEFAULT_RULE_SET)
         if jp_rules not in RULE_SETS:
             raise ConfigurationError(
                 f"SATUPINTU_JP_RULES tidak dikenal: {jp_rules!r} (pilihan: {', '.join(RULE_SETS)})"
+            )
+        if "SATUPINTU_ISSUER_NAME" in env:
+            # Silently ignoring it would change the issuer inside new signed records unnoticed.
+            raise ConfigurationError(
+                "SATUPINTU_ISSUER_NAME tidak dipakai lagi: penerbit pada dokumen diambil dari "
+                "[agency].short_name di agency.toml. Hapus variabel ini dan, bila perlu, "
+                "sesuaikan short_name."
             )
         passphrase = env.get("SATUPINTU_KEY_PASSPHRASE")
         stamp_corner = env.get("SATUPINTU_STAMP_CORNER", "bottom-right")
@@ -87,7 +93,6 @@ class Settings:
             timezone=timezone,
             jp_rules=jp_rules,
             key_passphrase=passphrase.encode() if passphrase else None,
-            issuer_name=env.get("SATUPINTU_ISSUER_NAME", "BPSDM").strip() or "BPSDM",
             templates_dir=Path(
                 env.get("SATUPINTU_TEMPLATES_DIR", str(BUNDLED_TEMPLATES_DIR))
             ).resolve(),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -88,3 +89,27 @@ def test_cli_keys_rotate_and_list(
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2 and lines[-1].endswith("active")
     assert cli_main(["audit", "verify"]) == 0
+
+
+def test_issuer_comes_from_agency_toml_and_earlier_records_keep_verifying(
+    settings: Settings, db: Database, keyring: KeyRing
+) -> None:
+    issuer = Actor(id="t", role="issuer")
+    initialize(settings, db)
+    before = build_registry(settings, db=db, keyring=keyring, converter=UnavailableConverter())
+    earlier = before.issue(draft(), issuer).document
+    assert earlier.issuer == "BPSDM"  # short_name of the shipped agency.toml
+    text = settings.agency_file.read_text(encoding="utf-8")
+    settings.agency_file.write_text(
+        text.replace('short_name = "BPSDM"', 'short_name = "BPSDM Kaltim"'), encoding="utf-8"
+    )
+    after = build_registry(settings, db=db, keyring=keyring, converter=UnavailableConverter())
+    later = after.issue(draft(), issuer).document
+    assert later.issuer == "BPSDM Kaltim"
+    new = after.verify(later.token)
+    assert new.signed is not None and json.loads(new.signed)["issuer"] == "BPSDM Kaltim"
+    # The earlier record was signed naming "BPSDM": it still says so and still verifies.
+    old = after.verify(earlier.token)
+    assert old.status == "valid"
+    assert old.signed is not None and json.loads(old.signed)["issuer"] == "BPSDM"
+    assert old.document is not None and old.document.issuer == "BPSDM"
