@@ -16,10 +16,12 @@ from api.controllers.documents import DocumentController
 from api.controllers.jobs import JobController
 from api.controllers.verification import VerificationController
 from api.errors import EXCEPTION_HANDLERS
+from api.notices import DeploymentWarnings, provide_deployment_warnings
 from api.schemas import Health
 from registry.adapters.jobs import InProcessQueue, JobQueue, ProcrastinateQueue, run_worker
 from registry.adapters.keystore import KeyRing
 from registry.bootstrap import build_registry
+from registry.domain.deployment import deployment_warnings
 from registry.settings import Settings
 from registry.usecases.batches import STALE_PENDING, Batches, job_threads
 from registry.usecases.issuing import Registry
@@ -28,7 +30,10 @@ log = logging.getLogger("satupintu")
 
 
 @get("/healthz", operation_id="health", tags=["health"], sync_to_thread=True)
-def health(registry: NamedDependency[Registry]) -> Health:
+def health(
+    registry: NamedDependency[Registry],
+    deployment_warnings: NamedDependency[DeploymentWarnings],
+) -> Health:
     """Liveness and readiness: database reachable, a signing key loaded, PDF output or why not."""
     with registry.db.reading() as session:
         session.execute(text("SELECT 1"))
@@ -39,6 +44,7 @@ def health(registry: NamedDependency[Registry]) -> Health:
         signing_key=registry.keyring.active().kid,
         pdf="ok" if production.pdf_available else "unavailable",
         pdf_detail=production.pdf_unavailable_reason,
+        warnings=list(deployment_warnings),
     )
 
 
@@ -106,6 +112,12 @@ def create_app(
     )
     if not registry.production.pdf_available:
         log.warning("PDF output unavailable: %s", registry.production.pdf_unavailable_reason)
+    # Warn, not refuse: the defaults are what a first `satupintu serve` on a laptop needs, and
+    # refusing would make trying the service impossible without a real agency and domain. The
+    # warning reaches whoever issues: the log, /healthz and every issuance answer.
+    warnings = deployment_warnings(settings.public_url, registry.production.identity)
+    for warning in warnings:
+        log.warning("%s", warning)
 
     def provide_registry(state: State) -> Registry:
         found: Registry = state.registry
@@ -134,8 +146,16 @@ def create_app(
             "registry": Provide(provide_registry, sync_to_thread=False),
             "keyring": Provide(provide_keyring, sync_to_thread=False),
             "batches": Provide(provide_batches, sync_to_thread=False),
+            "deployment_warnings": Provide(provide_deployment_warnings, sync_to_thread=False),
         },
-        state=State({"registry": registry, "settings": settings, "background": background}),
+        state=State(
+            {
+                "registry": registry,
+                "settings": settings,
+                "background": background,
+                "deployment_warnings": warnings,
+            }
+        ),
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(

@@ -13,6 +13,9 @@ from registry.domain.errors import ConfigurationError
 from registry.domain.jp import DEFAULT_RULE_SET, RULE_SETS
 
 STAMP_CORNERS = ("bottom-right", "bottom-left", "top-right", "top-left")
+# Where `satupintu serve` listens unless told otherwise.
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
 # The templates shipped as data of the ``templates_docx`` package, found where it is installed (a
 # checkout or site-packages; both unpack it on disk); SATUPINTU_TEMPLATES_DIR may name a copy.
 BUNDLED_TEMPLATES_DIR = Path(str(resources.files("templates_docx")))
@@ -58,7 +61,7 @@ class Settings:
         env = os.environ if environ is None else environ
         data_dir = Path(env.get("SATUPINTU_DATA_DIR", "./data")).resolve()
         database_url = env.get("SATUPINTU_DATABASE_URL") or f"sqlite:///{data_dir / 'satupintu.db'}"
-        public_url = env.get("SATUPINTU_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+        public_url = env.get("SATUPINTU_PUBLIC_URL", default_public_url()).rstrip("/")
         if not public_url.startswith(("https://", "http://")):
             raise ConfigurationError("SATUPINTU_PUBLIC_URL harus diawali http:// atau https://")
         timezone = env.get("SATUPINTU_TIMEZONE", "Asia/Jakarta")
@@ -102,6 +105,16 @@ class Settings:
             stamp_corner=stamp_corner,
             embedded_worker=env.get("SATUPINTU_EMBEDDED_WORKER", "1").strip() not in ("0", "false"),
         )
+
+
+def default_public_url(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> str:
+    """The base of QR URLs when SATUPINTU_PUBLIC_URL is unset: where the service listens."""
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - recognising a wildcard bind, not binding
+        # Every interface: the one address surely among them is loopback (and warned about).
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -3,8 +3,10 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+import uvicorn
 
 from api.cli import main as cli_main
 from registry.adapters.db.apikeys import authenticate
@@ -113,3 +115,50 @@ def test_issuer_comes_from_agency_toml_and_earlier_records_keep_verifying(
     assert old.status == "valid"
     assert old.signed is not None and json.loads(old.signed)["issuer"] == "BPSDM"
     assert old.document is not None and old.document.issuer == "BPSDM"
+
+
+def _serve_and_issue(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, *args: str
+) -> tuple[dict[str, Any], str]:
+    """``satupintu serve ARGS`` with uvicorn replaced by an app factory that issues one document.
+
+    Returns uvicorn's arguments and the verify URL of the document the factory's settings made.
+    """
+    monkeypatch.setenv("SATUPINTU_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("SATUPINTU_KEYS_DIR", str(settings.keys_dir))
+    monkeypatch.setenv("SATUPINTU_DATABASE_URL", settings.database_url)
+    served: dict[str, Any] = {}
+
+    def run(app: str, **options: Any) -> None:
+        served.update(options, app=app)
+        # What uvicorn's worker does: the factory builds its settings from the environment.
+        registry = build_registry(Settings.from_env(), converter=UnavailableConverter())
+        try:
+            issued = registry.issue(draft(), Actor(id="t", role="issuer")).document
+            served["verify_url"] = issued.verify_url
+        finally:
+            registry.db.dispose()
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    assert cli_main(["serve", *args]) == 0
+    verify_url: str = served.pop("verify_url")
+    return served, verify_url
+
+
+def test_serve_port_puts_that_port_into_the_qr(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Recorded first, so the environment is restored after the command sets the default.
+    monkeypatch.setenv("SATUPINTU_PUBLIC_URL", "")
+    monkeypatch.delenv("SATUPINTU_PUBLIC_URL")
+    served, verify_url = _serve_and_issue(settings, monkeypatch, "--port", "9000")
+    assert served["port"] == 9000
+    assert verify_url.startswith("http://127.0.0.1:9000/v/")
+
+
+def test_serve_keeps_a_configured_public_url(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SATUPINTU_PUBLIC_URL", "https://verifikasi.bpsdm.go.id")
+    _, verify_url = _serve_and_issue(settings, monkeypatch, "--host", "10.0.0.5", "--port", "9000")
+    assert verify_url.startswith("https://verifikasi.bpsdm.go.id/v/")

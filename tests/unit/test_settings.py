@@ -10,7 +10,7 @@ import pytest
 from registry.domain.content import DEFAULT_LEGAL_BASIS
 from registry.domain.errors import ConfigurationError
 from registry.domain.jp import DEFAULT_RULE_SET, RULE_SETS
-from registry.settings import Settings
+from registry.settings import Settings, default_public_url
 
 
 def test_defaults() -> None:
@@ -114,3 +114,24 @@ def test_the_removed_issuer_setting_is_refused_not_ignored(value: str) -> None:
     # The issuer comes from agency.toml; an ignored variable would change signed records unseen.
     with pytest.raises(ConfigurationError, match=r"SATUPINTU_ISSUER_NAME.*short_name"):
         Settings.from_env({"SATUPINTU_ISSUER_NAME": value})
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "expected"),
+    [
+        ("127.0.0.1", 8000, "http://127.0.0.1:8000"),
+        ("127.0.0.1", 9000, "http://127.0.0.1:9000"),
+        ("10.0.0.5", 8080, "http://10.0.0.5:8080"),
+        ("satupintu.bpsdm.go.id", 80, "http://satupintu.bpsdm.go.id:80"),
+        ("::1", 9000, "http://[::1]:9000"),
+        # A wildcard bind is no address a phone can open: loopback, which is then warned about.
+        ("0.0.0.0", 9000, "http://127.0.0.1:9000"),  # noqa: S104 - a value, not a bind
+        ("::", 9000, "http://127.0.0.1:9000"),
+    ],
+)
+def test_default_public_url_follows_the_listener(host: str, port: int, expected: str) -> None:
+    assert default_public_url(host, port) == expected
+
+
+def test_unset_public_url_is_the_default_listener() -> None:
+    assert Settings.from_env({}).public_url == default_public_url("127.0.0.1", 8000)
