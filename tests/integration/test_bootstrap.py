@@ -162,3 +162,28 @@ def test_serve_keeps_a_configured_public_url(
     monkeypatch.setenv("SATUPINTU_PUBLIC_URL", "https://verifikasi.bpsdm.go.id")
     _, verify_url = _serve_and_issue(settings, monkeypatch, "--host", "10.0.0.5", "--port", "9000")
     assert verify_url.startswith("https://verifikasi.bpsdm.go.id/v/")
+
+
+@pytest.mark.parametrize("command", ["init", "serve"])
+def test_a_corrupt_key_file_stops_start_up_with_its_name(
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+) -> None:
+    monkeypatch.setenv("SATUPINTU_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("SATUPINTU_KEYS_DIR", str(settings.keys_dir))
+    monkeypatch.setenv("SATUPINTU_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("SATUPINTU_PUBLIC_URL", "https://verifikasi.bpsdm.go.id")
+    assert cli_main(["init"]) == 0
+    (key_file,) = settings.keys_dir.glob("*.key")
+    key_file.write_bytes(key_file.read_bytes()[:40])
+    capsys.readouterr()
+
+    def run(*_: Any, **__: Any) -> None:
+        raise AssertionError("the server must not start with a corrupt key")
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    assert cli_main([command]) != 0
+    err = capsys.readouterr().err
+    assert err.startswith("satupintu: Berkas kunci rusak") and str(key_file) in err, err
