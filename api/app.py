@@ -167,5 +167,8 @@ def create_app(
         ),
         on_startup=[startup],
         on_shutdown=[shutdown],
+        # Litestar's default config would take over the root logger with a format of its own;
+        # the process configures logging once (registry.settings.LOG_FORMAT).
+        logging_config=None,
         debug=debug,
     )

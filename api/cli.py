@@ -15,7 +15,14 @@ from registry.adapters.db.engine import Database
 from registry.adapters.keystore import KeyRing
 from registry.bootstrap import create_key, initialize
 from registry.domain.errors import RegistryError
-from registry.settings import DEFAULT_HOST, DEFAULT_PORT, Settings, default_public_url
+from registry.settings import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    Settings,
+    configure_logging,
+    default_public_url,
+    logging_config,
+)
 
 log = logging.getLogger("satupintu")
 
@@ -23,8 +30,7 @@ log = logging.getLogger("satupintu")
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging()
     try:
         settings = Settings.from_env()
         result: int = args.handler(args, settings)
@@ -102,6 +108,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         port=args.port,
         workers=args.workers,
         proxy_headers=True,
+        log_config=logging_config(),
     )
     return 0
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import logging.config
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from registry.domain.errors import ConfigurationError
@@ -115,6 +118,45 @@ def default_public_url(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> st
     if ":" in host:
         host = f"[{host}]"
     return f"http://{host}:{port}"
+
+
+#: The one log line: the service, uvicorn's loggers, the ``satupintu`` command and ``alembic``.
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def logging_config(*, alembic_level: str = "WARNING") -> dict[str, Any]:
+    """A :func:`logging.config.dictConfig` schema: one stderr handler on the root logger.
+
+    Also passed to uvicorn as ``log_config``: its loggers lose their own handlers and formats and
+    propagate to the root, so access and error lines look like every other line.
+    """
+    through_root = {"handlers": [], "propagate": True}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": LOG_FORMAT}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "plain",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "root": {"level": "INFO", "handlers": ["stderr"]},
+        "loggers": {
+            "uvicorn": {"level": "INFO", **through_root},
+            "uvicorn.error": {"level": "INFO", **through_root},
+            "uvicorn.access": {"level": "INFO", **through_root},
+            "alembic": {"level": alembic_level, **through_root},
+        },
+    }
+
+
+def configure_logging(*, alembic_level: str = "WARNING") -> None:
+    """Log in :data:`LOG_FORMAT`, unless something already set up logging (a test runner, say)."""
+    if logging.getLogger().handlers:
+        return
+    logging.config.dictConfig(logging_config(alembic_level=alembic_level))
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 
+from tests.integration.test_logging import assert_log_lines
 from tests.support.drafts import body
 
 REPO = Path(__file__).resolve().parents[2]
@@ -256,3 +257,8 @@ def test_serve_from_the_wheel_issues_a_pdf_whose_qr_follows_the_port(
     with _request(f"{base}/api/v1/documents/{document['id']}/pdf", headers=auth) as response:
         assert response.headers["Content-Type"] == "application/pdf"
         assert response.read(5) == b"%PDF-"
+    # uvicorn's own lines, its access log and the service's warnings: one format.
+    lines = assert_log_lines((installed.workdir / "serve.log").read_text())
+    assert any(" INFO uvicorn.error: " in line for line in lines), lines
+    assert any(" INFO uvicorn.access: " in line and "/healthz" in line for line in lines), lines
+    assert any(" WARNING satupintu: agency.toml " in line for line in lines), lines
