@@ -16,11 +16,13 @@ from api.controllers.documents import DocumentController
 from api.controllers.jobs import JobController
 from api.controllers.verification import VerificationController
 from api.errors import EXCEPTION_HANDLERS
+from api.notices import DeploymentWarnings, provide_deployment_warnings
 from api.schemas import Health
 from api.verify_page import VerifyPage
 from registry.adapters.jobs import InProcessQueue, JobQueue, ProcrastinateQueue, run_worker
 from registry.adapters.keystore import KeyRing
 from registry.bootstrap import build_registry
+from registry.domain.deployment import deployment_warnings
 from registry.settings import Settings
 from registry.usecases.batches import STALE_PENDING, Batches, job_threads
 from registry.usecases.issuing import Registry
@@ -29,7 +31,10 @@ log = logging.getLogger("satupintu")
 
 
 @get("/healthz", operation_id="health", tags=["health"], sync_to_thread=True)
-def health(registry: NamedDependency[Registry]) -> Health:
+def health(
+    registry: NamedDependency[Registry],
+    deployment_warnings: NamedDependency[DeploymentWarnings],
+) -> Health:
     """Liveness and readiness: database reachable, a signing key loaded, PDF output or why not."""
     with registry.db.reading() as session:
         session.execute(text("SELECT 1"))
@@ -40,6 +45,7 @@ def health(registry: NamedDependency[Registry]) -> Health:
         signing_key=registry.keyring.active().kid,
         pdf="ok" if production.pdf_available else "unavailable",
         pdf_detail=production.pdf_unavailable_reason,
+        warnings=list(deployment_warnings),
     )
 
 
@@ -107,6 +113,12 @@ def create_app(
     )
     if not registry.production.pdf_available:
         log.warning("PDF output unavailable: %s", registry.production.pdf_unavailable_reason)
+    # Warn, not refuse: the defaults are what a first `satupintu serve` on a laptop needs, and
+    # refusing would make trying the service impossible without a real agency and domain. The
+    # warning reaches whoever issues: the log, /healthz and every issuance answer.
+    warnings = deployment_warnings(settings.public_url, registry.production.identity)
+    for warning in warnings:
+        log.warning("%s", warning)
 
     # The page names the agency as agency.toml does, and shows times in the configured zone.
     verify_page = VerifyPage(
@@ -146,8 +158,16 @@ def create_app(
             "keyring": Provide(provide_keyring, sync_to_thread=False),
             "batches": Provide(provide_batches, sync_to_thread=False),
             "verify_page": Provide(provide_verify_page, sync_to_thread=False),
+            "deployment_warnings": Provide(provide_deployment_warnings, sync_to_thread=False),
         },
-        state=State({"registry": registry, "settings": settings, "background": background}),
+        state=State(
+            {
+                "registry": registry,
+                "settings": settings,
+                "background": background,
+                "deployment_warnings": warnings,
+            }
+        ),
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
@@ -159,5 +179,8 @@ def create_app(
         ),
         on_startup=[startup],
         on_shutdown=[shutdown],
+        # Litestar's default config would take over the root logger with a format of its own;
+        # the process configures logging once (registry.settings.LOG_FORMAT).
+        logging_config=None,
         debug=debug,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -14,7 +15,14 @@ from registry.adapters.db.engine import Database
 from registry.adapters.keystore import KeyRing
 from registry.bootstrap import create_key, initialize
 from registry.domain.errors import RegistryError
-from registry.settings import Settings
+from registry.settings import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    Settings,
+    configure_logging,
+    default_public_url,
+    logging_config,
+)
 
 log = logging.getLogger("satupintu")
 
@@ -22,8 +30,7 @@ log = logging.getLogger("satupintu")
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging()
     try:
         settings = Settings.from_env()
         result: int = args.handler(args, settings)
@@ -44,8 +51,8 @@ def _parser() -> argparse.ArgumentParser:
     init.set_defaults(handler=_init)
 
     serve = commands.add_parser("serve", help="run init, then serve the HTTP API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default=DEFAULT_HOST)
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(handler=_serve)
 
@@ -88,6 +95,11 @@ def _init(_: argparse.Namespace, settings: Settings) -> int:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    if "SATUPINTU_PUBLIC_URL" not in os.environ:
+        # QR URLs point where this server listens. uvicorn's app factory (in every worker
+        # process) reads its settings from the environment, so the default travels there.
+        os.environ["SATUPINTU_PUBLIC_URL"] = default_public_url(args.host, args.port)
+        settings = Settings.from_env()
     initialize(settings)
     uvicorn.run(
         "api.app:create_app",
@@ -96,6 +108,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         port=args.port,
         workers=args.workers,
         proxy_headers=True,
+        log_config=logging_config(),
     )
     return 0
 

@@ -7,8 +7,9 @@ import re
 from http import HTTPStatus
 from typing import Any
 
+import msgspec
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from registry.adapters.libreoffice import ConversionError
@@ -43,6 +44,21 @@ _STATUS_BY_ERROR: dict[type[RegistryError], int] = {
 
 # Fields the use cases name in their own words, as a client sends them over HTTP.
 _HEADER_FIELDS = {KEY_FIELD: "Idempotency-Key"}
+
+#: One answer for JSON that does not parse, whether it is the request body or a multipart part
+#: (``field`` says which: ``body``, ``document``, ``batch``). Syntax is refused with 400 like any
+#: request the server cannot read; 422 is for JSON that parses but does not fit.
+MALFORMED_JSON_DETAIL = "Data yang dikirim bukan JSON yang sah"
+
+
+class MalformedJson(Exception):
+    """JSON that does not parse; raised by the API layer, answered by :func:`malformed_json`."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
 
 _TITLES_BY_STATUS = {
     400: "Permintaan tidak valid",
@@ -135,18 +151,22 @@ def indonesian(message: str) -> str:
     return message
 
 
-def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     detail = exc.detail
     if exc.status_code >= 500:
         detail = "Terjadi kesalahan di server"
     elif detail == HTTPStatus(exc.status_code).phrase:  # Litestar's English default
         detail = _INDONESIAN_DETAILS.get(exc.status_code, detail)
-    elif detail.startswith("JSON is malformed"):
-        return problem(400, "Isi permintaan bukan JSON yang sah", reason=detail)
+    elif _is_json_syntax_error(exc):
+        return malformed_json(request, MalformedJson("body", detail))
     response = problem(exc.status_code, detail)
     if exc.headers:
         response.headers.update(exc.headers)
     return response
+
+
+def malformed_json(_: Request[Any, Any, Any], exc: MalformedJson) -> Response[Any]:
+    return problem(400, MALFORMED_JSON_DETAIL, field=exc.field, reason=exc.reason)
 
 
 def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -164,6 +184,15 @@ _INDONESIAN_DETAILS = {
 }
 
 
+def _is_json_syntax_error(exc: HTTPException) -> bool:
+    """Litestar's 400 for a request body that does not parse (msgspec's error, two causes down)."""
+    serialization = exc.__cause__
+    if not isinstance(serialization, SerializationException):
+        return False
+    cause = serialization.__cause__
+    return isinstance(cause, msgspec.DecodeError) and not isinstance(cause, msgspec.ValidationError)
+
+
 def _is_json_scalar_or_list(value: Any) -> bool:
     return isinstance(value, str | int | float | bool | list | tuple)
 
@@ -172,7 +201,8 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     RegistryError: registry_error_handler,
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,
+    MalformedJson: malformed_json,
     Exception: unexpected_error_handler,
 }
 
-__all__ = ["EXCEPTION_HANDLERS", "MediaType", "problem"]
+__all__ = ["EXCEPTION_HANDLERS", "MALFORMED_JSON_DETAIL", "MalformedJson", "MediaType", "problem"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -233,6 +234,17 @@ class Document(msgspec.Struct):
         )
 
 
+class IssuedDocument(Document):
+    """The answer to an issuance: the document, and what about this deployment is not ready."""
+
+    warnings: list[str] = []
+
+    @classmethod
+    def answer(cls, view: DocumentView, warnings: Sequence[str]) -> IssuedDocument:
+        fields = msgspec.structs.asdict(Document.from_view(view))
+        return cls(**fields, warnings=list(warnings))
+
+
 def _link(ref: DocumentRef | None) -> DocumentLink | None:
     return DocumentLink(id=ref.id, number=ref.number) if ref else None
 
@@ -384,9 +396,20 @@ class Job(msgspec.Struct):
         )
 
 
+class SubmittedJob(Job):
+    """The answer to a batch issuance: the job, and what about this deployment is not ready."""
+
+    warnings: list[str] = []
+
+    @classmethod
+    def answer(cls, view: BatchView, warnings: Sequence[str]) -> SubmittedJob:
+        return cls(**msgspec.structs.asdict(Job.from_view(view)), warnings=list(warnings))
+
+
 class Health(msgspec.Struct):
     status: str
     database: str
     signing_key: str
     pdf: str  # ok | unavailable
     pdf_detail: str | None = None
+    warnings: list[str] = []

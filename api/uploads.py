@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 import msgspec
 from litestar.datastructures import UploadFile
 
-from api.errors import indonesian
+from api.errors import MalformedJson, indonesian
 from registry.domain.errors import InvalidInput
 
 # The HTTP layer's hard cap on an upload request; the configured limit
@@ -38,6 +38,8 @@ def decode_json_field(raw: str | bytes | Any, type_: type[T], field: str) -> T:
     try:
         return msgspec.json.decode(raw, type=type_)
     except msgspec.ValidationError as exc:
+        # The typed decoder may meet a wrong field before the text turns out not to be JSON.
+        _refuse_malformed(raw, field)
         message = str(exc)
         where = message.rsplit(" - at ", 1)[1].strip("`") if " - at " in message else ""
         detail = indonesian(message)
@@ -45,5 +47,12 @@ def decode_json_field(raw: str | bytes | Any, type_: type[T], field: str) -> T:
             f"Isi bagian '{field}' tidak valid{f' ({where})' if where else ''}: {detail}",
             field=field,
         ) from None
-    except msgspec.DecodeError:
-        raise InvalidInput(f"Bagian '{field}' bukan JSON yang sah", field=field) from None
+    except msgspec.DecodeError as exc:
+        raise MalformedJson(field, str(exc)) from None
+
+
+def _refuse_malformed(raw: str | bytes, field: str) -> None:
+    try:
+        msgspec.json.decode(raw)
+    except msgspec.DecodeError as exc:
+        raise MalformedJson(field, str(exc)) from None

@@ -5,10 +5,14 @@ from sqlalchemy import Connection
 
 from registry.adapters.db.engine import create_db_engine
 from registry.adapters.db.schema import Base
-from registry.settings import Settings
+from registry.settings import Settings, configure_logging
 
 config = context.config
 target_metadata = Base.metadata
+if config.config_file_name is not None:
+    # Run by the `alembic` command (the service migrates without an ini file): say what it does,
+    # in the service's log format.
+    configure_logging(alembic_level="INFO")
 
 
 def _ours(name: str | None, type_: str, _parent: object) -> bool:

@@ -67,7 +67,6 @@ def build_registry(
         ),
         store=FileStore(settings.files_dir),
         keyring=keyring,
-        issuer=settings.issuer_name,
     )
     return Registry(
         db=db or Database.from_url(settings.database_url),

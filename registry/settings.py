@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+import logging.config
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from registry.domain.errors import ConfigurationError
-from registry.domain.jp import RULE_SETS
+from registry.domain.jp import DEFAULT_RULE_SET, RULE_SETS
 
 STAMP_CORNERS = ("bottom-right", "bottom-left", "top-right", "top-left")
-# The repository's templates; a deployment may point SATUPINTU_TEMPLATES_DIR at its own copy.
-BUNDLED_TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates_docx"
+# Where `satupintu serve` listens unless told otherwise.
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+# The templates shipped as data of the ``templates_docx`` package, found where it is installed (a
+# checkout or site-packages; both unpack it on disk); SATUPINTU_TEMPLATES_DIR may name a copy.
+BUNDLED_TEMPLATES_DIR = Path(str(resources.files("templates_docx")))
 
 
 @dataclass(frozen=True)
@@ -25,7 +33,6 @@ class Settings:
     timezone: str
     jp_rules: str
     key_passphrase: bytes | None
-    issuer_name: str = "BPSDM"
     max_body_bytes: int = 1_000_000
     templates_dir: Path = BUNDLED_TEMPLATES_DIR
     # LibreOffice processes kept warm; one per core is what a 2-core machine can use.
@@ -59,7 +66,7 @@ class Settings:
         env = os.environ if environ is None else environ
         data_dir = Path(env.get("SATUPINTU_DATA_DIR", "./data")).resolve()
         database_url = env.get("SATUPINTU_DATABASE_URL") or f"sqlite:///{data_dir / 'satupintu.db'}"
-        public_url = env.get("SATUPINTU_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+        public_url = env.get("SATUPINTU_PUBLIC_URL", default_public_url()).rstrip("/")
         if not public_url.startswith(("https://", "http://")):
             raise ConfigurationError("SATUPINTU_PUBLIC_URL harus diawali http:// atau https://")
         timezone = env.get("SATUPINTU_TIMEZONE", "Asia/Jakarta")
@@ -67,10 +74,17 @@ class Settings:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ConfigurationError(f"Zona waktu tidak dikenal: {timezone!r}") from exc
-        jp_rules = env.get("SATUPINTU_JP_RULES", "tangsel-2022")
+        jp_rules = env.get("SATUPINTU_JP_RULES", DEFAULT_RULE_SET)
         if jp_rules not in RULE_SETS:
             raise ConfigurationError(
                 f"SATUPINTU_JP_RULES tidak dikenal: {jp_rules!r} (pilihan: {', '.join(RULE_SETS)})"
+            )
+        if "SATUPINTU_ISSUER_NAME" in env:
+            # Silently ignoring it would change the issuer inside new signed records unnoticed.
+            raise ConfigurationError(
+                "SATUPINTU_ISSUER_NAME tidak dipakai lagi: penerbit pada dokumen diambil dari "
+                "[agency].short_name di agency.toml. Hapus variabel ini dan, bila perlu, "
+                "sesuaikan short_name."
             )
         passphrase = env.get("SATUPINTU_KEY_PASSPHRASE")
         uno_python = env.get("SATUPINTU_UNO_PYTHON", "").strip()
@@ -88,7 +102,6 @@ class Settings:
             timezone=timezone,
             jp_rules=jp_rules,
             key_passphrase=passphrase.encode() if passphrase else None,
-            issuer_name=env.get("SATUPINTU_ISSUER_NAME", "BPSDM").strip() or "BPSDM",
             templates_dir=Path(
                 env.get("SATUPINTU_TEMPLATES_DIR", str(BUNDLED_TEMPLATES_DIR))
             ).resolve(),
@@ -99,6 +112,55 @@ class Settings:
             stamp_corner=stamp_corner,
             embedded_worker=env.get("SATUPINTU_EMBEDDED_WORKER", "1").strip() not in ("0", "false"),
         )
+
+
+def default_public_url(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> str:
+    """The base of QR URLs when SATUPINTU_PUBLIC_URL is unset: where the service listens."""
+    if host in ("", "0.0.0.0", "::"):  # noqa: S104 - recognising a wildcard bind, not binding
+        # Every interface: the one address surely among them is loopback (and warned about).
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+#: The one log line: the service, uvicorn's loggers, the ``satupintu`` command and ``alembic``.
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def logging_config(*, alembic_level: str = "WARNING") -> dict[str, Any]:
+    """A :func:`logging.config.dictConfig` schema: one stderr handler on the root logger.
+
+    Also passed to uvicorn as ``log_config``: its loggers lose their own handlers and formats and
+    propagate to the root, so access and error lines look like every other line.
+    """
+    through_root = {"handlers": [], "propagate": True}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": LOG_FORMAT}},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "plain",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "root": {"level": "INFO", "handlers": ["stderr"]},
+        "loggers": {
+            "uvicorn": {"level": "INFO", **through_root},
+            "uvicorn.error": {"level": "INFO", **through_root},
+            "uvicorn.access": {"level": "INFO", **through_root},
+            "alembic": {"level": alembic_level, **through_root},
+        },
+    }
+
+
+def configure_logging(*, alembic_level: str = "WARNING") -> None:
+    """Log in :data:`LOG_FORMAT`, unless something already set up logging (a test runner, say)."""
+    if logging.getLogger().handlers:
+        return
+    logging.config.dictConfig(logging_config(alembic_level=alembic_level))
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:

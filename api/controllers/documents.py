@@ -16,11 +16,13 @@ from litestar.params import (
 from litestar.response import File
 
 from api.auth import ISSUER, READERS, allow, provide_actor
+from api.notices import DeploymentWarnings, warning_headers
 from api.schemas import (
     Document,
     DocumentCreate,
     DocumentList,
     DocumentSupersede,
+    IssuedDocument,
     RevokeRequest,
     StampForm,
 )
@@ -41,9 +43,12 @@ IdempotencyKey = Annotated[
 ]
 
 
-def _created(outcome: IssueOutcome) -> Response[Document]:
-    headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
-    return Response(Document.from_view(outcome.document), status_code=201, headers=headers)
+def _created(outcome: IssueOutcome, warnings: DeploymentWarnings) -> Response[IssuedDocument]:
+    headers = warning_headers(warnings)
+    if outcome.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    body = IssuedDocument.answer(outcome.document, warnings)
+    return Response(body, status_code=201, headers=headers)
 
 
 class DocumentController(Controller):
@@ -57,10 +62,12 @@ class DocumentController(Controller):
         data: JSONBody[DocumentCreate],
         registry: NamedDependency[Registry],
         actor: NamedDependency[Actor],
+        deployment_warnings: NamedDependency[DeploymentWarnings],
         idempotency_key: IdempotencyKey = None,
-    ) -> Response[Document]:
+    ) -> Response[IssuedDocument]:
         """Issue one numbered, signed document record."""
-        return _created(registry.issue(data.to_draft(), actor, idempotency_key))
+        outcome = registry.issue(data.to_draft(), actor, idempotency_key)
+        return _created(outcome, deployment_warnings)
 
     @get("/", guards=[allow(*READERS)], operation_id="listDocuments", sync_to_thread=True)
     def search(
@@ -142,13 +149,14 @@ class DocumentController(Controller):
         data: JSONBody[DocumentSupersede],
         registry: NamedDependency[Registry],
         actor: NamedDependency[Actor],
+        deployment_warnings: NamedDependency[DeploymentWarnings],
         idempotency_key: IdempotencyKey = None,
-    ) -> Response[Document]:
+    ) -> Response[IssuedDocument]:
         """Issue a corrected document under a new number; the old one becomes superseded."""
         outcome = registry.supersede(
             document_id, data.to_draft(), data.reason, actor, idempotency_key
         )
-        return _created(outcome)
+        return _created(outcome, deployment_warnings)
 
     @get(
         "/{document_id:uuid}/pdf",
@@ -195,6 +203,7 @@ class DocumentController(Controller):
         data: MultipartBody[StampForm],
         registry: NamedDependency[Registry],
         actor: NamedDependency[Actor],
+        deployment_warnings: NamedDependency[DeploymentWarnings],
         idempotency_key: IdempotencyKey = None,
     ) -> Response[bytes]:
         """Number a PDF made elsewhere: part `file` (the PDF) and part `document` (JSON, the same
@@ -210,6 +219,7 @@ class DocumentController(Controller):
             "X-Document-Number": view.number,
             "Link": f'<{view.verify_url}>; rel="verify"',
             "Content-Disposition": f'inline; filename="{view.number.replace("/", "-")}.pdf"',
+            **warning_headers(deployment_warnings),
         }
         if outcome.replayed:
             headers["Idempotent-Replayed"] = "true"

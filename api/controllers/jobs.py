@@ -13,7 +13,8 @@ from litestar.params import FromPath, HeaderParameter
 from litestar.response import File
 
 from api.auth import AUDITOR, ISSUER, allow, provide_actor
-from api.schemas import BatchCreate, BatchSpec, Job
+from api.notices import DeploymentWarnings, warning_headers
+from api.schemas import BatchCreate, BatchSpec, Job, SubmittedJob
 from api.uploads import MAX_UPLOAD_REQUEST, decode_json_field, read_upload
 from registry.adapters.spreadsheets import read_recipients
 from registry.domain.actors import Actor
@@ -47,8 +48,9 @@ class JobController(Controller):
         request: Request[Any, Any, Any],
         batches: NamedDependency[Batches],
         actor: NamedDependency[Actor],
+        deployment_warnings: NamedDependency[DeploymentWarnings],
         idempotency_key: IdempotencyKey = None,
-    ) -> Response[Job]:
+    ) -> Response[SubmittedJob]:
         """Issue one document per recipient with consecutive numbers; answers 202 with the job.
 
         Send JSON (the fields of a document without `recipient`, plus `recipients`: a list of
@@ -58,7 +60,7 @@ class JobController(Controller):
         """
         spec, recipients = await _read_batch(request, batches)
 
-        def issue() -> Response[Job]:
+        def issue() -> Response[SubmittedJob]:
             request = BatchRequest(
                 type=spec.type,
                 activity=spec.activity_draft(),
@@ -68,10 +70,14 @@ class JobController(Controller):
                 details=spec.details,
             )
             outcome = batches.submit(request, actor, idempotency_key)
-            headers = {"Location": f"/api/v1/jobs/{outcome.batch.id}"}
+            headers = {
+                "Location": f"/api/v1/jobs/{outcome.batch.id}",
+                **warning_headers(deployment_warnings),
+            }
             if outcome.replayed:
                 headers["Idempotent-Replayed"] = "true"
-            return Response(Job.from_view(outcome.batch), status_code=202, headers=headers)
+            body = SubmittedJob.answer(outcome.batch, deployment_warnings)
+            return Response(body, status_code=202, headers=headers)
 
         return await to_thread.run_sync(issue)
 

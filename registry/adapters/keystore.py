@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import (
     BestAvailableEncryption,
@@ -94,10 +95,13 @@ class KeyRing:
     def _fingerprint(self) -> tuple[tuple[str, ...], str] | None:
         try:
             names = tuple(sorted(os.listdir(self.keys_dir)))
-            active = (self.keys_dir / ACTIVE_FILE).read_text() if ACTIVE_FILE in names else ""
         except FileNotFoundError:
             return None
-        return names, active
+        except OSError as exc:
+            raise _unreadable(self.keys_dir, exc) from exc
+        if ACTIVE_FILE not in names:
+            return names, ""
+        return names, _read_text(self.keys_dir / ACTIVE_FILE)
 
     def _refresh(self) -> None:
         fingerprint = self._fingerprint()
@@ -112,7 +116,11 @@ class KeyRing:
         if not self.keys_dir.is_dir():
             return public, None
         for path in sorted(self.keys_dir.glob("*.pub")):
-            key = load_pem_public_key(path.read_bytes())
+            data = _read_bytes(path)
+            try:
+                key = load_pem_public_key(data)
+            except (ValueError, UnsupportedAlgorithm) as exc:
+                raise _corrupt(path) from exc
             if not isinstance(key, Ed25519PublicKey):
                 raise ConfigurationError(f"{path.name} bukan kunci publik Ed25519")
             if key_id(key) != path.stem:
@@ -121,20 +129,28 @@ class KeyRing:
         active_path = self.keys_dir / ACTIVE_FILE
         if not active_path.exists():
             return public, None
-        kid = active_path.read_text().strip()
+        kid = _read_text(active_path).strip()
         private_path = self.keys_dir / f"{kid}.key"
         if not private_path.exists():
             raise ConfigurationError(f"Kunci privat aktif {kid} tidak ada di {self.keys_dir}")
+        data = _read_bytes(private_path)
         try:
-            private = load_pem_private_key(private_path.read_bytes(), password=self._passphrase)
+            private = load_pem_private_key(data, password=self._passphrase)
         except TypeError as exc:  # encrypted without passphrase, or passphrase on a plain key
             raise ConfigurationError(
-                "Kunci privat terenkripsi: setel SATUPINTU_KEY_PASSPHRASE"
+                f"Kunci privat terenkripsi ({private_path}): setel SATUPINTU_KEY_PASSPHRASE"
                 if self._passphrase is None
-                else "Kunci privat tidak terenkripsi, tetapi SATUPINTU_KEY_PASSPHRASE disetel"
+                else f"Kunci privat {private_path} tidak terenkripsi, tetapi "
+                "SATUPINTU_KEY_PASSPHRASE disetel"
             ) from exc
-        except ValueError as exc:
-            raise ConfigurationError("SATUPINTU_KEY_PASSPHRASE salah untuk kunci aktif") from exc
+        except (ValueError, UnsupportedAlgorithm) as exc:
+            # A whole encrypted PEM that does not open: the passphrase is the likely cause.
+            if self._passphrase is not None and _complete_pem(data, b"ENCRYPTED PRIVATE KEY"):
+                raise ConfigurationError(
+                    f"SATUPINTU_KEY_PASSPHRASE salah untuk kunci aktif {private_path} "
+                    "(atau berkas itu rusak)"
+                ) from exc
+            raise _corrupt(private_path) from exc
         if not isinstance(private, Ed25519PrivateKey):
             raise ConfigurationError(f"{private_path.name} bukan kunci privat Ed25519")
         signing = SigningKey.from_private_key(private)
@@ -166,6 +182,40 @@ class KeyRing:
         with self._lock:
             self._loaded_fingerprint = None
         return kid
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return _read_bytes(path).decode("ascii")
+    except UnicodeDecodeError as exc:
+        raise _corrupt(path) from exc
+
+
+def _complete_pem(data: bytes, label: bytes) -> bool:
+    return data.lstrip().startswith(b"-----BEGIN " + label + b"-----") and (
+        b"-----END " + label + b"-----" in data
+    )
+
+
+def _unreadable(path: Path, exc: OSError) -> ConfigurationError:
+    return ConfigurationError(
+        f"Berkas kunci tidak dapat dibaca: {path} ({exc.strerror or exc}). "
+        "Periksa pemilik dan izin berkas di SATUPINTU_KEYS_DIR."
+    )
+
+
+def _corrupt(path: Path) -> ConfigurationError:
+    return ConfigurationError(
+        f"Berkas kunci rusak atau bukan kunci PEM: {path}. Pulihkan berkas itu dari cadangan; "
+        "jangan membuat kunci baru untuk dokumen yang sudah terbit."
+    )
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -352,7 +352,7 @@ RULE_SETS: Mapping[str, Mapping[DevelopmentPath, Rule]] = MappingProxyType(
         "kubar-2024": MappingProxyType(_KUBAR_2024),
     }
 )
-RULE_SET_NAMES: tuple[str, ...] = ("tangsel-2022", "kubar-2024")
+RULE_SET_NAMES: tuple[str, ...] = tuple(RULE_SETS)
 DEFAULT_RULE_SET = "tangsel-2022"
 
 

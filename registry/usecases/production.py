@@ -69,20 +69,27 @@ class Production:
         converter: Converter,
         store: FileStore,
         keyring: KeyRing,
-        issuer: str,
     ) -> None:
         self.templates = templates
         self.identity = identity
         self.converter = converter
         self.store = store
         self.keyring = keyring
-        self.issuer = issuer
         self._logo_sha256 = store.put(load_logo(identity)).sha256
         self._stored_templates: set[str] = set()
         # Threads that only wait for LibreOffice; the converter itself limits how many convert.
         self._converting = ThreadPoolExecutor(
             max_workers=16, thread_name_prefix="satupintu-convert"
         )
+
+    @property
+    def issuer(self) -> str:
+        """The issuer named in signed records and PDF metadata: ``short_name`` of agency.toml.
+
+        Records already issued keep the issuer they were signed with (it is inside their signed
+        bytes); only new records follow a change of agency.toml.
+        """
+        return self.identity.short_name
 
     @property
     def pdf_available(self) -> bool:

@@ -78,7 +78,7 @@ class PendingRecorder:
             issued_on=local.date(),
             kid=key.kid,
             nip_salt=secrets.token_bytes(16),
-            issuer=self.settings.issuer_name,
+            issuer=self.production.issuer,
             verify_url=self.links.verify_url(token),
             short_url=self.links.short_url(short_code),
             supersedes=supersedes.id if supersedes else None,

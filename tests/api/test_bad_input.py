@@ -15,7 +15,7 @@ from registry.domain.views import DocumentView
 from registry.usecases.issuing import Registry
 from tests.api.conftest import bearer, written_state
 from tests.conftest import Keys
-from tests.support.drafts import PPPK_NIP, body, draft
+from tests.support.drafts import PPPK_NIP, body, draft, outside_pdf
 
 PROBLEM_JSON = "application/problem+json"
 # Words that give away an untranslated (English) framework message in a problem's detail.
@@ -172,6 +172,55 @@ def test_not_json_detail_is_indonesian(client: TestClient[Any], issuer: dict[str
     )
     problem = assert_problem(response, 400)
     assert not english_words(problem["detail"]), problem["detail"]
+
+
+MALFORMED_JSON = '{"type": "sertifikat", "recipient": {'
+WHERE_JSON_ARRIVES: dict[str, Any] = {
+    "body": lambda client, auth: client.post(
+        "/api/v1/documents",
+        content=MALFORMED_JSON.encode(),
+        headers={**auth, "content-type": "application/json"},
+    ),
+    "document": lambda client, auth: client.post(
+        "/api/v1/documents/stamp",
+        files={"file": ("luar.pdf", outside_pdf(), "application/pdf")},
+        data={"document": MALFORMED_JSON},
+        headers=auth,
+    ),
+    "batch": lambda client, auth: client.post(
+        "/api/v1/documents/batch",
+        files={"file": ("peserta.csv", b"nip,nama\n", "text/csv")},
+        data={"batch": MALFORMED_JSON},
+        headers=auth,
+    ),
+    "batch-body": lambda client, auth: client.post(
+        "/api/v1/documents/batch",
+        content=MALFORMED_JSON.encode(),
+        headers={**auth, "content-type": "application/json"},
+    ),
+}
+
+
+def test_malformed_json_gets_one_answer_wherever_it_arrives(
+    client: TestClient[Any], registry: Registry, issuer: dict[str, str]
+) -> None:
+    before = written_state(registry)
+    problems = {
+        where: assert_problem(send(client, issuer), 400)
+        for where, send in WHERE_JSON_ARRIVES.items()
+    }
+    assert written_state(registry) == before
+    assert len({problem["detail"] for problem in problems.values()}) == 1, problems
+    assert len({problem["title"] for problem in problems.values()}) == 1, problems
+    detail = problems["body"]["detail"]
+    assert "JSON" in detail and not english_words(detail), detail
+    # Where it arrived is said in `field`, the same way for a body and for a part.
+    assert {where: problem["field"] for where, problem in problems.items()} == {
+        "body": "body",
+        "document": "document",
+        "batch": "batch",
+        "batch-body": "body",
+    }
 
 
 def test_body_over_the_size_limit_is_413(

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+import uvicorn
 
 from api.cli import main as cli_main
 from registry.adapters.db.apikeys import authenticate
@@ -88,3 +91,99 @@ def test_cli_keys_rotate_and_list(
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2 and lines[-1].endswith("active")
     assert cli_main(["audit", "verify"]) == 0
+
+
+def test_issuer_comes_from_agency_toml_and_earlier_records_keep_verifying(
+    settings: Settings, db: Database, keyring: KeyRing
+) -> None:
+    issuer = Actor(id="t", role="issuer")
+    initialize(settings, db)
+    before = build_registry(settings, db=db, keyring=keyring, converter=UnavailableConverter())
+    earlier = before.issue(draft(), issuer).document
+    assert earlier.issuer == "BPSDM"  # short_name of the shipped agency.toml
+    text = settings.agency_file.read_text(encoding="utf-8")
+    settings.agency_file.write_text(
+        text.replace('short_name = "BPSDM"', 'short_name = "BPSDM Kaltim"'), encoding="utf-8"
+    )
+    after = build_registry(settings, db=db, keyring=keyring, converter=UnavailableConverter())
+    later = after.issue(draft(), issuer).document
+    assert later.issuer == "BPSDM Kaltim"
+    new = after.verify(later.token)
+    assert new.signed is not None and json.loads(new.signed)["issuer"] == "BPSDM Kaltim"
+    # The earlier record was signed naming "BPSDM": it still says so and still verifies.
+    old = after.verify(earlier.token)
+    assert old.status == "valid"
+    assert old.signed is not None and json.loads(old.signed)["issuer"] == "BPSDM"
+    assert old.document is not None and old.document.issuer == "BPSDM"
+
+
+def _serve_and_issue(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, *args: str
+) -> tuple[dict[str, Any], str]:
+    """``satupintu serve ARGS`` with uvicorn replaced by an app factory that issues one document.
+
+    Returns uvicorn's arguments and the verify URL of the document the factory's settings made.
+    """
+    monkeypatch.setenv("SATUPINTU_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("SATUPINTU_KEYS_DIR", str(settings.keys_dir))
+    monkeypatch.setenv("SATUPINTU_DATABASE_URL", settings.database_url)
+    served: dict[str, Any] = {}
+
+    def run(app: str, **options: Any) -> None:
+        served.update(options, app=app)
+        # What uvicorn's worker does: the factory builds its settings from the environment.
+        registry = build_registry(Settings.from_env(), converter=UnavailableConverter())
+        try:
+            issued = registry.issue(draft(), Actor(id="t", role="issuer")).document
+            served["verify_url"] = issued.verify_url
+        finally:
+            registry.db.dispose()
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    assert cli_main(["serve", *args]) == 0
+    verify_url: str = served.pop("verify_url")
+    return served, verify_url
+
+
+def test_serve_port_puts_that_port_into_the_qr(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Recorded first, so the environment is restored after the command sets the default.
+    monkeypatch.setenv("SATUPINTU_PUBLIC_URL", "")
+    monkeypatch.delenv("SATUPINTU_PUBLIC_URL")
+    served, verify_url = _serve_and_issue(settings, monkeypatch, "--port", "9000")
+    assert served["port"] == 9000
+    assert verify_url.startswith("http://127.0.0.1:9000/v/")
+
+
+def test_serve_keeps_a_configured_public_url(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SATUPINTU_PUBLIC_URL", "https://verifikasi.bpsdm.go.id")
+    _, verify_url = _serve_and_issue(settings, monkeypatch, "--host", "10.0.0.5", "--port", "9000")
+    assert verify_url.startswith("https://verifikasi.bpsdm.go.id/v/")
+
+
+@pytest.mark.parametrize("command", ["init", "serve"])
+def test_a_corrupt_key_file_stops_start_up_with_its_name(
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+) -> None:
+    monkeypatch.setenv("SATUPINTU_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("SATUPINTU_KEYS_DIR", str(settings.keys_dir))
+    monkeypatch.setenv("SATUPINTU_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("SATUPINTU_PUBLIC_URL", "https://verifikasi.bpsdm.go.id")
+    assert cli_main(["init"]) == 0
+    (key_file,) = settings.keys_dir.glob("*.key")
+    key_file.write_bytes(key_file.read_bytes()[:40])
+    capsys.readouterr()
+
+    def run(*_: Any, **__: Any) -> None:
+        raise AssertionError("the server must not start with a corrupt key")
+
+    monkeypatch.setattr(uvicorn, "run", run)
+    assert cli_main([command]) != 0
+    err = capsys.readouterr().err
+    assert err.startswith("satupintu: Berkas kunci rusak") and str(key_file) in err, err

@@ -156,3 +156,60 @@ def test_active_pointing_to_a_missing_private_key_is_refused(tmp_path: Path) -> 
     (keys_dir / f"{kid}.key").unlink()
     with pytest.raises(ConfigurationError, match=kid):
         KeyRing(keys_dir).active()
+
+
+# -- key files that cannot be used: a ConfigurationError naming the file, never a ValueError ----
+
+
+def _truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _garbage(path: Path) -> None:
+    path.write_bytes(b"\x00\xff\xfe not a key \x80" * 8)
+
+
+def _unreadable(path: Path) -> None:
+    # Tests run as root in CI, and chmod does not stop root; a directory cannot be read as a file
+    # by anyone, which takes the same OSError path as a permission error.
+    path.unlink()
+    path.mkdir()
+
+
+DAMAGE = {"truncated": _truncate, "garbage": _garbage, "unreadable": _unreadable}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+@pytest.mark.parametrize("which", ["private", "public", "active"])
+@pytest.mark.parametrize("passphrase", [None, b"rahasia"], ids=["plain", "encrypted"])
+def test_a_damaged_key_file_is_a_configuration_error_naming_it(
+    tmp_path: Path, damage: str, which: str, passphrase: bytes | None
+) -> None:
+    keys_dir = tmp_path / "keys"
+    kid = KeyRing(keys_dir, passphrase).generate()
+    names = {"private": f"{kid}.key", "public": f"{kid}.pub", "active": ACTIVE_FILE}
+    path = keys_dir / names[which]
+    DAMAGE[damage](path)
+    with pytest.raises(ConfigurationError) as caught:
+        KeyRing(keys_dir, passphrase).active()
+    message = caught.value.message
+    if which == "active" and damage == "truncated":
+        # Half a kid names a key that does not exist; that message names the keys dir and kid.
+        assert str(keys_dir) in message and kid[: len(kid) // 2] in message
+    else:
+        assert str(path) in message, message
+    assert "SATUPINTU_KEY_PASSPHRASE salah" not in message  # not blamed on the passphrase
+
+
+def test_a_damaged_key_rotated_out_still_fails_verification_plainly(tmp_path: Path) -> None:
+    keys_dir = tmp_path / "keys"
+    old = KeyRing(keys_dir).generate()
+    ring = KeyRing(keys_dir)
+    ring.generate()
+    assert set(ring.public_keys()) >= {old}
+    age_directory(keys_dir)
+    _garbage(keys_dir / f"{old}.pub")
+    (keys_dir / "touch").write_text("")  # a change in the listing makes the ring reload
+    with pytest.raises(ConfigurationError, match=f"{old}.pub"):
+        ring.public_keys()

@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from registry.domain.content import DEFAULT_LEGAL_BASIS
 from registry.domain.errors import ConfigurationError
-from registry.settings import Settings
+from registry.domain.jp import DEFAULT_RULE_SET, RULE_SETS
+from registry.settings import Settings, default_public_url
 
 
 def test_defaults() -> None:
@@ -23,7 +25,6 @@ def test_defaults() -> None:
     assert settings.jp_rules == "tangsel-2022"
     assert settings.keys_dir == Path("./keys").resolve()
     assert settings.key_passphrase is None
-    assert settings.issuer_name == "BPSDM"
     assert settings.series_file == data_dir / "series.toml"
 
 
@@ -85,18 +86,52 @@ def test_unknown_timezone_refused(zone: str) -> None:
         Settings.from_env({"SATUPINTU_TIMEZONE": zone})
 
 
+@pytest.mark.parametrize("name", list(RULE_SETS))
+def test_every_rule_set_is_a_setting_choice_with_a_legal_basis(name: str) -> None:
+    # One definition (registry.domain.jp.RULE_SETS); everything else follows it.
+    assert Settings.from_env({"SATUPINTU_JP_RULES": name}).jp_rules == name
+    assert DEFAULT_LEGAL_BASIS[name]
+
+
+def test_legal_bases_cover_exactly_the_rule_sets() -> None:
+    assert set(DEFAULT_LEGAL_BASIS) == set(RULE_SETS)
+    assert Settings.from_env({}).jp_rules == DEFAULT_RULE_SET
+
+
 def test_rule_sets() -> None:
     assert Settings.from_env({"SATUPINTU_JP_RULES": "kubar-2024"}).jp_rules == "kubar-2024"
     with pytest.raises(ConfigurationError, match="tangsel-2022"):
         Settings.from_env({"SATUPINTU_JP_RULES": "jakarta-2020"})
 
 
-def test_passphrase_and_issuer() -> None:
-    settings = Settings.from_env(
-        {"SATUPINTU_KEY_PASSPHRASE": "rahasia", "SATUPINTU_ISSUER_NAME": "  BPSDM Kaltim  "}
-    )
-    assert settings.key_passphrase == b"rahasia"
-    assert settings.issuer_name == "BPSDM Kaltim"
-    blank = Settings.from_env({"SATUPINTU_KEY_PASSPHRASE": "", "SATUPINTU_ISSUER_NAME": "  "})
-    assert blank.key_passphrase is None
-    assert blank.issuer_name == "BPSDM"
+def test_passphrase() -> None:
+    assert Settings.from_env({"SATUPINTU_KEY_PASSPHRASE": "rahasia"}).key_passphrase == b"rahasia"
+    assert Settings.from_env({"SATUPINTU_KEY_PASSPHRASE": ""}).key_passphrase is None
+
+
+@pytest.mark.parametrize("value", ["BPSDM Kaltim", ""])
+def test_the_removed_issuer_setting_is_refused_not_ignored(value: str) -> None:
+    # The issuer comes from agency.toml; an ignored variable would change signed records unseen.
+    with pytest.raises(ConfigurationError, match=r"SATUPINTU_ISSUER_NAME.*short_name"):
+        Settings.from_env({"SATUPINTU_ISSUER_NAME": value})
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "expected"),
+    [
+        ("127.0.0.1", 8000, "http://127.0.0.1:8000"),
+        ("127.0.0.1", 9000, "http://127.0.0.1:9000"),
+        ("10.0.0.5", 8080, "http://10.0.0.5:8080"),
+        ("satupintu.bpsdm.go.id", 80, "http://satupintu.bpsdm.go.id:80"),
+        ("::1", 9000, "http://[::1]:9000"),
+        # A wildcard bind is no address a phone can open: loopback, which is then warned about.
+        ("0.0.0.0", 9000, "http://127.0.0.1:9000"),  # noqa: S104 - a value, not a bind
+        ("::", 9000, "http://127.0.0.1:9000"),
+    ],
+)
+def test_default_public_url_follows_the_listener(host: str, port: int, expected: str) -> None:
+    assert default_public_url(host, port) == expected
+
+
+def test_unset_public_url_is_the_default_listener() -> None:
+    assert Settings.from_env({}).public_url == default_public_url("127.0.0.1", 8000)
