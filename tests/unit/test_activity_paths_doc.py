@@ -252,3 +252,9 @@ if __name__ == "__main__":
     updated = rewrite(current)
     DOC.write_text(updated, encoding="utf-8")
     sys.stdout.write("unchanged\n" if updated == current else f"rewrote {DOC}\n")
+
+
+def test_the_readme_lists_every_path_id_with_its_printed_name() -> None:
+    readme = (DOC.parents[1] / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `([a-z_]+)` \| ([^|]+) \|$", readme, flags=re.M)
+    assert listed == [(p.value, PATH_LABELS[p.value]) for p in DevelopmentPath]
