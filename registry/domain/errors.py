@@ -20,6 +20,16 @@ class RegistryError(Exception):
         self.field = field
         self.extra = extra
 
+    def voided(self, number: str) -> RegistryError:
+        """This error, told to say that it voided ``number`` (which stays in the register)."""
+        self.message = voided_message(self.message, number)
+        self.extra["number"] = number
+        return self
+
+
+def voided_message(reason: str, number: str) -> str:
+    return f"{reason}; nomor {number} dibatalkan dan tercatat batal beserta alasannya"
+
 
 class InvalidInput(RegistryError):
     """The caller sent something the rules refuse; nothing was written."""

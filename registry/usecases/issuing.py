@@ -34,6 +34,7 @@ from registry.domain.errors import (
     NotFound,
     NumberVoided,
     RegistryError,
+    voided_message,
 )
 from registry.domain.links import PublicLinks
 from registry.domain.numbering import SeriesCatalog
@@ -323,6 +324,7 @@ class Registry:
         except RegistryError as exc:
             log.warning("document %s could not be produced: %s", document_id, exc.message)
             self.void(document_id, exc.message)
+            exc.voided(facts.number)
             raise
         except Exception as exc:
             # Whatever broke, the number must not stay pending: void it and say so.
@@ -479,6 +481,4 @@ class Registry:
 
 
 def _voided(reason: str, number: str) -> NumberVoided:
-    return NumberVoided(
-        f"{reason}; nomor {number} dibatalkan dan tercatat batal beserta alasannya", number=number
-    )
+    return NumberVoided(voided_message(reason, number), number=number)

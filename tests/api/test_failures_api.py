@@ -11,6 +11,7 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 
 from registry.adapters.db.schema import Document
+from registry.adapters.libreoffice import ConversionError
 from registry.usecases.issuing import Registry
 from tests.api.conftest import bearer, written_state
 from tests.conftest import Keys
@@ -36,6 +37,25 @@ def test_an_unexpected_error_while_producing_names_the_voided_number(
     assert document.number in problem["detail"]
     assert "dibatalkan" in problem["detail"]
     assert "tidak ada perubahan" not in problem["detail"]
+
+
+def test_a_failed_conversion_names_the_voided_number_too(
+    client: TestClient[Any], registry: Registry, api_keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def timed_out(*_: object, **__: object) -> bytes:
+        raise ConversionError("Konversi PDF melebihi batas waktu (60 detik)")
+
+    monkeypatch.setattr(registry.production, "render_docx", timed_out)
+    response = client.post("/api/v1/documents", json=body(), headers=bearer(api_keys.issuer.secret))
+    assert response.status_code == 503, response.text
+    problem = response.json()
+    with registry.db.reading() as session:
+        document = session.execute(select(Document)).scalar_one()
+    assert document.status == "void"
+    assert document.void_reason == "Konversi PDF melebihi batas waktu (60 detik)"
+    assert problem["number"] == document.number
+    assert problem["detail"].startswith("Konversi PDF melebihi batas waktu (60 detik)")
+    assert f"nomor {document.number} dibatalkan" in problem["detail"]
 
 
 def _failed_batch(registry: Registry, keys: Keys, count: int) -> uuid.UUID:
