@@ -16,6 +16,8 @@ from typing import Any
 
 from registry.domain.content import DocumentContent, template_name_for
 from registry.domain.details import validate_details
+from registry.domain.jp import DEFAULT_RULE_SET
+from registry.domain.short_codes import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 
 __all__ = ["sample"]
 
@@ -54,9 +56,11 @@ def _token(seed: str) -> str:
 
 
 def _short_code(seed: str) -> str:
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    """A stand-in short code as issued: Crockford base32, of the real length."""
     digest = hashlib.sha256(b"short/" + seed.encode()).digest()
-    return "".join(alphabet[byte % len(alphabet)] for byte in digest[:8])
+    return "".join(
+        SHORT_CODE_ALPHABET[byte % len(SHORT_CODE_ALPHABET)] for byte in digest[:SHORT_CODE_LENGTH]
+    )
 
 
 def _base(kind: str) -> DocumentContent:
@@ -76,7 +80,7 @@ def _base(kind: str) -> DocumentContent:
         start_date=date(2024, 4, 22),
         end_date=date(2024, 4, 26),
         jp=Decimal(40),
-        jp_rules="tangsel-2022",
+        jp_rules=DEFAULT_RULE_SET,
         organizer=_ORGANIZER,
         details={},
         verify_url=url,
