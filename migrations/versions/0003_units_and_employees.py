@@ -28,7 +28,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint(
-            "(head_name IS NULL AND head_nip IS NULL AND head_rank IS NULL AND head_position IS NULL) OR (head_name IS NOT NULL AND head_nip IS NOT NULL AND head_rank IS NOT NULL AND head_position IS NOT NULL)",
+            "(head_name IS NULL AND head_nip IS NULL AND head_rank IS NULL "
+            "AND head_position IS NULL) OR (head_name IS NOT NULL AND head_nip IS NOT NULL "
+            "AND head_rank IS NOT NULL AND head_position IS NOT NULL)",
             name=op.f("ck_units_head_complete"),
         ),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_units")),
