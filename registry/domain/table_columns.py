@@ -38,9 +38,7 @@ class ColumnSet:
     @property
     def header_names(self) -> dict[str, str]:
         """Header name (after normalisation) -> canonical column."""
-        return {
-            name: column for column, names in self.aliases.items() for name in (column, *names)
-        }
+        return {name: column for column, names in self.aliases.items() for name in (column, *names)}
 
 
 def header_name(value: str) -> str:
