@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("head_name", sa.String(length=200), nullable=True),
         sa.Column("head_nip", sa.String(length=18), nullable=True),
+        sa.Column("head_employment", sa.String(length=10), nullable=True),
         sa.Column("head_rank", sa.String(length=200), nullable=True),
         sa.Column("head_position", sa.String(length=200), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -32,6 +33,10 @@ def upgrade() -> None:
             "AND head_position IS NULL) OR (head_name IS NOT NULL AND head_nip IS NOT NULL "
             "AND head_rank IS NOT NULL AND head_position IS NOT NULL)",
             name=op.f("ck_units_head_complete"),
+        ),
+        sa.CheckConstraint(
+            "head_employment IS NULL OR head_employment IN ('pns', 'pppk')",
+            name=op.f("ck_units_head_employment"),
         ),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_units")),
     )

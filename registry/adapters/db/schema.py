@@ -251,12 +251,18 @@ class Unit(Base):
             "AND head_rank IS NOT NULL AND head_position IS NOT NULL)",
             name="head_complete",
         ),
+        CheckConstraint(
+            "head_employment IS NULL OR head_employment IN ('pns', 'pppk')",
+            name="head_employment",
+        ),
     )
 
     code: Mapped[str] = mapped_column(String(30), primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
     head_name: Mapped[str | None] = mapped_column(String(200))
     head_nip: Mapped[str | None] = mapped_column(String(18))
+    # Read from the NIP's structure when the head is saved; prints "NIP" or "NI PPPK".
+    head_employment: Mapped[str | None] = mapped_column(String(10))
     head_rank: Mapped[str | None] = mapped_column(String(200))
     head_position: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
