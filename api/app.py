@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from api.controllers.documents import DocumentController
 from api.controllers.jobs import JobController
+from api.controllers.jp import JpController
 from api.controllers.verification import VerificationController
 from api.errors import EXCEPTION_HANDLERS
 from api.notices import DeploymentWarnings, provide_deployment_warnings
@@ -152,7 +153,13 @@ def create_app(
             app.state.registry.db.dispose()
 
     return Litestar(
-        route_handlers=[DocumentController, JobController, VerificationController, health],
+        route_handlers=[
+            DocumentController,
+            JobController,
+            JpController,
+            VerificationController,
+            health,
+        ],
         dependencies={
             "registry": Provide(provide_registry, sync_to_thread=False),
             "keyring": Provide(provide_keyring, sync_to_thread=False),
