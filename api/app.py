@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from api.controllers.documents import DocumentController
 from api.controllers.jobs import JobController
+from api.controllers.jp import JpController
 from api.controllers.units import UnitController
 from api.controllers.verification import VerificationController
 from api.errors import EXCEPTION_HANDLERS
@@ -156,6 +157,7 @@ def create_app(
         route_handlers=[
             DocumentController,
             JobController,
+            JpController,
             UnitController,
             VerificationController,
             health,

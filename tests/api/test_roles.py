@@ -69,6 +69,7 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "GET_job_merged_pdf":          (401,     401,  401,     200,    200,     403,       403),
     "GET_job_zip":                 (401,     401,  401,     200,    200,     403,       403),
     "POST_job_retry":              (401,     401,  401,     202,    403,     403,       403),
+    "POST_jp_calculate":           (401,     401,  401,     200,    200,     200,       200),
 }
 # fmt: on
 GUARDED = {
@@ -85,6 +86,7 @@ GUARDED = {
     "GET_job_merged_pdf",
     "GET_job_zip",
     "POST_job_retry",
+    "POST_jp_calculate",
 }
 
 CASES = [
@@ -218,6 +220,11 @@ CALLS: dict[str, Callable[[World, dict[str, str]], httpx.Response]] = {
     "POST_job_retry": lambda w, h: w.client.post(
         f"/api/v1/jobs/{w.failed_job_id}/retry", headers=h
     ),
+    "POST_jp_calculate": lambda w, h: w.client.post(
+        "/api/v1/jp/calculate",
+        json={"path": "coaching", "scope": "nasional", "sessions": [{"date": "2026-03-02"}]},
+        headers=h,
+    ),
 }
 
 
@@ -292,6 +299,9 @@ def test_role_matrix(world: World, endpoint: str, principal: str, expected: int)
     elif endpoint == "GET_document_of_DPUPR":
         assert response.json()["id"] == str(world.document.id)
         assert response.json()["recipient"]["nip"] == PNS_NIP
+    elif endpoint == "POST_jp_calculate":
+        assert response.json()["jp"] == "2"
+        assert written_state(world.registry) == before  # a calculation stores nothing
     elif endpoint == "GET_documents":
         listed = {item["id"] for item in response.json()["items"]}
         assert (str(world.document.id) in listed) == (principal != "requester_DINKES")
@@ -321,6 +331,7 @@ def test_matrix_covers_every_documented_route(client: TestClient[Any]) -> None:
         ("GET", "/api/v1/jobs/{job_id}/merged.pdf"),
         ("GET", "/api/v1/jobs/{job_id}/documents.zip"),
         ("POST", "/api/v1/jobs/{job_id}/retry"),
+        ("POST", "/api/v1/jp/calculate"),
         ("POST", "/api/v1/verify/file"),
         ("GET", "/api/v1/verify/{token}"),
         ("GET", "/.well-known/jwks.json"),
