@@ -290,3 +290,80 @@ class Employee(Base):
     position: Mapped[str | None] = mapped_column(String(200))
     rank: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+REQUEST_KINDS = (
+    "coaching",
+    "mentoring",
+    "belajar_mandiri",
+    "komunitas_belajar",
+    "bimbingan_tempat_kerja",
+)
+REQUEST_STATUSES = ("draft", "submitted", "approved", "rejected", "withdrawn")
+EVIDENCE_KINDS = ("surat_perintah", "formulir", "bahan", "daftar_anggota", "lainnya")
+
+
+class Request(Base):
+    """A unit's request for a surat keterangan: the session log BPSDM approves or rejects.
+
+    ``employee``, ``guide`` and ``sessions`` are kept as the unit filed them (JSON); the letter
+    issued on approval is linked by ``document_id``, set in the transaction that numbers it.
+    """
+
+    __tablename__ = "requests"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('coaching', 'mentoring', 'belajar_mandiri', 'komunitas_belajar', "
+            "'bimbingan_tempat_kerja')",
+            name="kind",
+        ),
+        CheckConstraint(
+            "status IN ('draft', 'submitted', 'approved', 'rejected', 'withdrawn')", name="status"
+        ),
+        CheckConstraint("status <> 'rejected' OR reason IS NOT NULL", name="rejected_has_reason"),
+        CheckConstraint(
+            "status <> 'approved' OR document_id IS NOT NULL", name="approved_has_document"
+        ),
+        Index("ix_requests_unit_status", "unit_code", "status"),
+        Index("ix_requests_nip", "nip"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    scope: Mapped[str] = mapped_column(String(20), nullable=False)
+    nip: Mapped[str] = mapped_column(String(18), nullable=False)
+    employee: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    guide: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    sessions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+    document_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("documents.id"))
+    created_by: Mapped[str] = mapped_column(String(80), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class RequestEvidence(Base):
+    """A file a unit attached to its request, content-addressed in the file store."""
+
+    __tablename__ = "request_evidence"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('surat_perintah', 'formulir', 'bahan', 'daftar_anggota', 'lainnya')",
+            name="kind",
+        ),
+        Index("ix_request_evidence_request_id", "request_id"),
+        Index("ix_request_evidence_sha256", "sha256"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    request_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("requests.id"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    media_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    filename: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
