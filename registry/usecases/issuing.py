@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -46,7 +47,7 @@ from registry.usecases.reading import DocumentReader, SearchFilter
 from registry.usecases.recording import PendingRecorder
 from registry.usecases.verification import Verifier
 
-__all__ = ["STATUS_LABELS", "Registry", "SearchFilter", "utc_now"]
+__all__ = ["STATUS_LABELS", "IssueHold", "Registry", "SearchFilter", "utc_now"]
 
 log = logging.getLogger("satupintu")
 
@@ -58,6 +59,22 @@ STATUS_LABELS = {
     "revoked": "dicabut",
     "superseded": "diganti",
 }
+
+
+class IssueHold(Protocol):
+    """Another record an issue is bound to, inside the transaction that numbers the document."""
+
+    def adjust(self, valid: ValidDraft) -> ValidDraft:
+        """The draft as it will be recorded (e.g. the JP its session log credits)."""
+        ...
+
+    def before(self, session: Session, now: datetime) -> None:
+        """Lock and check the record; raising refuses the issue before any number is taken."""
+        ...
+
+    def after(self, session: Session, document: Document, now: datetime) -> None:
+        """Link the new (pending) document to the record, in the same transaction."""
+        ...
 
 
 def utc_now() -> datetime:
@@ -110,16 +127,32 @@ class Registry:
         )
 
     def issue(
-        self, draft: DocumentDraft, actor: Actor, idempotency_key: str | None = None
+        self,
+        draft: DocumentDraft,
+        actor: Actor,
+        idempotency_key: str | None = None,
+        *,
+        hold: IssueHold | None = None,
     ) -> IssueOutcome:
+        """Number, record and produce one document.
+
+        ``hold`` ties the issue to another record in the numbering transaction (a request being
+        approved): it is locked and checked before the number is taken, and told the new
+        document before the commit, so refusing it takes no number.
+        """
         valid = self.validate(draft)
-        outcome = self._keyed(
-            actor,
-            idempotency_key,
-            "issue",
-            asdict(draft),
-            lambda session, now: self.recorder.insert(session, valid, actor, now).id,
-        )
+        if hold is not None:
+            valid = hold.adjust(valid)
+
+        def work(session: Session, now: datetime) -> uuid.UUID:
+            if hold is not None:
+                hold.before(session, now)
+            document = self.recorder.insert(session, valid, actor, now)
+            if hold is not None:
+                hold.after(session, document, now)
+            return document.id
+
+        outcome = self._keyed(actor, idempotency_key, "issue", asdict(draft), work)
         return self._completed(outcome)
 
     def _completed(self, outcome: IssueOutcome) -> IssueOutcome:

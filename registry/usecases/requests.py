@@ -1,0 +1,596 @@
+"""Requests for a surat keterangan: a unit files a session log with evidence, BPSDM decides.
+
+Who may do what: a requester files for its own unit only and sees only its unit's requests (another
+unit's answers "not found"); an issuer (or the operator at the CLI) may file naming the unit, and
+alone approves or rejects; auditors read. Every transition is in the audit log with its actor.
+
+Approval issues the letter through :meth:`Registry.issue` with an :class:`IssueHold`: the request
+row is locked FOR UPDATE in the transaction that takes the number, checked to be still
+``submitted`` with no letter being made for it, and linked to the new pending document before the
+commit. So of several issuers approving at once exactly one takes a number; the others find the
+link and answer :class:`Conflict`. The request becomes ``approved`` only once the letter is issued;
+if its production fails the number is voided (it stays in the register with the reason) and the
+request, unlinked, stays ``submitted`` for another attempt.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.adapters import pdf
+from registry.adapters.db import audit
+from registry.adapters.db.schema import Document, Request, RequestEvidence, Unit
+from registry.domain import jp as rules
+from registry.domain.actors import Actor
+from registry.domain.decimals import plain_decimal
+from registry.domain.drafts import ActivityDraft, DocumentDraft, RecipientDraft, ValidDraft
+from registry.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from registry.domain.jp_sessions import LogCredit, PriorCredit, credit_log
+from registry.domain.nip import Employment
+from registry.domain.numbering import parse_unit_code
+from registry.domain.requests import (
+    RequestStatus,
+    Transition,
+    check_transition,
+    evidence_media_type,
+    log_entries,
+    parse_evidence_kind,
+    refuse_missing_evidence,
+    validate_request,
+)
+from registry.usecases.issuing import Registry
+
+__all__ = ["EvidenceView", "RequestView", "Requests"]
+
+log = logging.getLogger("satupintu")
+
+_MANAGERS = ("issuer", "operator")
+_READERS = ("issuer", "operator", "auditor")
+_FILERS = ("issuer", "operator", "requester")
+MAX_REASON = 1000
+MAX_FILENAME = 200
+
+#: How a letter's title names each kind.
+_TITLES = {
+    "coaching": "Coaching",
+    "mentoring": "Mentoring",
+    "belajar_mandiri": "Belajar Mandiri",
+    "komunitas_belajar": "Komunitas Belajar",
+    "bimbingan_tempat_kerja": "Bimbingan di Tempat Kerja",
+}
+_PER_SESSION = frozenset({rules.RuleKind.PER_SESSION})
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    id: uuid.UUID
+    kind: str
+    sha256: str
+    size: int
+    media_type: str
+    filename: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class RequestView:
+    id: uuid.UUID
+    unit_code: str
+    kind: str
+    scope: str
+    status: str
+    employee: dict[str, Any]
+    guide_role: str | None
+    guide: dict[str, Any] | None
+    sessions: list[dict[str, Any]]
+    credit: LogCredit | None
+    #: Why the log cannot be credited as stored (e.g. the rule set changed); None normally.
+    credit_error: str | None
+    reason: str | None
+    document_id: uuid.UUID | None
+    evidence: list[EvidenceView]
+    created_by: str
+    created_at: datetime
+    submitted_at: datetime | None
+    decided_at: datetime | None
+    decided_by: str | None
+
+
+class Requests:
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.db = registry.db
+
+    # -- filing ---------------------------------------------------------------------------------
+
+    def create(self, body: dict[str, Any], actor: Actor) -> RequestView:
+        _require(actor, _FILERS, "mengajukan permohonan")
+        valid = validate_request(body, today=self.registry.local_today())
+        unit_code = self._filing_unit(actor, valid.unit_code, valid.employee.get("unit"))
+        self._credit(valid.kind, valid.scope, valid.sessions, valid.employee["employment"])
+        with self.db.writing() as session:
+            if session.get(Unit, unit_code) is None:
+                raise InvalidInput(
+                    f"Unit {unit_code!r} tidak terdaftar; daftarkan dulu dengan POST /api/v1/units",
+                    field="unit_code",
+                )
+            now = self.registry.now()
+            guide = None if valid.guide is None else {"role": valid.guide_role, **valid.guide}
+            row = Request(
+                id=uuid.uuid4(),
+                unit_code=unit_code,
+                kind=valid.kind,
+                scope=valid.scope,
+                nip=valid.employee_number.digits,
+                employee=valid.employee,
+                guide=guide,
+                sessions=valid.sessions,
+                status=RequestStatus.DRAFT.value,
+                created_by=actor.label,
+                created_at=now,
+            )
+            session.add(row)
+            session.flush()
+            self._audit(session, row, actor, "request.create", now, {"kind": row.kind})
+            return self._view(session, row)
+
+    def _filing_unit(self, actor: Actor, named: str | None, employee_unit: str | None) -> str:
+        if actor.role == "requester":
+            own = actor.unit_code or ""
+            if named is not None and named != own:
+                raise PermissionDenied(f"Kunci API ini hanya untuk unit {own or '-'}")
+            return own
+        code = named or employee_unit
+        if code is None:
+            raise InvalidInput("Sebutkan unit permohonan: isi unit_code", field="unit_code")
+        return parse_unit_code(code) or code
+
+    def add_evidence(
+        self,
+        request_id: uuid.UUID,
+        kind: str | None,
+        data: bytes,
+        actor: Actor,
+        *,
+        filename: str | None = None,
+    ) -> EvidenceView:
+        _require(actor, _FILERS, "melampirkan bukti dukung")
+        evidence_kind = parse_evidence_kind(kind)
+        limit = self.registry.settings.max_upload_bytes
+        if len(data) > limit:
+            raise InvalidInput(
+                f"Berkas terlalu besar (lebih dari {limit // 1_000_000} MB)",
+                field="file",
+                max_bytes=limit,
+            )
+        media_type = evidence_media_type(data)
+        if media_type == "application/pdf":
+            pdf.check_upload(data, max_bytes=limit)
+        name = _filename(filename)
+        with self.db.reading() as session:
+            check_transition(
+                self._visible(session, request_id, actor).status, Transition.ADD_EVIDENCE
+            )
+        stored = self.registry.production.store.put(data)
+        try:
+            with self.db.writing() as session:
+                row = self._locked(session, request_id, actor)
+                check_transition(row.status, Transition.ADD_EVIDENCE)
+                now = self.registry.now()
+                evidence = RequestEvidence(
+                    id=uuid.uuid4(),
+                    request_id=row.id,
+                    kind=evidence_kind,
+                    sha256=stored.sha256,
+                    size=stored.size,
+                    media_type=media_type,
+                    filename=name,
+                    created_at=now,
+                )
+                session.add(evidence)
+                self._audit(
+                    session,
+                    row,
+                    actor,
+                    "request.evidence",
+                    now,
+                    {"kind": evidence_kind, "sha256": stored.sha256},
+                )
+                session.flush()
+                return _evidence_view(evidence)
+        except BaseException:
+            # No file without a record; a file that was already stored belongs to another one.
+            if stored.created:
+                self.registry.production.store.remove(stored.sha256)
+            raise
+
+    # -- transitions ----------------------------------------------------------------------------
+
+    def submit(self, request_id: uuid.UUID, actor: Actor) -> RequestView:
+        _require(actor, _FILERS, "mengajukan permohonan")
+
+        def change(session: Session, row: Request, now: datetime) -> dict[str, Any]:
+            kinds = session.execute(
+                select(RequestEvidence.kind).where(RequestEvidence.request_id == row.id)
+            ).scalars()
+            refuse_missing_evidence(row.kind, kinds)
+            row.submitted_at = now
+            return {}
+
+        return self._transition(request_id, actor, Transition.SUBMIT, change)
+
+    def withdraw(self, request_id: uuid.UUID, actor: Actor) -> RequestView:
+        _require(actor, _FILERS, "menarik permohonan")
+        return self._transition(request_id, actor, Transition.WITHDRAW, lambda *_: {})
+
+    def reject(self, request_id: uuid.UUID, reason: str | None, actor: Actor) -> RequestView:
+        _require(actor, _MANAGERS, "menolak permohonan")
+        text = (reason or "").strip()
+        if not text:
+            raise InvalidInput("Alasan penolakan wajib diisi", field="reason")
+        if len(text) > MAX_REASON or any(ord(c) < 32 and c != "\n" for c in text):
+            raise InvalidInput(
+                f"Alasan penolakan maks. {MAX_REASON} karakter tanpa karakter kendali",
+                field="reason",
+            )
+
+        def change(session: Session, row: Request, now: datetime) -> dict[str, Any]:
+            if row.document_id is not None:
+                raise Conflict("Surat keterangan untuk permohonan ini sedang dibuat")
+            row.reason = text
+            row.decided_at = now
+            row.decided_by = actor.label
+            return {"reason": text}
+
+        return self._transition(request_id, actor, Transition.REJECT, change)
+
+    def approve(self, request_id: uuid.UUID, actor: Actor) -> RequestView:
+        _require(actor, _MANAGERS, "menyetujui permohonan")
+        with self.db.reading() as session:
+            row = self._visible(session, request_id, actor)
+            check_transition(row.status, Transition.APPROVE)
+            snapshot = self._view(session, row)
+            unit_name = session.get_one(Unit, row.unit_code).name
+        # Prior credits: documents do not yet record their sessions' credits; the seam is here.
+        credit = self._credit(
+            snapshot.kind,
+            snapshot.scope,
+            snapshot.sessions,
+            snapshot.employee["employment"],
+            prior=(),
+        )
+        if credit.jp <= 0:
+            raise InvalidInput(
+                "Sesi permohonan ini tidak menghasilkan JP; permohonan tidak dapat disetujui",
+                field="sessions",
+                sessions=_verdicts_json(credit),
+            )
+        hold = _ApprovalHold(self, request_id, actor, credit.jp)
+        try:
+            outcome = self.registry.issue(
+                _letter(snapshot, credit, unit_name, self.registry.settings.jp_rules),
+                actor,
+                hold=hold,
+            )
+        except BaseException as exc:
+            if hold.document_id is not None:
+                self._unlink_failed(request_id, hold.document_id, str(exc))
+            raise
+        document = outcome.document
+        if document.status != "issued":
+            self._unlink_failed(request_id, document.id, f"status {document.status}")
+            raise Conflict(f"Surat keterangan {document.number} tidak terbit ({document.status})")
+        with self.db.writing() as session:
+            row = self._locked(session, request_id, actor)
+            now = self.registry.now()
+            row.status = RequestStatus.APPROVED.value
+            row.decided_at = now
+            row.decided_by = actor.label
+            self._audit(
+                session,
+                row,
+                actor,
+                "request.approve",
+                now,
+                {"document_id": str(document.id), "number": document.number, "jp": str(credit.jp)},
+            )
+            session.flush()
+            return self._view(session, row)
+
+    def _unlink_failed(self, request_id: uuid.UUID, document_id: uuid.UUID, why: str) -> None:
+        """The letter was not issued: its number is void (in the register); the request waits."""
+        with self.db.writing() as session:
+            row = session.execute(
+                select(Request).where(Request.id == request_id).with_for_update()
+            ).scalar()
+            if row is None or row.document_id != document_id:
+                return
+            row.document_id = None
+            document = session.get(Document, document_id)
+            audit.append(
+                session,
+                at=self.registry.now(),
+                actor="system",
+                action="request.approve_failed",
+                subject=str(request_id),
+                details={
+                    "document_id": str(document_id),
+                    "number": document.number if document else None,
+                    "error": why[:MAX_REASON],
+                },
+            )
+
+    def _transition(
+        self,
+        request_id: uuid.UUID,
+        actor: Actor,
+        transition: Transition,
+        change: Callable[[Session, Request, datetime], dict[str, Any]],
+    ) -> RequestView:
+        with self.db.writing() as session:
+            row = self._locked(session, request_id, actor)
+            target = check_transition(row.status, transition)
+            now = self.registry.now()
+            details = change(session, row, now)
+            row.status = target.value
+            self._audit(session, row, actor, f"request.{transition.value}", now, details)
+            session.flush()
+            return self._view(session, row)
+
+    # -- reading --------------------------------------------------------------------------------
+
+    def get(self, request_id: uuid.UUID, actor: Actor) -> RequestView:
+        with self.db.reading() as session:
+            return self._view(session, self._visible(session, request_id, actor))
+
+    def list(
+        self, actor: Actor, *, status: str | None = None, unit: str | None = None
+    ) -> list[RequestView]:
+        if status is not None and status not in {s.value for s in RequestStatus}:
+            raise InvalidInput(
+                f"Status tidak dikenal: {status!r} "
+                f"(pilihan: {', '.join(s.value for s in RequestStatus)})",
+                field="status",
+            )
+        with self.db.reading() as session:
+            query = select(Request)
+            if actor.role not in _READERS:
+                if unit is not None and unit != actor.unit_code:
+                    raise PermissionDenied(f"Kunci API ini hanya untuk unit {actor.unit_code}")
+                query = query.where(Request.unit_code == (actor.unit_code or ""))
+            elif unit is not None:
+                query = query.where(Request.unit_code == unit)
+            if status is not None:
+                query = query.where(Request.status == status)
+            # The oldest submitted first: BPSDM works the queue in the order it was filed; drafts
+            # (never submitted) after, by creation.
+            query = query.order_by(
+                Request.submitted_at.is_(None),
+                Request.submitted_at,
+                Request.created_at,
+                Request.id,
+            )
+            return [self._view(session, row) for row in session.execute(query).scalars()]
+
+    def evidence_path(self, request_id: uuid.UUID, evidence_id: uuid.UUID, actor: Actor) -> Any:
+        with self.db.reading() as session:
+            self._visible(session, request_id, actor)
+            evidence = session.get(RequestEvidence, evidence_id)
+            if evidence is None or evidence.request_id != request_id:
+                raise NotFound("Bukti dukung tidak ditemukan")
+            return _evidence_view(evidence), self.registry.production.store.path(evidence.sha256)
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _credit(
+        self,
+        kind: str,
+        scope: str,
+        sessions: Sequence[dict[str, Any]],
+        employment: str | None,
+        *,
+        prior: Sequence[PriorCredit] = (),
+    ) -> LogCredit:
+        return credit_log(
+            self.registry.settings.jp_rules,
+            rules.parse_path(kind, field="kind"),
+            rules.parse_scope(scope, field="scope"),
+            log_entries(sessions),
+            employment=Employment(employment) if employment else None,
+            prior=prior,
+        )
+
+    def _visible(self, session: Session, request_id: uuid.UUID, actor: Actor) -> Request:
+        row = session.get(Request, request_id)
+        return _check_visible(row, actor)
+
+    def _locked(self, session: Session, request_id: uuid.UUID, actor: Actor) -> Request:
+        row = session.execute(
+            select(Request).where(Request.id == request_id).with_for_update()
+        ).scalar()
+        return _check_visible(row, actor)
+
+    def _audit(
+        self,
+        session: Session,
+        row: Request,
+        actor: Actor,
+        action: str,
+        now: datetime,
+        details: dict[str, Any],
+    ) -> None:
+        audit.append(
+            session,
+            at=now,
+            actor=actor.label,
+            action=action,
+            subject=str(row.id),
+            details={"unit": row.unit_code, "status": row.status, **details},
+        )
+
+    def _view(self, session: Session, row: Request) -> RequestView:
+        evidence = session.execute(
+            select(RequestEvidence)
+            .where(RequestEvidence.request_id == row.id)
+            .order_by(RequestEvidence.created_at, RequestEvidence.id)
+        ).scalars()
+        guide = dict(row.guide) if row.guide else None
+        role = guide.pop("role", None) if guide else None
+        credit: LogCredit | None = None
+        credit_error: str | None = None
+        try:
+            credit = self._credit(row.kind, row.scope, row.sessions, row.employee.get("employment"))
+        except InvalidInput as exc:
+            credit_error = exc.message
+        return RequestView(
+            id=row.id,
+            unit_code=row.unit_code,
+            kind=row.kind,
+            scope=row.scope,
+            status=row.status,
+            employee=dict(row.employee),
+            guide_role=role,
+            guide=guide,
+            sessions=[dict(s) for s in row.sessions],
+            credit=credit,
+            credit_error=credit_error,
+            reason=row.reason,
+            document_id=row.document_id,
+            evidence=[_evidence_view(e) for e in evidence],
+            created_by=row.created_by,
+            created_at=row.created_at,
+            submitted_at=row.submitted_at,
+            decided_at=row.decided_at,
+            decided_by=row.decided_by,
+        )
+
+
+class _ApprovalHold:
+    """Locks the request in the numbering transaction and links the new letter to it."""
+
+    def __init__(self, requests: Requests, request_id: uuid.UUID, actor: Actor, jp: Decimal):
+        self.requests = requests
+        self.request_id = request_id
+        self.actor = actor
+        self.jp = jp
+        self.document_id: uuid.UUID | None = None
+
+    def adjust(self, valid: ValidDraft) -> ValidDraft:
+        # The letter prints what the session log credits, caps included.
+        return dataclasses.replace(valid, jp=self.jp)
+
+    def before(self, session: Session, now: datetime) -> None:
+        row = self.requests._locked(session, self.request_id, self.actor)
+        check_transition(row.status, Transition.APPROVE)
+        if row.document_id is not None:
+            linked = session.get(Document, row.document_id)
+            if linked is not None and linked.status != "void":
+                raise Conflict(
+                    f"Surat keterangan {linked.number} untuk permohonan ini sudah dibuat",
+                    document_id=str(linked.id),
+                )
+
+    def after(self, session: Session, document: Document, now: datetime) -> None:
+        row = session.get_one(Request, self.request_id)
+        row.document_id = document.id
+        self.document_id = document.id
+
+
+def _check_visible(row: Request | None, actor: Actor) -> Request:
+    # Another unit's request answers as if it did not exist: its id tells a requester nothing.
+    if row is None or (actor.role not in _READERS and row.unit_code != actor.unit_code):
+        raise NotFound("Permohonan tidak ditemukan")
+    return row
+
+
+def _require(actor: Actor, roles: Sequence[str], what: str) -> None:
+    if actor.role not in roles:
+        raise PermissionDenied(f"Peran {actor.role!r} tidak diizinkan {what}")
+
+
+def _filename(value: str | None) -> str | None:
+    if not value:
+        return None
+    name = value.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = "".join(c for c in name if c.isprintable())[:MAX_FILENAME]
+    return name or None
+
+
+def _evidence_view(row: RequestEvidence) -> EvidenceView:
+    return EvidenceView(
+        id=row.id,
+        kind=row.kind,
+        sha256=row.sha256,
+        size=row.size,
+        media_type=row.media_type,
+        filename=row.filename,
+        created_at=row.created_at,
+    )
+
+
+def _verdicts_json(credit: LogCredit) -> list[dict[str, Any]]:
+    return [
+        {
+            "date": v.date.isoformat(),
+            "jp": plain_decimal(v.jp),
+            "counted": v.counted,
+            "reason": v.reason,
+        }
+        for v in credit.entries
+    ]
+
+
+def _letter(
+    request: RequestView, credit: LogCredit, unit_name: str, rule_set: str
+) -> DocumentDraft:
+    """The surat keterangan draft for an approved request (type, unit, path = kind, sessions)."""
+    dates = [date.fromisoformat(s["date"]) for s in request.sessions]
+    counted = [
+        {"date": s["date"], "topic": s["topic"], "jp": plain_decimal(v.jp)}
+        for s, v in zip(request.sessions, credit.entries, strict=True)
+        if v.jp > 0
+    ]
+    details: dict[str, Any] = {"sessions": counted}
+    if request.employee.get("rank"):
+        details["rank"] = request.employee["rank"]
+    guide = request.guide
+    if guide is not None and request.guide_role in ("coach", "mentor"):
+        details[request.guide_role] = {k: v for k, v in guide.items() if v}
+    elif guide is not None:
+        position = f", {guide['position']}" if guide.get("position") else ""
+        details["description"] = f"Dibimbing oleh {guide['name']}{position}."
+    employee = request.employee
+    path = rules.parse_path(request.kind, field="kind")
+    conversion = rules.conversion_for(rule_set, path, rules.parse_scope(request.scope))
+    return DocumentDraft(
+        type="surat_keterangan",
+        recipient=RecipientDraft(
+            nip=employee["nip"],
+            name=employee["name"],
+            position=employee.get("position"),
+            unit=employee.get("unit") or unit_name,
+            employment=employee.get("employment"),
+        ),
+        activity=ActivityDraft(
+            title=f"Pelaksanaan {_TITLES[request.kind]}",
+            path=request.kind,
+            scope=request.scope,
+            start_date=min(dates),
+            end_date=max(dates),
+            jp=credit.jp,
+            organizer=unit_name,
+            sessions=len(counted) if conversion.kind in _PER_SESSION else None,
+        ),
+        unit_code=request.unit_code,
+        details=details,
+    )
