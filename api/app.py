@@ -15,6 +15,7 @@ from sqlalchemy import text
 from api.controllers.documents import DocumentController
 from api.controllers.jobs import JobController
 from api.controllers.jp import JpController
+from api.controllers.units import UnitController
 from api.controllers.verification import VerificationController
 from api.errors import EXCEPTION_HANDLERS
 from api.notices import DeploymentWarnings, provide_deployment_warnings
@@ -157,6 +158,7 @@ def create_app(
             DocumentController,
             JobController,
             JpController,
+            UnitController,
             VerificationController,
             health,
         ],

@@ -121,7 +121,7 @@ def issue_batch_command(args: argparse.Namespace, settings: Settings) -> int:
             settings, lambda batches: batches.submit(request, CLI_ACTOR).batch.id, args.out
         )
     except BatchInvalid as refused:
-        _print_row_errors(refused)
+        print_row_errors(refused)
         return 2
 
 
@@ -189,7 +189,7 @@ def _follow(batches: Batches, batch_id: uuid.UUID, *, idle: Callable[[], bool]) 
     return view
 
 
-def _print_row_errors(refused: BatchInvalid) -> None:
+def print_row_errors(refused: InvalidInput) -> None:
     """The rows the list was refused for, as the API lists them: row, column, message."""
     print(f"satupintu: {refused.message}", file=sys.stderr)
     errors: list[dict[str, Any]] = list(refused.extra.get("errors", []))

@@ -1,8 +1,9 @@
-"""Reading participant lists: CSV or XLSX bytes into rows keyed by canonical column.
+"""Reading uploaded lists: CSV or XLSX bytes into rows keyed by canonical column.
 
-The format is detected from the content, not the name. The first non-empty row is the header (see
-:mod:`registry.domain.batch_rows` for the columns and their aliases); turning rows into drafts and
-checking them is the domain's work.
+The format is detected from the content, not the name. The first non-empty row is the header; which
+headers a list may have is its :class:`~registry.domain.table_columns.ColumnSet` (participant lists:
+:mod:`registry.domain.batch_rows`, the default; unit rosters: :mod:`registry.domain.roster_rows`).
+Turning rows into drafts and checking them is the domain's work.
 """
 
 from __future__ import annotations
@@ -15,19 +16,10 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-from registry.domain.batch_rows import (
-    COLUMNS,
-    HEADER_NAMES,
-    MAX_ROWS,
-    REQUIRED,
-    ROW,
-    BatchRecipient,
-    invalid_rows,
-    recipients_from_rows,
-)
+from registry.domain.batch_rows import PARTICIPANT_COLUMNS, BatchRecipient, recipients_from_rows
 from registry.domain.errors import InvalidInput
+from registry.domain.table_columns import IGNORED_HEADERS, ROW, ColumnSet, header_name
 
-_IGNORED = frozenset({"no", "nomor", "no_urut"})
 _SKIP = ""  # header slot of an ignored column; None marks a column without a header
 _SCIENTIFIC = re.compile(r"\A\s*\d+(?:[.,]\d*)?[eE][+-]?\d+\s*\Z")
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -36,12 +28,18 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 _MAX_BLANK_RUN = 1000
 
 
-def read_rows(data: bytes, *, filename: str | None, media_type: str | None) -> list[dict[str, str]]:
-    """Read a CSV or XLSX participant list into dicts keyed by canonical column, plus ``"row"``.
+def read_rows(
+    data: bytes,
+    *,
+    filename: str | None,
+    media_type: str | None,
+    columns: ColumnSet = PARTICIPANT_COLUMNS,
+) -> list[dict[str, str]]:
+    """Read a CSV or XLSX list into dicts keyed by canonical column of ``columns``, plus ``"row"``.
 
     ``filename`` and ``media_type`` only make error messages clearer; the format comes from the
     bytes. Fully empty rows are skipped; every cell that cannot be read faithfully (a NIP that
-    Excel stored as a number) is reported at once as :class:`BatchInvalid`.
+    Excel stored as a number) is reported at once, as ``columns.invalid_rows`` makes the error.
     """
     label = filename or media_type or "berkas"
     if data.startswith(_ZIP_MAGIC):
@@ -53,7 +51,7 @@ def read_rows(data: bytes, *, filename: str | None, media_type: str | None) -> l
         )
     else:
         raw_rows = _csv_rows(data, label)
-    return _table(raw_rows)
+    return _table(raw_rows, columns)
 
 
 def read_recipients(
@@ -62,11 +60,7 @@ def read_recipients(
     return recipients_from_rows(read_rows(data, filename=filename, media_type=media_type))
 
 
-def _header_name(value: str) -> str:
-    return re.sub(r"[\s/\-]+", "_", value.strip().lower()).strip("_")
-
-
-def _table(raw_rows: Iterator[tuple[int, list[Any]]]) -> list[dict[str, str]]:
+def _table(raw_rows: Iterator[tuple[int, list[Any]]], columns: ColumnSet) -> list[dict[str, str]]:
     header: list[str | None] | None = None
     rows: list[dict[str, str]] = []
     errors: list[dict[str, Any]] = []
@@ -80,11 +74,11 @@ def _table(raw_rows: Iterator[tuple[int, list[Any]]]) -> list[dict[str, str]]:
             continue
         blank_run = 0
         if header is None:
-            header = _parse_header(texts)
+            header = _parse_header(texts, columns)
             continue
-        if len(rows) >= MAX_ROWS:
+        if len(rows) >= columns.max_rows:
             raise InvalidInput(
-                f"Daftar peserta terlalu panjang (lebih dari {MAX_ROWS} baris); "
+                f"{columns.label} terlalu panjang (lebih dari {columns.max_rows} baris); "
                 "bagi menjadi beberapa unggahan",
                 field="file",
             )
@@ -112,28 +106,30 @@ def _table(raw_rows: Iterator[tuple[int, list[Any]]]) -> list[dict[str, str]]:
     if header is None:
         raise InvalidInput("Berkas kosong: baris judul kolom tidak ditemukan", field="file")
     if errors:
-        raise invalid_rows(errors)
+        raise columns.invalid_rows(errors)
     return rows
 
 
-def _parse_header(texts: list[str]) -> list[str | None]:
+def _parse_header(texts: list[str], known: ColumnSet) -> list[str | None]:
+    header_names = known.header_names
     columns: list[str | None] = []
     for text in texts:
-        name = _header_name(text)
-        if not name or name in _IGNORED:
+        name = header_name(text)
+        if not name or name in IGNORED_HEADERS:
             columns.append(_SKIP if name else None)
             continue
-        if name not in HEADER_NAMES:
+        if name not in header_names:
             raise InvalidInput(
-                f"Kolom tidak dikenal: {text.strip()!r} (kolom yang dikenal: {', '.join(COLUMNS)})",
+                f"Kolom tidak dikenal: {text.strip()!r} "
+                f"(kolom yang dikenal: {', '.join(known.columns)})",
                 field="file",
                 column=text.strip(),
             )
-        column = HEADER_NAMES[name]
+        column = header_names[name]
         if column in columns:
             raise InvalidInput(f"Kolom {column} muncul lebih dari sekali", field="file")
         columns.append(column)
-    missing = [column for column in REQUIRED if column not in columns]
+    missing = [column for column in known.required if column not in columns]
     if missing:
         raise InvalidInput(
             f"Kolom wajib tidak ada: {', '.join(missing)}", field="file", missing=missing

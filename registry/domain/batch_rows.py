@@ -52,12 +52,14 @@ from registry.domain.drafts import (
     optional_text,
 )
 from registry.domain.errors import InvalidInput
+from registry.domain.table_columns import ROW, ColumnSet
 
 __all__ = [
     "COLUMNS",
     "HEADER_NAMES",
     "MAX_ERRORS",
     "MAX_ROWS",
+    "PARTICIPANT_COLUMNS",
     "REQUIRED",
     "ROW",
     "BatchInvalid",
@@ -72,8 +74,6 @@ __all__ = [
 MAX_ROWS = 5000
 #: Errors listed in a BatchInvalid; the count of all of them is given beside.
 MAX_ERRORS = 100
-#: Key of the spreadsheet row number in the dicts ``read_rows`` returns.
-ROW = "row"
 # Canonical column -> Indonesian aliases (header names after _header_name).
 _ALIASES: dict[str, tuple[str, ...]] = {
     "nip": ("ni_pppk",),
@@ -116,6 +116,19 @@ class BatchRecipient:
     rank: str | None = None
     birth_place: str | None = None
     details: Mapping[str, Any] | None = None
+
+
+def _invalid_rows(errors: list[dict[str, Any]]) -> BatchInvalid:
+    return invalid_rows(errors)
+
+
+PARTICIPANT_COLUMNS = ColumnSet(
+    aliases=_ALIASES,
+    required=REQUIRED,
+    max_rows=MAX_ROWS,
+    label="Daftar peserta",
+    invalid_rows=_invalid_rows,
+)
 
 
 def recipients_from_rows(rows: Iterable[Mapping[str, str]]) -> list[BatchRecipient]:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
-from registry.domain.agency import AgencyIdentity
+from registry.domain.agency import AgencyIdentity, Signer
 from registry.domain.decimals import plain_decimal
 from registry.domain.details import NONKLASIKAL_PATHS, validate_details
 from registry.domain.errors import InvalidInput
@@ -285,11 +285,17 @@ def _appendix_with_holder(content: DocumentContent) -> list[Mapping[str, Any]]:
     return [holder, *rows]
 
 
-def build_context(content: DocumentContent, identity: AgencyIdentity) -> dict[str, Any]:
-    """The plain, JSON-serialisable context every template is rendered with."""
+def build_context(
+    content: DocumentContent, identity: AgencyIdentity, signer: Signer | None = None
+) -> dict[str, Any]:
+    """The plain, JSON-serialisable context every template is rendered with.
+
+    ``signer`` is who the document is printed in the name of when it is not the agency's signer
+    (a surat keterangan of a unit whose head is configured).
+    """
     details = content.details
     pppk = content.employment == "pppk"
-    signer = identity.signer
+    signer = signer or identity.signer
     sessions = [
         {
             "no": str(i),

@@ -20,7 +20,7 @@ from registry.adapters.files import FileStore
 from registry.adapters.keystore import KeyRing
 from registry.adapters.libreoffice import Converter
 from registry.adapters.qr import qr_png
-from registry.domain.agency import AgencyIdentity
+from registry.domain.agency import AgencyIdentity, Signer
 from registry.domain.content import DocumentContent, build_context
 from registry.domain.records import file_attestation_bytes
 
@@ -99,13 +99,14 @@ class Production:
     def pdf_unavailable_reason(self) -> str | None:
         return self.converter.unavailable_reason
 
-    def plan(self, content: DocumentContent) -> RenderPlan:
+    def plan(self, content: DocumentContent, signer: Signer | None = None) -> RenderPlan:
+        """The template and every printed value; ``signer`` replaces agency.toml's signer."""
         template = self.templates.for_document(content.type, content.path)
         if template.sha256 not in self._stored_templates:
             # Kept under its hash so an old document can be re-rendered after the template changed.
             self.store.put(template.data)
             self._stored_templates.add(template.sha256)
-        context = build_context(content, self.identity)
+        context = build_context(content, self.identity, signer)
         context[LOGO_KEY] = self._logo_sha256
         return RenderPlan(template.name, template.sha256, context)
 

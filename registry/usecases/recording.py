@@ -17,6 +17,7 @@ from registry.adapters.db import audit, numbers
 from registry.adapters.db.schema import Document
 from registry.adapters.keystore import KeyRing
 from registry.domain.actors import Actor
+from registry.domain.agency import Signer
 from registry.domain.decimals import plain_decimal
 from registry.domain.drafts import ValidDraft
 from registry.domain.issuance import Numbering, document_content, document_record
@@ -25,6 +26,7 @@ from registry.domain.short_codes import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 from registry.domain.tokens import issue_token
 from registry.settings import Settings
 from registry.usecases.production import Production
+from registry.usecases.units import unit_signer
 
 
 class PendingRecorder:
@@ -84,7 +86,11 @@ class PendingRecorder:
             supersedes=supersedes.id if supersedes else None,
         )
         record_bytes = document_record(valid, numbering).canonical_bytes()
-        plan = self.production.plan(document_content(valid, numbering)) if from_template else None
+        plan = (
+            self.production.plan(document_content(valid, numbering), _signer(session, valid))
+            if from_template
+            else None
+        )
         activity = valid.activity
         document = Document(
             id=document_id,
@@ -144,3 +150,13 @@ class PendingRecorder:
             },
         )
         return document
+
+
+def _signer(session: Session, valid: ValidDraft) -> Signer | None:
+    """A surat keterangan is printed in the name of its unit's head, when the unit has one.
+
+    Only the printed name changes: the signed record, its number and its key are BPSDM's.
+    """
+    if valid.type != "surat_keterangan":
+        return None
+    return unit_signer(session, valid.unit_code)

@@ -20,8 +20,10 @@ import pytest
 from litestar.testing import TestClient
 
 from registry.adapters.db import apikeys
+from registry.domain.units import UnitDraft
 from registry.domain.views import DocumentView
 from registry.usecases.issuing import Registry
+from registry.usecases.units import Units
 from tests.api.conftest import bearer, written_state
 from tests.conftest import Keys
 from tests.support.drafts import (
@@ -70,6 +72,11 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "GET_job_zip":                 (401,     401,  401,     200,    200,     403,       403),
     "POST_job_retry":              (401,     401,  401,     202,    403,     403,       403),
     "POST_jp_calculate":           (401,     401,  401,     200,    200,     200,       200),
+    "POST_units":                  (401,     401,  401,     201,    403,     403,       403),
+    "GET_units":                   (401,     401,  401,     200,    200,     200,       200),
+    "GET_unit_DPUPR":              (401,     401,  401,     200,    200,     200,       403),
+    "POST_roster_DPUPR":           (401,     401,  401,     201,    403,     201,       403),
+    "GET_roster_DPUPR":            (401,     401,  401,     200,    200,     200,       403),
 }
 # fmt: on
 GUARDED = {
@@ -87,6 +94,11 @@ GUARDED = {
     "GET_job_zip",
     "POST_job_retry",
     "POST_jp_calculate",
+    "POST_units",
+    "GET_units",
+    "GET_unit_DPUPR",
+    "POST_roster_DPUPR",
+    "GET_roster_DPUPR",
 }
 
 CASES = [
@@ -158,6 +170,8 @@ def world(client: TestClient[Any], registry: Registry, api_keys: Keys) -> World:
     assert client.get("/api/v1/documents", headers=bearer(doomed.secret)).status_code == 200
     with registry.db.writing() as session:
         apikeys.revoke_key(session, doomed.actor.id, now=now)
+    units = Units(registry.db, now=registry.now, today=registry.local_today)
+    units.save(UnitDraft("DPUPR", "Dinas Pekerjaan Umum"), api_keys.issuer.actor)
     return World(client, registry, api_keys, doomed.secret, _issue(registry, api_keys, "DPUPR"))
 
 
@@ -225,6 +239,17 @@ CALLS: dict[str, Callable[[World, dict[str, str]], httpx.Response]] = {
         json={"path": "coaching", "scope": "nasional", "sessions": [{"date": "2026-03-02"}]},
         headers=h,
     ),
+    "POST_units": lambda w, h: w.client.post(
+        "/api/v1/units", json={"code": "DISDIK", "name": "Dinas Pendidikan"}, headers=h
+    ),
+    "GET_units": lambda w, h: w.client.get("/api/v1/units", headers=h),
+    "GET_unit_DPUPR": lambda w, h: w.client.get("/api/v1/units/DPUPR", headers=h),
+    "POST_roster_DPUPR": lambda w, h: w.client.post(
+        "/api/v1/units/DPUPR/employees",
+        files={"file": ("pegawai.csv", f"NIP,Nama\n{PNS_NIP},Siti\n".encode(), "text/csv")},
+        headers=h,
+    ),
+    "GET_roster_DPUPR": lambda w, h: w.client.get("/api/v1/units/DPUPR/employees", headers=h),
 }
 
 
@@ -305,6 +330,17 @@ def test_role_matrix(world: World, endpoint: str, principal: str, expected: int)
     elif endpoint == "GET_documents":
         listed = {item["id"] for item in response.json()["items"]}
         assert (str(world.document.id) in listed) == (principal != "requester_DINKES")
+    elif endpoint == "POST_units":
+        assert response.json()["code"] == "DISDIK"
+    elif endpoint == "GET_units":
+        codes = [unit["code"] for unit in response.json()["units"]]
+        assert codes == ([] if principal == "requester_DINKES" else ["DPUPR"])
+    elif endpoint == "GET_unit_DPUPR":
+        assert response.json()["code"] == "DPUPR"
+    elif endpoint == "POST_roster_DPUPR":
+        assert response.json()["created"] == 1
+    elif endpoint == "GET_roster_DPUPR":
+        assert response.json()["employees"] == []
     else:
         assert endpoint not in GUARDED
         assert written_state(world.registry) == before
@@ -332,6 +368,11 @@ def test_matrix_covers_every_documented_route(client: TestClient[Any]) -> None:
         ("GET", "/api/v1/jobs/{job_id}/documents.zip"),
         ("POST", "/api/v1/jobs/{job_id}/retry"),
         ("POST", "/api/v1/jp/calculate"),
+        ("POST", "/api/v1/units"),
+        ("GET", "/api/v1/units"),
+        ("GET", "/api/v1/units/{code}"),
+        ("POST", "/api/v1/units/{code}/employees"),
+        ("GET", "/api/v1/units/{code}/employees"),
         ("POST", "/api/v1/verify/file"),
         ("GET", "/api/v1/verify/{token}"),
         ("GET", "/.well-known/jwks.json"),

@@ -40,6 +40,8 @@ DOCUMENT_STATUSES = ("pending", "issued", "void", "revoked", "superseded")
 BATCH_STATUSES = ("rendering", "done", "failed")
 FILE_KINDS = ("pdf", "docx", "upload")
 ROLES = ("issuer", "requester", "auditor")
+EMPLOYMENTS = ("pns", "pppk")
+JABATAN_TYPES = ("struktural", "fungsional", "pelaksana")
 
 
 class Base(DeclarativeBase):
@@ -233,3 +235,58 @@ class NipCheckWindow(Base):
     document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("documents.id"), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class Unit(Base):
+    """A work unit (SKPD) and the head who signs its surat keterangan.
+
+    The head is all or nothing: a letter printed with a name but no NIP would not be signable.
+    """
+
+    __tablename__ = "units"
+    __table_args__ = (
+        CheckConstraint(
+            "(head_name IS NULL AND head_nip IS NULL AND head_rank IS NULL "
+            "AND head_position IS NULL) OR (head_name IS NOT NULL AND head_nip IS NOT NULL "
+            "AND head_rank IS NOT NULL AND head_position IS NOT NULL)",
+            name="head_complete",
+        ),
+        CheckConstraint(
+            "head_employment IS NULL OR head_employment IN ('pns', 'pppk')",
+            name="head_employment",
+        ),
+    )
+
+    code: Mapped[str] = mapped_column(String(30), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    head_name: Mapped[str | None] = mapped_column(String(200))
+    head_nip: Mapped[str | None] = mapped_column(String(18))
+    # Read from the NIP's structure when the head is saved; prints "NIP" or "NI PPPK".
+    head_employment: Mapped[str | None] = mapped_column(String(10))
+    head_rank: Mapped[str | None] = mapped_column(String(200))
+    head_position: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class Employee(Base):
+    """One rostered employee, keyed by NIP / NI PPPK; a roster import creates or updates it."""
+
+    __tablename__ = "employees"
+    __table_args__ = (
+        CheckConstraint("employment IN ('pns', 'pppk')", name="employment"),
+        CheckConstraint(
+            "jabatan_type IS NULL OR jabatan_type IN ('struktural', 'fungsional', 'pelaksana')",
+            name="jabatan_type",
+        ),
+        Index("ix_employees_unit_code", "unit_code"),
+    )
+
+    nip: Mapped[str] = mapped_column(String(18), primary_key=True)
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"), nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    employment: Mapped[str] = mapped_column(String(10), nullable=False)
+    jabatan_type: Mapped[str | None] = mapped_column(String(20))
+    position: Mapped[str | None] = mapped_column(String(200))
+    rank: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
