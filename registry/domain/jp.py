@@ -30,11 +30,11 @@ inexact results, and every result is normalised so that it prints sensibly (``24
 This function sees **one document only**. Within it, a per-month session cap limits the sessions
 counted to the cap times the calendar months the document's dates touch (the only bound its dates
 allow; the sessions' own dates are not passed in). Caps that span several documents are recorded in
-the tables for the later cross-document check and are not enforced here: the per-month session
-caps counted by each session's date across every letter of the same employee and path, kubar-2024
-"patok banding paling banyak 1 kali dalam setahun" and "bimbingan di tempat kerja maksimal 4 kali
-setahun". Nor does it know who the employee is: the tangsel-2022 PPPK limits (only the forms of
-Pasal 23, at most 24 JP a contract year) are not checked here.
+the tables and enforced by :mod:`registry.domain.jp_sessions`, which credits a dated session log
+against the employee's earlier credits: the per-month session caps counted by each session's date
+across every letter of the same employee and path, kubar-2024 "patok banding paling banyak 1 kali
+dalam setahun" and "bimbingan di tempat kerja maksimal 4 kali setahun", and the tangsel-2022 PPPK
+limits (only the forms of Pasal 23, at most 24 JP a contract year).
 
 Pure: stdlib and :mod:`registry.domain.errors` only; no I/O and no clock.
 """

@@ -48,6 +48,8 @@ from registry.domain.requests import (
     refuse_missing_evidence,
     validate_request,
 )
+from registry.domain.views import as_utc
+from registry.usecases.batches import STALE_PENDING
 from registry.usecases.issuing import Registry
 
 __all__ = ["EvidenceView", "RequestView", "Requests"]
@@ -261,6 +263,11 @@ class Requests:
             check_transition(row.status, Transition.APPROVE)
             snapshot = self._view(session, row)
             unit_name = session.get_one(Unit, row.unit_code).name
+            orphan = self._orphaned_letter(session, row)
+        if orphan is not None:
+            finished = self._finish_orphaned_letter(request_id, orphan, actor)
+            if finished is not None:
+                return finished
         # Prior credits: documents do not yet record their sessions' credits; the seam is here.
         credit = self._credit(
             snapshot.kind,
@@ -290,22 +297,61 @@ class Requests:
         if document.status != "issued":
             self._unlink_failed(request_id, document.id, f"status {document.status}")
             raise Conflict(f"Surat keterangan {document.number} tidak terbit ({document.status})")
+        return self._mark_approved(request_id, actor, document.id, document.number, credit.jp)
+
+    def _mark_approved(
+        self,
+        request_id: uuid.UUID,
+        actor: Actor,
+        document_id: uuid.UUID,
+        number: str,
+        jp: Decimal | str,
+        *,
+        recovered: bool = False,
+    ) -> RequestView:
         with self.db.writing() as session:
             row = self._locked(session, request_id, actor)
             now = self.registry.now()
             row.status = RequestStatus.APPROVED.value
             row.decided_at = now
             row.decided_by = actor.label
-            self._audit(
-                session,
-                row,
-                actor,
-                "request.approve",
-                now,
-                {"document_id": str(document.id), "number": document.number, "jp": str(credit.jp)},
-            )
+            details = {"document_id": str(document_id), "number": number, "jp": str(jp)}
+            if recovered:
+                details["recovered"] = "true"
+            self._audit(session, row, actor, "request.approve", now, details)
             session.flush()
             return self._view(session, row)
+
+    def _orphaned_letter(self, session: Session, row: Request) -> uuid.UUID | None:
+        """The letter an earlier approval numbered but never recorded as approved, because its
+        process died between the two commits; None when there is none, or it may still be in
+        flight. Like unfinished batches (STALE_PENDING), a letter numbered this long ago is
+        nobody's work any more."""
+        if row.document_id is None:
+            return None
+        linked = session.get(Document, row.document_id)
+        if linked is None or linked.status not in ("pending", "issued"):
+            return None
+        if as_utc(linked.issued_at) > self.registry.now() - STALE_PENDING:
+            return None
+        return linked.id
+
+    def _finish_orphaned_letter(
+        self, request_id: uuid.UUID, document_id: uuid.UUID, actor: Actor
+    ) -> RequestView | None:
+        """Finish the orphaned letter (make its files if still pending) and approve with it, so the
+        request neither waits for ever nor gets a second letter; None if the letter ended void."""
+        try:
+            letter = self.registry.complete(document_id)
+        except BaseException as exc:
+            self._unlink_failed(request_id, document_id, str(exc))
+            raise
+        if letter.status != "issued":
+            self._unlink_failed(request_id, document_id, f"status {letter.status}")
+            return None
+        return self._mark_approved(
+            request_id, actor, letter.id, letter.number, letter.jp, recovered=True
+        )
 
     def _unlink_failed(self, request_id: uuid.UUID, document_id: uuid.UUID, why: str) -> None:
         """The letter was not issued: its number is void (in the register); the request waits."""

@@ -20,10 +20,13 @@ import pytest
 from litestar.testing import TestClient
 
 from registry.adapters.db import apikeys
+from registry.domain.units import UnitDraft
 from registry.domain.views import DocumentView
 from registry.usecases.issuing import Registry
+from registry.usecases.units import Units
 from tests.api.conftest import bearer, written_state
 from tests.conftest import Keys
+from tests.integration.test_requests import ISSUE_BODY, PNG
 from tests.support.drafts import (
     PNS_NIP,
     batch_body,
@@ -46,6 +49,7 @@ PRINCIPALS = (
 )
 
 # fmt: off
+# (req-DINKES files from a unit this world has not registered: refused before anything is written)
 #                                 anonymous  bad  revoked  issuer  auditor  req-DPUPR  req-DINKES
 MATRIX: dict[str, tuple[int, ...]] = {
     "POST_documents":              (401,     401,  401,     201,    403,     403,       403),
@@ -70,6 +74,19 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "GET_job_zip":                 (401,     401,  401,     200,    200,     403,       403),
     "POST_job_retry":              (401,     401,  401,     202,    403,     403,       403),
     "POST_jp_calculate":           (401,     401,  401,     200,    200,     200,       200),
+    "POST_requests":               (401,     401,  401,     201,    403,     201,       422),
+    "GET_requests":                (401,     401,  401,     200,    200,     200,       200),
+    "GET_request_DPUPR":           (401,     401,  401,     200,    200,     200,       404),
+    "POST_request_evidence":       (401,     401,  401,     201,    403,     201,       404),
+    "POST_request_submit":         (401,     401,  401,     200,    403,     200,       404),
+    "POST_request_withdraw":       (401,     401,  401,     200,    403,     200,       404),
+    "POST_request_approve":        (401,     401,  401,     200,    403,     403,       403),
+    "POST_request_reject":         (401,     401,  401,     200,    403,     403,       403),
+    "POST_units":                  (401,     401,  401,     201,    403,     403,       403),
+    "GET_units":                   (401,     401,  401,     200,    200,     200,       200),
+    "GET_unit_DPUPR":              (401,     401,  401,     200,    200,     200,       403),
+    "POST_roster_DPUPR":           (401,     401,  401,     201,    403,     201,       403),
+    "GET_roster_DPUPR":            (401,     401,  401,     200,    200,     200,       403),
 }
 # fmt: on
 GUARDED = {
@@ -87,6 +104,19 @@ GUARDED = {
     "GET_job_zip",
     "POST_job_retry",
     "POST_jp_calculate",
+    "POST_units",
+    "GET_units",
+    "GET_unit_DPUPR",
+    "POST_roster_DPUPR",
+    "GET_roster_DPUPR",
+    "POST_requests",
+    "GET_requests",
+    "GET_request_DPUPR",
+    "POST_request_evidence",
+    "POST_request_submit",
+    "POST_request_withdraw",
+    "POST_request_approve",
+    "POST_request_reject",
 }
 
 CASES = [
@@ -113,6 +143,43 @@ class World:
     def failed_job_id(self) -> str:
         """A batch of one whose merge failed for good (made only for the rows that need one)."""
         return str(failed_batch_now(self.registry, self.keys.issuer.actor, 1))
+
+    @cached_property
+    def draft_request_id(self) -> str:
+        """A DPUPR request with the evidence its path needs, not yet submitted."""
+        unit = bearer(self.keys.requester.secret)
+        created = self.client.post("/api/v1/requests", json=ISSUE_BODY, headers=unit)
+        assert created.status_code == 201, created.text
+        request_id: str = created.json()["id"]
+        for kind, file in (
+            ("surat_perintah", ("sp.pdf", outside_pdf(), "application/pdf")),
+            ("formulir", ("f.png", PNG, "image/png")),
+        ):
+            added = self.client.post(
+                f"/api/v1/requests/{request_id}/evidence",
+                files={"file": file},
+                data={"kind": kind},
+                headers=unit,
+            )
+            assert added.status_code == 201, added.text
+        return request_id
+
+    @cached_property
+    def submitted_request_id(self) -> str:
+        request_id = self.draft_request_id
+        submitted = self.client.post(
+            f"/api/v1/requests/{request_id}/submit", headers=bearer(self.keys.requester.secret)
+        )
+        assert submitted.status_code == 200, submitted.text
+        return request_id
+
+    def request_path(self, endpoint: str) -> str:
+        decided = endpoint in (
+            "POST_request_withdraw",
+            "POST_request_approve",
+            "POST_request_reject",
+        )
+        return f"/api/v1/requests/{self.submitted_request_id if decided else self.draft_request_id}"
 
     @cached_property
     def pdf(self) -> bytes:
@@ -158,6 +225,8 @@ def world(client: TestClient[Any], registry: Registry, api_keys: Keys) -> World:
     assert client.get("/api/v1/documents", headers=bearer(doomed.secret)).status_code == 200
     with registry.db.writing() as session:
         apikeys.revoke_key(session, doomed.actor.id, now=now)
+    units = Units(registry.db, now=registry.now, today=registry.local_today)
+    units.save(UnitDraft("DPUPR", "Dinas Pekerjaan Umum"), api_keys.issuer.actor)
     return World(client, registry, api_keys, doomed.secret, _issue(registry, api_keys, "DPUPR"))
 
 
@@ -225,6 +294,40 @@ CALLS: dict[str, Callable[[World, dict[str, str]], httpx.Response]] = {
         json={"path": "coaching", "scope": "nasional", "sessions": [{"date": "2026-03-02"}]},
         headers=h,
     ),
+    "POST_requests": lambda w, h: w.client.post("/api/v1/requests", json=ISSUE_BODY, headers=h),
+    "GET_requests": lambda w, h: w.client.get("/api/v1/requests", headers=h),
+    "GET_request_DPUPR": lambda w, h: w.client.get(w.request_path("GET_request_DPUPR"), headers=h),
+    "POST_request_evidence": lambda w, h: w.client.post(
+        w.request_path("POST_request_evidence") + "/evidence",
+        files={"file": ("bahan.png", PNG, "image/png")},
+        data={"kind": "lainnya"},
+        headers=h,
+    ),
+    "POST_request_submit": lambda w, h: w.client.post(
+        w.request_path("POST_request_submit") + "/submit", headers=h
+    ),
+    "POST_request_withdraw": lambda w, h: w.client.post(
+        w.request_path("POST_request_withdraw") + "/withdraw", headers=h
+    ),
+    "POST_request_approve": lambda w, h: w.client.post(
+        w.request_path("POST_request_approve") + "/approve", headers=h
+    ),
+    "POST_request_reject": lambda w, h: w.client.post(
+        w.request_path("POST_request_reject") + "/reject",
+        json={"reason": "Formulir belum ditandatangani"},
+        headers=h,
+    ),
+    "POST_units": lambda w, h: w.client.post(
+        "/api/v1/units", json={"code": "DISDIK", "name": "Dinas Pendidikan"}, headers=h
+    ),
+    "GET_units": lambda w, h: w.client.get("/api/v1/units", headers=h),
+    "GET_unit_DPUPR": lambda w, h: w.client.get("/api/v1/units/DPUPR", headers=h),
+    "POST_roster_DPUPR": lambda w, h: w.client.post(
+        "/api/v1/units/DPUPR/employees",
+        files={"file": ("pegawai.csv", f"NIP,Nama\n{PNS_NIP},Siti\n".encode(), "text/csv")},
+        headers=h,
+    ),
+    "GET_roster_DPUPR": lambda w, h: w.client.get("/api/v1/units/DPUPR/employees", headers=h),
 }
 
 
@@ -251,6 +354,8 @@ def test_role_matrix(world: World, endpoint: str, principal: str, expected: int)
         assert world.failed_job_id
     if "verify_file" in endpoint or "page_file" in endpoint:
         assert world.pdf
+    if "_request_" in endpoint:
+        assert world.request_path(endpoint)  # exists before the call
     before = written_state(world.registry)
     response = CALLS[endpoint](world, world.headers(principal))
     assert response.status_code == expected, response.text
@@ -305,6 +410,32 @@ def test_role_matrix(world: World, endpoint: str, principal: str, expected: int)
     elif endpoint == "GET_documents":
         listed = {item["id"] for item in response.json()["items"]}
         assert (str(world.document.id) in listed) == (principal != "requester_DINKES")
+    elif endpoint == "POST_units":
+        assert response.json()["code"] == "DISDIK"
+    elif endpoint == "POST_requests":
+        assert response.json()["status"] == "draft"
+    elif endpoint == "GET_requests":
+        listed = [item["id"] for item in response.json()["requests"]]
+        assert listed == []  # the world's own requests are made only for the rows that need one
+    elif endpoint == "GET_request_DPUPR":
+        assert response.json()["id"] == world.draft_request_id
+    elif endpoint == "POST_request_evidence":
+        assert response.json()["kind"] == "lainnya"
+    elif endpoint in ("POST_request_submit", "POST_request_withdraw", "POST_request_reject"):
+        wanted = {"POST_request_submit": "submitted", "POST_request_withdraw": "withdrawn"}
+        assert response.json()["status"] == wanted.get(endpoint, "rejected")
+    elif endpoint == "POST_request_approve":
+        assert response.json()["status"] == "approved"
+        assert written_state(world.registry)[0] == before[0] + 1
+    elif endpoint == "GET_units":
+        codes = [unit["code"] for unit in response.json()["units"]]
+        assert codes == ([] if principal == "requester_DINKES" else ["DPUPR"])
+    elif endpoint == "GET_unit_DPUPR":
+        assert response.json()["code"] == "DPUPR"
+    elif endpoint == "POST_roster_DPUPR":
+        assert response.json()["created"] == 1
+    elif endpoint == "GET_roster_DPUPR":
+        assert response.json()["employees"] == []
     else:
         assert endpoint not in GUARDED
         assert written_state(world.registry) == before
@@ -332,6 +463,19 @@ def test_matrix_covers_every_documented_route(client: TestClient[Any]) -> None:
         ("GET", "/api/v1/jobs/{job_id}/documents.zip"),
         ("POST", "/api/v1/jobs/{job_id}/retry"),
         ("POST", "/api/v1/jp/calculate"),
+        ("POST", "/api/v1/requests"),
+        ("GET", "/api/v1/requests"),
+        ("GET", "/api/v1/requests/{request_id}"),
+        ("POST", "/api/v1/requests/{request_id}/evidence"),
+        ("POST", "/api/v1/requests/{request_id}/submit"),
+        ("POST", "/api/v1/requests/{request_id}/withdraw"),
+        ("POST", "/api/v1/requests/{request_id}/approve"),
+        ("POST", "/api/v1/requests/{request_id}/reject"),
+        ("POST", "/api/v1/units"),
+        ("GET", "/api/v1/units"),
+        ("GET", "/api/v1/units/{code}"),
+        ("POST", "/api/v1/units/{code}/employees"),
+        ("GET", "/api/v1/units/{code}/employees"),
         ("POST", "/api/v1/verify/file"),
         ("GET", "/api/v1/verify/{token}"),
         ("GET", "/.well-known/jwks.json"),

@@ -7,6 +7,7 @@ import hashlib
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -252,6 +253,35 @@ def test_a_failed_production_leaves_the_request_submitted_and_the_number_void(
     assert approved.status == "approved"
     with registry.db.reading() as session:
         assert sum(assert_numbering_invariant(session).values()) == 2
+
+
+def test_a_letter_left_by_an_approval_that_died_is_finished_not_doubled(
+    requests: Requests, registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The approving process dies after the letter is issued, before the request says so."""
+    request_id = filed(requests)
+
+    def died(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("process killed")
+
+    monkeypatch.setattr(requests, "_mark_approved", died)
+    with pytest.raises(RuntimeError):
+        requests.approve(request_id, ISSUER)
+    monkeypatch.undo()
+    [letter] = documents(registry)
+    left = requests.get(request_id, ISSUER)
+    assert (letter.status, left.status, left.document_id) == ("issued", "submitted", letter.id)
+
+    # Moments later the letter may still be another approval's work in flight: refused.
+    with pytest.raises(Conflict):
+        requests.approve(request_id, ISSUER)
+    # Once it is as old as an abandoned batch, the next approval finishes with that letter.
+    later = registry.now() + requests_module.STALE_PENDING + timedelta(minutes=1)
+    monkeypatch.setattr(registry, "now", lambda: later)
+    approved = requests.approve(request_id, ISSUER)
+    assert (approved.status, approved.document_id) == ("approved", letter.id)
+    assert [d.id for d in documents(registry)] == [letter.id]  # no second letter, no new number
+    assert audit_trail(registry, request_id)[-1] == (ISSUER.label, "request.approve")
 
 
 def test_concurrent_approvals_issue_exactly_one_letter(
