@@ -6,11 +6,10 @@ from pathlib import Path
 
 from registry.domain.agency import DEFAULT_AGENCY_TOML, AgencyIdentity, parse_agency_toml
 from registry.domain.errors import ConfigurationError
+from registry.domain.media import is_image
 from registry.settings import BUNDLED_TEMPLATES_DIR
 
 PLACEHOLDER_LOGO = BUNDLED_TEMPLATES_DIR / "assets" / "logo-placeholder.png"
-_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-_JPEG_MAGIC = b"\xff\xd8\xff"
 
 
 def read_agency(path: Path, *, base_dir: Path) -> AgencyIdentity:
@@ -38,6 +37,6 @@ def _image_bytes(path: Path) -> bytes:
         raise ConfigurationError(
             f"Berkas logo tidak dapat dibaca: {path} ({exc.strerror})"
         ) from exc
-    if not data.startswith((_PNG_MAGIC, _JPEG_MAGIC)):
+    if not is_image(data):
         raise ConfigurationError(f"Berkas logo harus PNG atau JPEG: {path}")
     return data

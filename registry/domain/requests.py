@@ -34,6 +34,7 @@ from registry.domain.decimals import plain_decimal
 from registry.domain.errors import Conflict, InvalidInput
 from registry.domain.jp import parse_scope
 from registry.domain.jp_sessions import MAX_ENTRIES, LogEntry
+from registry.domain.media import media_type
 from registry.domain.nip import EmployeeNumber, parse_employee_number
 
 __all__ = [
@@ -177,12 +178,9 @@ def evidence_media_type(data: bytes) -> str:
     """PDF, JPEG or PNG, judged by the file's first bytes (never by its name or stated type)."""
     if not data:
         raise InvalidInput("Berkas kosong", field="file")
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if b"%PDF-" in data[:1024]:
-        return "application/pdf"
+    found = media_type(data)
+    if found is not None:
+        return found
     raise InvalidInput("Bukti dukung harus berupa PDF, JPEG atau PNG", field="file")
 
 

@@ -20,6 +20,7 @@ from registry.adapters.db.engine import Database
 from registry.adapters.db.schema import Document, DocumentFile, NipCheckWindow
 from registry.adapters.keystore import KeyRing
 from registry.domain.errors import VerificationError
+from registry.domain.media import is_pdf
 from registry.domain.records import file_attestation_bytes, nip_matches
 from registry.domain.short_codes import normalise_short_code
 from registry.domain.signing import verify_signature
@@ -34,9 +35,6 @@ from registry.domain.views import (
 from registry.domain.views import as_utc as _as_utc
 
 MAX_NIP_FAILURES_PER_HOUR = 5
-# A PDF's header may follow some junk; readers look for it in the first kilobyte (as stamping does).
-_PDF_MAGIC = b"%PDF-"
-_PDF_MAGIC_WINDOW = 1024
 
 
 class Verifier:
@@ -190,7 +188,7 @@ class Verifier:
                         other_number=owner.number,
                         other_verify_url=self._verify_url(owner.token),
                     )
-        if _PDF_MAGIC not in data[:_PDF_MAGIC_WINDOW]:
+        if not is_pdf(data):
             return FileCheck(outcome="not_pdf")
         return FileCheck(outcome="no_match")
 

@@ -7,8 +7,7 @@ import io
 from pypdf import PdfReader
 
 from registry.domain.errors import InvalidInput
-
-_MAGIC_WINDOW = 1024
+from registry.domain.media import is_pdf
 
 
 def check_upload(data: bytes, *, max_bytes: int) -> None:
@@ -22,7 +21,7 @@ def check_upload(data: bytes, *, max_bytes: int) -> None:
             size=len(data),
             max_bytes=max_bytes,
         )
-    if b"%PDF-" not in data[:_MAGIC_WINDOW]:
+    if not is_pdf(data):
         raise InvalidInput("Berkas bukan PDF", field="file")
     try:
         reader = PdfReader(io.BytesIO(data))
