@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 from litestar.datastructures import UploadFile
 
 from registry.domain.drafts import ActivityDraft, DocumentDraft, RecipientDraft
 from registry.domain.encoding import b64url_encode
+from registry.domain.jp_sessions import LogEntry
 from registry.domain.views import DocumentRef, DocumentView, FileMatch, PublicDocument, Verification
 from registry.usecases.batches import BatchView
 
@@ -26,6 +28,29 @@ class RecipientIn(msgspec.Struct, forbid_unknown_fields=True):
     employment: str | None = None
 
 
+_TEXT = msgspec.Meta(max_length=300)
+
+
+class SessionIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """One entry of a session log: a session, or an activity with its own dates."""
+
+    date: dt.date
+    end_date: dt.date | None = None
+    minutes: int | None = None
+    jp: Decimal | None = None
+    topic: Annotated[str, _TEXT] | None = None
+    outcome: Annotated[str, _TEXT] | None = None
+
+    def to_entry(self) -> LogEntry:
+        return LogEntry(
+            date=self.date,
+            end_date=self.end_date,
+            minutes=self.minutes,
+            jp=self.jp,
+            topic=self.topic,
+        )
+
+
 class ActivityIn(msgspec.Struct, forbid_unknown_fields=True):
     title: str
     path: str
@@ -34,7 +59,7 @@ class ActivityIn(msgspec.Struct, forbid_unknown_fields=True):
     end_date: date
     jp: Decimal | None = None
     organizer: str | None = None
-    sessions: int | None = None
+    sessions: list[SessionIn] | None = None
     semesters: int | None = None
 
 
@@ -73,7 +98,11 @@ def _activity_draft(activity: ActivityIn) -> ActivityDraft:
         end_date=activity.end_date,
         jp=activity.jp,
         organizer=activity.organizer,
-        sessions=activity.sessions,
+        sessions=(
+            tuple(s.to_entry() for s in activity.sessions)
+            if activity.sessions is not None
+            else None
+        ),
         semesters=activity.semesters,
     )
 
@@ -163,6 +192,7 @@ class Document(msgspec.Struct):
     recipient: RecipientOut
     activity: ActivityOut
     jp: str
+    credited_jp: str | None
     jp_rules: str
     issuer: str
     issued_at: datetime
@@ -206,6 +236,7 @@ class Document(msgspec.Struct):
                 organizer=view.organizer,
             ),
             jp=view.jp,
+            credited_jp=view.credited_jp,
             jp_rules=view.jp_rules,
             issuer=view.issuer,
             issued_at=view.issued_at,

@@ -8,21 +8,11 @@ from typing import Annotated
 
 import msgspec
 
+from api.schemas import SessionIn
 from registry.domain.decimals import plain_decimal
 from registry.domain.errors import InvalidInput
 from registry.domain.jp_sessions import LogEntry
 from registry.usecases.jp_calculation import JpCalculation, JpQuestion
-
-_TEXT = msgspec.Meta(max_length=300)
-
-
-class SessionIn(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    date: dt.date
-    end_date: dt.date | None = None
-    minutes: int | None = None
-    jp: Decimal | None = None
-    topic: Annotated[str, _TEXT] | None = None
-    outcome: Annotated[str, _TEXT] | None = None
 
 
 class JpCalculate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -49,12 +39,7 @@ class JpCalculate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
                 field="sessions",
             )
         if self.sessions is not None:
-            entries = [
-                LogEntry(
-                    date=s.date, end_date=s.end_date, minutes=s.minutes, jp=s.jp, topic=s.topic
-                )
-                for s in self.sessions
-            ]
+            entries = [s.to_entry() for s in self.sessions]
         elif self.start_date is not None:
             entries = [
                 LogEntry(
@@ -106,6 +91,8 @@ class JpCalculated(msgspec.Struct):
     scope: str
     #: As given or read from the NIP; null when neither said (credited as PNS).
     employment: str | None
+    #: The NIP's valid documents were counted against the caps.
+    history_counted: bool
     sessions: list[SessionVerdict]
 
     @classmethod
@@ -117,6 +104,7 @@ class JpCalculated(msgspec.Struct):
             path=calculation.path.value,
             scope=calculation.scope.value,
             employment=None if calculation.employment is None else calculation.employment.value,
+            history_counted=calculation.history_counted,
             sessions=[
                 SessionVerdict(
                     date=v.date,

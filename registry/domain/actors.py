@@ -15,6 +15,11 @@ class Actor:
     name: str | None = None
 
     @property
+    def sees_every_unit(self) -> bool:
+        """Issuers, auditors and the operator read every unit's records; a requester its own."""
+        return self.role != "requester"
+
+    @property
     def label(self) -> str:
         return self.id if self.id.startswith("cli") else f"apikey:{self.id}"
 

@@ -7,15 +7,19 @@ field. Nothing reaches the database until this has passed.
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from registry.domain import jp as jp_rules
+from registry.domain.decimals import plain_decimal
 from registry.domain.details import validate_details
 from registry.domain.errors import InvalidInput
+from registry.domain.jp_sessions import EntryVerdict, LogEntry, PriorCredit, credit_log
 from registry.domain.nip import EmployeeNumber, Employment, parse_employee_number
 from registry.domain.numbering import DOCUMENT_TYPES, Series, SeriesCatalog, parse_unit_code
 
@@ -41,7 +45,9 @@ class ActivityDraft:
     end_date: date
     jp: Decimal | None = None
     organizer: str | None = None
-    sessions: int | None = None
+    #: The dated session log, for the paths counted per session (coaching, mentoring) and any
+    #: other path whose entries each have their own date: credited by ``jp_sessions``.
+    sessions: tuple[LogEntry, ...] | None = None
     semesters: int | None = None
 
 
@@ -67,9 +73,17 @@ class ValidDraft:
     activity: ActivityDraft
     path: jp_rules.DevelopmentPath
     scope: jp_rules.Scope
+    #: The JP the document prints: for a surat keterangan what it credits (set by
+    #: :func:`credit_against`), otherwise what the activity is worth under the table.
     jp: Decimal
     jp_rules: str
     details: dict[str, Any] | None = field(default=None)
+    #: What the document credits, as ``credit_log`` entries: the session log, or the activity.
+    entries: tuple[LogEntry, ...] = ()
+    #: Set by :func:`credit_against` once the holder's earlier credits are known.
+    credited_jp: Decimal | None = None
+    credits: tuple[PriorCredit, ...] = ()
+    verdicts: tuple[EntryVerdict, ...] = ()
 
 
 def validate_draft(
@@ -93,18 +107,21 @@ def validate_draft(
     activity = draft.activity
     path = jp_rules.parse_path(activity.path)
     scope = jp_rules.parse_scope(activity.scope)
-    credited = jp_rules.credited_jp(
-        rule_set,
-        jp_rules.Activity(
-            path=path,
-            scope=scope,
-            start_date=activity.start_date,
-            end_date=activity.end_date,
-            stated_jp=activity.jp,
-            sessions=activity.sessions,
-            semesters=activity.semesters,
-        ),
-    )
+    entries = _log_entries(activity, path, scope, rule_set)
+    if activity.sessions is not None:
+        credited = credit_log(rule_set, path, scope, entries, employment=employee.employment).jp
+    else:
+        credited = jp_rules.credited_jp(
+            rule_set,
+            jp_rules.Activity(
+                path=path,
+                scope=scope,
+                start_date=activity.start_date,
+                end_date=activity.end_date,
+                stated_jp=activity.jp,
+                semesters=activity.semesters,
+            ),
+        )
     details = validate_details(draft.type, path.value, draft.details)
     return ValidDraft(
         type=draft.type,
@@ -130,7 +147,108 @@ def validate_draft(
         jp=credited,
         jp_rules=rule_set,
         details=details or None,
+        entries=entries,
     )
+
+
+def _log_entries(
+    activity: ActivityDraft,
+    path: jp_rules.DevelopmentPath,
+    scope: jp_rules.Scope,
+    rule_set: str,
+) -> tuple[LogEntry, ...]:
+    """The entries the document credits: its session log, or the activity as one entry."""
+    conversion = jp_rules.conversion_for(rule_set, path, scope)
+    if activity.sessions is None:
+        if conversion.kind is jp_rules.RuleKind.PER_SESSION:
+            raise InvalidInput(
+                f"Isi activity.sessions dengan daftar sesi bertanggal untuk jalur {path.value}: "
+                f"JP dihitung per sesi, dengan batas per bulan menurut tanggal setiap sesi.",
+                field="activity.sessions",
+            )
+        return (
+            LogEntry(
+                date=activity.start_date,
+                end_date=activity.end_date,
+                jp=activity.jp,
+                semesters=activity.semesters,
+            ),
+        )
+    if activity.jp is not None:
+        raise InvalidInput(
+            "Dengan daftar sesi, JP diisi per sesi (sessions[].jp atau minutes), "
+            "bukan activity.jp.",
+            field="activity.jp",
+        )
+    for index, entry in enumerate(activity.sessions):
+        if entry.date < activity.start_date or entry.last_date > activity.end_date:
+            raise InvalidInput(
+                f"Tanggal sesi {entry.date.isoformat()} di luar rentang kegiatan "
+                f"({activity.start_date.isoformat()} s.d. {activity.end_date.isoformat()}).",
+                field=f"activity.sessions[{index}].date",
+            )
+    return activity.sessions
+
+
+def credit_against(valid: ValidDraft, prior: Sequence[PriorCredit]) -> ValidDraft:
+    """The draft with what it credits once the holder's earlier credits (``prior``) are counted.
+
+    Every document records its credits; a surat keterangan, whose whole purpose is the JP, also
+    prints them, per session, and is refused when it would credit nothing. Other documents print
+    what the activity is worth and count what the caps leave.
+    """
+    try:
+        credit = credit_log(
+            valid.jp_rules,
+            valid.path,
+            valid.scope,
+            valid.entries,
+            employment=valid.employee.employment,
+            prior=prior,
+        )
+    except InvalidInput as exc:
+        if exc.field and exc.field.startswith("sessions"):
+            exc.field = "activity." + exc.field
+        raise
+    credits = tuple(
+        PriorCredit(path=valid.path, scope=valid.scope, date=v.date, end_date=v.end_date, jp=v.jp)
+        for v in credit.entries
+        if v.jp > 0
+    )
+    settled = dataclasses.replace(
+        valid, credited_jp=credit.jp, credits=credits, verdicts=credit.entries
+    )
+    if valid.type != "surat_keterangan":
+        return settled
+    if credit.jp <= 0:
+        raise InvalidInput(
+            "Surat keterangan ini tidak menghasilkan JP setelah diperhitungkan dengan dokumen "
+            "sah pegawai yang sudah ada; periksa alasan tiap sesi.",
+            field="activity.sessions",
+            sessions=verdicts_json(credit.entries),
+        )
+    details = dict(valid.details or {})
+    if valid.activity.sessions is not None:
+        # The letter prints the log as credited: every counted session with its JP.
+        details["sessions"] = [
+            {"date": e.date.isoformat(), "jp": plain_decimal(v.jp)}
+            | ({"topic": e.topic} if e.topic else {})
+            for e, v in zip(valid.entries, credit.entries, strict=True)
+            if v.jp > 0
+        ]
+    return dataclasses.replace(settled, jp=credit.jp, details=details or None)
+
+
+def verdicts_json(verdicts: Sequence[EntryVerdict]) -> list[dict[str, Any]]:
+    return [
+        {
+            "date": v.date.isoformat(),
+            "jp": plain_decimal(v.jp),
+            "counted": v.counted,
+            "reason": v.reason,
+        }
+        for v in verdicts
+    ]
 
 
 def _parse_employment(value: str | None) -> Employment | None:

@@ -19,3 +19,7 @@ class PublicLinks:
 
     def short_url(self, short_code: str) -> str:
         return verify_url(self.base_url, short_code)
+
+    def pdf_url(self, document_id: object) -> str:
+        """The API address of a document's PDF (needs a key; integrators fetch it with theirs)."""
+        return f"{self.base_url}/api/v1/documents/{document_id}/pdf"

@@ -60,6 +60,8 @@ class DocumentView:
     template_sha256: str | None = None
     batch_id: uuid.UUID | None = None
     files: tuple[FileView, ...] = ()
+    #: What the document counts towards its holder's yearly JP (caps across documents applied).
+    credited_jp: str | None = None
 
 
 @dataclass(frozen=True)

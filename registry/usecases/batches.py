@@ -151,6 +151,7 @@ class Batches:
     def _insert(
         self, session: Session, valid: Sequence[ValidDraft], actor: Actor, now: datetime
     ) -> uuid.UUID:
+        valid = self.registry.recorder.credit(session, list(valid))
         year = now.astimezone(self.registry.settings.zone).year
         last = numbers.allocate(session, valid[0].series.id, year, count=len(valid))
         first = last - len(valid) + 1

@@ -64,10 +64,6 @@ STATUS_LABELS = {
 class IssueHold(Protocol):
     """Another record an issue is bound to, inside the transaction that numbers the document."""
 
-    def adjust(self, valid: ValidDraft) -> ValidDraft:
-        """The draft as it will be recorded (e.g. the JP its session log credits)."""
-        ...
-
     def before(self, session: Session, now: datetime) -> None:
         """Lock and check the record; raising refuses the issue before any number is taken."""
         ...
@@ -141,8 +137,6 @@ class Registry:
         document before the commit, so refusing it takes no number.
         """
         valid = self.validate(draft)
-        if hold is not None:
-            valid = hold.adjust(valid)
 
         def work(session: Session, now: datetime) -> uuid.UUID:
             if hold is not None:

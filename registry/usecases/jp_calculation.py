@@ -1,22 +1,28 @@
 """Check a session log's JP before anything is filed: the calculation behind /api/v1/jp/calculate.
 
-Stores nothing. The employee's earlier credits are an argument (``prior``): documents do not yet
-record what each of their sessions credited, so the HTTP endpoint passes none and caps count within
-the log only. When they do, the caller reads the employee's valid letters and passes them here.
+Stores nothing. With a NIP, the caps count what the employee's valid documents already credit
+(:func:`calculate_with_history`), exactly as the numbering transaction will; a requester sees that
+history only for employees rostered in its own unit, so the endpoint is no window on other units'
+employees.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from registry.adapters.db import credits
+from registry.adapters.db.engine import Database
+from registry.adapters.db.schema import Employee
 from registry.domain import jp as rules
+from registry.domain.actors import Actor
 from registry.domain.errors import InvalidInput
 from registry.domain.jp_sessions import LogCredit, LogEntry, PriorCredit, credit_log
 from registry.domain.nip import Employment, parse_employee_number
 
-__all__ = ["JpCalculation", "JpQuestion", "calculate_jp"]
+__all__ = ["JpCalculation", "JpQuestion", "calculate_jp", "calculate_with_history"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,8 @@ class JpCalculation:
     scope: rules.Scope
     #: As given, or read from the NIP; None when neither says (credited as PNS).
     employment: Employment | None
+    #: The employee's earlier credits were counted (a NIP was given and may be read).
+    history_counted: bool = False
 
 
 def calculate_jp(
@@ -80,3 +88,20 @@ def _employment(value: str | None) -> Employment | None:
             field="employment",
             allowed=["pns", "pppk"],
         ) from None
+
+
+def calculate_with_history(
+    db: Database, question: JpQuestion, actor: Actor, *, rule_set: str, today: date
+) -> JpCalculation:
+    """As :func:`calculate_jp`, with the NIP's earlier credits when the caller may read them."""
+    if question.nip is None:
+        return calculate_jp(question, rule_set=rule_set, today=today)
+    nip = parse_employee_number(question.nip, None, today=today, field="nip").digits
+    with db.reading() as session:
+        employee = session.get(Employee, nip)
+        readable = actor.sees_every_unit or (
+            employee is not None and employee.unit_code == actor.unit_code
+        )
+        prior = credits.prior_credits(session, [nip]).get(nip, []) if readable else []
+    calculation = calculate_jp(question, rule_set=rule_set, today=today, prior=prior)
+    return dataclasses.replace(calculation, history_counted=readable)

@@ -139,6 +139,7 @@ class DocumentReader:
             end_date=document.end_date,
             stated_jp=document.stated_jp,
             jp=document.jp,
+            credited_jp=document.credited_jp,
             jp_rules=document.jp_rules,
             organizer=document.organizer,
             issuer=document.issuer,

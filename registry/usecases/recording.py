@@ -13,13 +13,13 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from registry.adapters.db import audit, numbers
+from registry.adapters.db import audit, credits, numbers
 from registry.adapters.db.schema import Document
 from registry.adapters.keystore import KeyRing
 from registry.domain.actors import Actor
 from registry.domain.agency import Signer
 from registry.domain.decimals import plain_decimal
-from registry.domain.drafts import ValidDraft
+from registry.domain.drafts import ValidDraft, credit_against
 from registry.domain.issuance import Numbering, document_content, document_record
 from registry.domain.links import PublicLinks
 from registry.domain.short_codes import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
@@ -48,12 +48,27 @@ class PendingRecorder:
         *,
         from_template: bool = True,
     ) -> Document:
-        """Take the series' next number and record the document under it."""
+        """Credit the holder, take the series' next number and record the document under it."""
+        valid = self.credit(session, [valid], exclude=supersedes.id if supersedes else None)[0]
         local = now.astimezone(self.settings.zone)
         seq = numbers.allocate(session, valid.series.id, local.year)
         return self.record(
             session, valid, actor, now, seq, supersedes=supersedes, from_template=from_template
         )
+
+    def credit(
+        self, session: Session, drafts: list[ValidDraft], *, exclude: uuid.UUID | None = None
+    ) -> list[ValidDraft]:
+        """Each draft credited against its holder's earlier credits, under the holders' locks.
+
+        Must run before the number is taken: the holder's lock is always taken before the
+        counter's, so two issues never wait on each other in opposite order. ``exclude`` is the
+        document a replacement supersedes (its credits are the ones being replaced).
+        """
+        nips = [valid.employee.digits for valid in drafts]
+        credits.lock_holders(session, nips)
+        prior = credits.prior_credits(session, nips, exclude=exclude)
+        return [credit_against(valid, prior.get(valid.employee.digits, ())) for valid in drafts]
 
     def record(
         self,
@@ -67,7 +82,12 @@ class PendingRecorder:
         batch_id: uuid.UUID | None = None,
         from_template: bool = True,
     ) -> Document:
-        """Record the document with sequence ``seq`` (already allocated) as ``pending``."""
+        """Record the document with sequence ``seq`` (already allocated) as ``pending``.
+
+        ``valid`` must have been credited (:meth:`credit`) in this transaction.
+        """
+        if valid.credited_jp is None:
+            raise ValueError("a draft is recorded only once credited against its holder")
         key = self.keyring.active()
         local = now.astimezone(self.settings.zone)
         document_id = uuid.uuid4()
@@ -114,6 +134,7 @@ class PendingRecorder:
             end_date=activity.end_date,
             stated_jp=plain_decimal(activity.jp) if activity.jp is not None else None,
             jp=plain_decimal(valid.jp),
+            credited_jp=plain_decimal(valid.credited_jp),
             jp_rules=valid.jp_rules,
             organizer=activity.organizer,
             issuer=numbering.issuer,
@@ -133,6 +154,7 @@ class PendingRecorder:
         )
         session.add(document)
         session.flush()
+        credits.write_credits(session, document_id, document.nip, valid.credits)
         audit.append(
             session,
             at=now,
@@ -147,6 +169,8 @@ class PendingRecorder:
                 "type": valid.type,
                 "template": plan.template_name if plan else None,
                 "template_sha256": plan.template_sha256 if plan else None,
+                "jp": plain_decimal(valid.jp),
+                "credited_jp": plain_decimal(valid.credited_jp),
             },
         )
         return document

@@ -15,12 +15,11 @@ request, unlinked, stays ``submitted`` for another attempt.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -28,12 +27,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.adapters import pdf
-from registry.adapters.db import audit
+from registry.adapters.db import audit, credits
 from registry.adapters.db.schema import Document, Request, RequestEvidence, Unit
 from registry.domain import jp as rules
 from registry.domain.actors import Actor
-from registry.domain.decimals import plain_decimal
-from registry.domain.drafts import ActivityDraft, DocumentDraft, RecipientDraft, ValidDraft
+from registry.domain.drafts import ActivityDraft, DocumentDraft, RecipientDraft, verdicts_json
 from registry.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from registry.domain.jp_sessions import LogCredit, PriorCredit, credit_log
 from registry.domain.nip import Employment
@@ -70,7 +68,6 @@ _TITLES = {
     "komunitas_belajar": "Komunitas Belajar",
     "bimbingan_tempat_kerja": "Bimbingan di Tempat Kerja",
 }
-_PER_SESSION = frozenset({rules.RuleKind.PER_SESSION})
 
 
 @dataclass(frozen=True)
@@ -268,24 +265,25 @@ class Requests:
             finished = self._finish_orphaned_letter(request_id, orphan, actor)
             if finished is not None:
                 return finished
-        # Prior credits: documents do not yet record their sessions' credits; the seam is here.
+        # A first answer from what is committed; the letter's JP is settled again under the
+        # holder's lock in the numbering transaction (``PendingRecorder.credit``).
         credit = self._credit(
             snapshot.kind,
             snapshot.scope,
             snapshot.sessions,
             snapshot.employee["employment"],
-            prior=(),
+            prior=self._prior(snapshot.employee["nip"]),
         )
         if credit.jp <= 0:
             raise InvalidInput(
                 "Sesi permohonan ini tidak menghasilkan JP; permohonan tidak dapat disetujui",
                 field="sessions",
-                sessions=_verdicts_json(credit),
+                sessions=verdicts_json(credit.entries),
             )
-        hold = _ApprovalHold(self, request_id, actor, credit.jp)
+        hold = _ApprovalHold(self, request_id, actor)
         try:
             outcome = self.registry.issue(
-                _letter(snapshot, credit, unit_name, self.registry.settings.jp_rules),
+                _letter(snapshot, unit_name),
                 actor,
                 hold=hold,
             )
@@ -297,7 +295,7 @@ class Requests:
         if document.status != "issued":
             self._unlink_failed(request_id, document.id, f"status {document.status}")
             raise Conflict(f"Surat keterangan {document.number} tidak terbit ({document.status})")
-        return self._mark_approved(request_id, actor, document.id, document.number, credit.jp)
+        return self._mark_approved(request_id, actor, document.id, document.number, document.jp)
 
     def _mark_approved(
         self,
@@ -456,6 +454,15 @@ class Requests:
             prior=prior,
         )
 
+    def _prior(
+        self, nip: str, *, exclude: uuid.UUID | None = None, session: Session | None = None
+    ) -> Sequence[PriorCredit]:
+        """What the employee's valid letters already credit (``exclude``: the request's own)."""
+        if session is None:
+            with self.db.reading() as reading:
+                return self._prior(nip, exclude=exclude, session=reading)
+        return credits.prior_credits(session, [nip], exclude=exclude).get(nip, [])
+
     def _visible(self, session: Session, request_id: uuid.UUID, actor: Actor) -> Request:
         row = session.get(Request, request_id)
         return _check_visible(row, actor)
@@ -494,8 +501,13 @@ class Requests:
         role = guide.pop("role", None) if guide else None
         credit: LogCredit | None = None
         credit_error: str | None = None
+        # BPSDM sees what the log credits next to the employee's other valid letters; an approved
+        # request, next to the others (its own letter holds what it credited).
+        prior = self._prior(row.nip, exclude=row.document_id, session=session)
         try:
-            credit = self._credit(row.kind, row.scope, row.sessions, row.employee.get("employment"))
+            credit = self._credit(
+                row.kind, row.scope, row.sessions, row.employee.get("employment"), prior=prior
+            )
         except InvalidInput as exc:
             credit_error = exc.message
         return RequestView(
@@ -524,16 +536,11 @@ class Requests:
 class _ApprovalHold:
     """Locks the request in the numbering transaction and links the new letter to it."""
 
-    def __init__(self, requests: Requests, request_id: uuid.UUID, actor: Actor, jp: Decimal):
+    def __init__(self, requests: Requests, request_id: uuid.UUID, actor: Actor):
         self.requests = requests
         self.request_id = request_id
         self.actor = actor
-        self.jp = jp
         self.document_id: uuid.UUID | None = None
-
-    def adjust(self, valid: ValidDraft) -> ValidDraft:
-        # The letter prints what the session log credits, caps included.
-        return dataclasses.replace(valid, jp=self.jp)
 
     def before(self, session: Session, now: datetime) -> None:
         row = self.requests._locked(session, self.request_id, self.actor)
@@ -584,29 +591,14 @@ def _evidence_view(row: RequestEvidence) -> EvidenceView:
     )
 
 
-def _verdicts_json(credit: LogCredit) -> list[dict[str, Any]]:
-    return [
-        {
-            "date": v.date.isoformat(),
-            "jp": plain_decimal(v.jp),
-            "counted": v.counted,
-            "reason": v.reason,
-        }
-        for v in credit.entries
-    ]
+def _letter(request: RequestView, unit_name: str) -> DocumentDraft:
+    """The surat keterangan draft for an approved request (type, unit, path = kind, sessions).
 
-
-def _letter(
-    request: RequestView, credit: LogCredit, unit_name: str, rule_set: str
-) -> DocumentDraft:
-    """The surat keterangan draft for an approved request (type, unit, path = kind, sessions)."""
-    dates = [date.fromisoformat(s["date"]) for s in request.sessions]
-    counted = [
-        {"date": s["date"], "topic": s["topic"], "jp": plain_decimal(v.jp)}
-        for s, v in zip(request.sessions, credit.entries, strict=True)
-        if v.jp > 0
-    ]
-    details: dict[str, Any] = {"sessions": counted}
+    The session log goes in as the letter's ``activity.sessions``: the numbering transaction
+    credits it against the employee's valid letters and prints the counted sessions.
+    """
+    entries = tuple(log_entries(request.sessions))
+    details: dict[str, Any] = {}
     if request.employee.get("rank"):
         details["rank"] = request.employee["rank"]
     guide = request.guide
@@ -616,8 +608,6 @@ def _letter(
         position = f", {guide['position']}" if guide.get("position") else ""
         details["description"] = f"Dibimbing oleh {guide['name']}{position}."
     employee = request.employee
-    path = rules.parse_path(request.kind, field="kind")
-    conversion = rules.conversion_for(rule_set, path, rules.parse_scope(request.scope))
     return DocumentDraft(
         type="surat_keterangan",
         recipient=RecipientDraft(
@@ -631,12 +621,11 @@ def _letter(
             title=f"Pelaksanaan {_TITLES[request.kind]}",
             path=request.kind,
             scope=request.scope,
-            start_date=min(dates),
-            end_date=max(dates),
-            jp=credit.jp,
+            start_date=min(e.date for e in entries),
+            end_date=max(e.last_date for e in entries),
             organizer=unit_name,
-            sessions=len(counted) if conversion.kind in _PER_SESSION else None,
+            sessions=entries,
         ),
         unit_code=request.unit_code,
-        details=details,
+        details=details or None,
     )

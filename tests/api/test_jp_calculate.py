@@ -45,6 +45,7 @@ def test_issuer_sees_each_session_verdict_and_nothing_is_stored(
         "path": "coaching",
         "scope": "nasional",
         "employment": None,
+        "history_counted": False,
         "sessions": [
             {
                 "date": "2026-03-16",

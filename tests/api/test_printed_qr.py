@@ -62,6 +62,7 @@ def printed(registry: Registry) -> Registry:
                 start_date=date.fromisoformat(FIELDS["start_date"]),
                 end_date=date.fromisoformat(FIELDS["end_date"]),
                 jp=FIELDS["jp"],
+                credited_jp=FIELDS["jp"],
                 jp_rules="tangsel-2022",
                 issuer=FIELDS["issuer"],
                 issued_at=issued_at,

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from registry.domain.drafts import ActivityDraft, DocumentDraft, RecipientDraft
+from registry.domain.jp_sessions import LogEntry
 
 PNS_NIP = "198503152010011012"
 PPPK_NIP = "199009132025242014"
@@ -130,21 +131,20 @@ TEMPLATE_CASES: dict[str, dict[str, Any]] = {
     "surat_keterangan_coaching": {
         "type": "surat_keterangan",
         "path": "coaching",
-        "sessions": 2,
+        "sessions": (
+            LogEntry(date=date(2026, 3, 2), topic="Rencana kerja"),
+            LogEntry(date=date(2026, 3, 16), topic="Evaluasi capaian"),
+        ),
         "start": date(2026, 3, 2),
         "end": date(2026, 3, 16),
         "details": {
             "coach": {"name": "Ir. Bambang Susilo, M.T.", "nip": "197001011995031003"},
-            "sessions": [
-                {"date": "2026-03-02", "topic": "Rencana kerja"},
-                {"date": "2026-03-16", "topic": "Evaluasi capaian"},
-            ],
         },
     },
     "surat_keterangan_mentoring": {
         "type": "surat_keterangan",
         "path": "mentoring",
-        "sessions": 2,
+        "sessions": (LogEntry(date=date(2026, 3, 2)), LogEntry(date=date(2026, 3, 16))),
         "start": date(2026, 3, 2),
         "end": date(2026, 3, 16),
         "details": {"mentor": {"name": "Dr. Rina Kartika, S.E., M.M."}},

@@ -94,6 +94,9 @@ class Document(Base):
     end_date: Mapped[date] = mapped_column(Date, nullable=False)
     stated_jp: Mapped[str | None] = mapped_column(String(20))
     jp: Mapped[str] = mapped_column(String(20), nullable=False)
+    # What the document counts towards its holder's yearly JP after the caps that span documents
+    # (the sum of its ``document_credits``); the printed ``jp`` is what the activity is worth.
+    credited_jp: Mapped[str] = mapped_column(String(20), nullable=False)
     jp_rules: Mapped[str] = mapped_column(String(20), nullable=False)
     organizer: Mapped[str | None] = mapped_column(String(200))
     issuer: Mapped[str] = mapped_column(String(200), nullable=False)
@@ -146,6 +149,28 @@ class DocumentFile(Base):
     kid: Mapped[str | None] = mapped_column(String(64))
     signature: Mapped[bytes | None] = mapped_column(LargeBinary(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class DocumentCredit(Base):
+    """One session or activity a document credited to its holder, with the JP it credited.
+
+    Written with the document, in the transaction that numbers it, and never changed: the credits
+    of the holder's valid documents are the "already credited" that later documents' caps count
+    against (``jp_sessions.credit_log``), and their sum per year is the holder's yearly JP. A
+    revoked, superseded or void document's credits stop counting because its status does.
+    """
+
+    __tablename__ = "document_credits"
+    __table_args__ = (Index("ix_document_credits_nip", "nip"),)
+
+    document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    nip: Mapped[str] = mapped_column(String(18), nullable=False)
+    path: Mapped[str] = mapped_column(String(40), nullable=False)
+    scope: Mapped[str] = mapped_column(String(20), nullable=False)
+    start_date: Mapped[date] = mapped_column(Date, nullable=False)
+    end_date: Mapped[date] = mapped_column(Date, nullable=False)
+    jp: Mapped[str] = mapped_column(String(20), nullable=False)
 
 
 class Batch(Base):

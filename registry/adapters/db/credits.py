@@ -1,0 +1,182 @@
+"""Storing and reading what documents credited to their holders (``document_credits``).
+
+``lock_holder`` serialises, per employee, the transactions that credit that employee, so two
+letters issued at once cannot both take the last slot of a cap: PostgreSQL takes a transaction
+advisory lock keyed by the NIP; SQLite's writers already hold the database write lock.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import insert, select, text
+from sqlalchemy.orm import Session
+
+from registry.adapters.db.schema import Document, DocumentCredit, DocumentFile
+from registry.domain.credits import CreditedDocument
+from registry.domain.decimals import plain_decimal
+from registry.domain.jp import DevelopmentPath, Scope
+from registry.domain.jp_sessions import PriorCredit
+from registry.domain.links import PublicLinks
+
+__all__ = [
+    "COUNTING_STATUSES",
+    "credited_documents",
+    "lock_holders",
+    "prior_credits",
+    "write_credits",
+]
+
+#: Documents whose credits count against later caps. A pending document is about to be issued
+#: (or voided, which frees its credits): counting it keeps two letters in flight from both
+#: taking one slot.
+COUNTING_STATUSES = ("pending", "issued")
+_IN_CHUNK = 500
+
+
+def lock_holders(session: Session, nips: Iterable[str]) -> None:
+    """Hold every NIP's credit lock until the transaction ends (sorted, so never a deadlock)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for nip in sorted(set(nips)):
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+            {"key": f"satupintu/credits/{nip}"},
+        )
+
+
+def prior_credits(
+    session: Session, nips: Sequence[str], *, exclude: uuid.UUID | None = None
+) -> dict[str, list[PriorCredit]]:
+    """Each NIP's credits from counting documents, oldest document first."""
+    found: dict[str, list[PriorCredit]] = defaultdict(list)
+    for chunk in _chunks(sorted(set(nips))):
+        query = (
+            select(DocumentCredit)
+            .join(Document, Document.id == DocumentCredit.document_id)
+            .where(DocumentCredit.nip.in_(chunk), Document.status.in_(COUNTING_STATUSES))
+            .order_by(Document.issued_at, Document.id, DocumentCredit.position)
+        )
+        if exclude is not None:
+            query = query.where(Document.id != exclude)
+        for row in session.execute(query).scalars():
+            found[row.nip].append(_prior(row))
+    return found
+
+
+def write_credits(
+    session: Session, document_id: uuid.UUID, nip: str, credits: Sequence[PriorCredit]
+) -> None:
+    if not credits:
+        return
+    # Core rows, not ORM objects: a batch of thousands keeps none of them in the session.
+    session.execute(
+        insert(DocumentCredit),
+        [
+            {
+                "document_id": document_id,
+                "position": position,
+                "nip": nip,
+                "path": credit.path.value,
+                "scope": credit.scope.value,
+                "start_date": credit.date,
+                "end_date": credit.last_date,
+                "jp": plain_decimal(credit.jp),
+            }
+            for position, credit in enumerate(credits)
+        ],
+    )
+
+
+def credited_documents(
+    session: Session, nips: Sequence[str], year: int, links: PublicLinks
+) -> dict[str, list[CreditedDocument]]:
+    """Each NIP's issued documents that credit JP in ``year`` or ended in it, by end date."""
+    result: dict[str, list[CreditedDocument]] = defaultdict(list)
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    for chunk in _chunks(sorted(set(nips))):
+        touching = (
+            select(DocumentCredit.document_id)
+            .where(
+                DocumentCredit.nip.in_(chunk),
+                DocumentCredit.end_date >= first,
+                DocumentCredit.end_date <= last,
+            )
+            .scalar_subquery()
+        )
+        documents = list(
+            session.execute(
+                select(Document)
+                .where(
+                    Document.nip.in_(chunk),
+                    Document.status == "issued",
+                    (Document.id.in_(touching))
+                    | ((Document.end_date >= first) & (Document.end_date <= last)),
+                )
+                .order_by(Document.end_date, Document.start_date, Document.number)
+            ).scalars()
+        )
+        if not documents:
+            continue
+        ids = [d.id for d in documents]
+        credits: dict[uuid.UUID, list[PriorCredit]] = defaultdict(list)
+        for row in session.execute(
+            select(DocumentCredit)
+            .where(DocumentCredit.document_id.in_(ids))
+            .order_by(DocumentCredit.document_id, DocumentCredit.position)
+        ).scalars():
+            credits[row.document_id].append(_prior(row))
+        with_pdf = set(
+            session.execute(
+                select(DocumentFile.document_id).where(
+                    DocumentFile.document_id.in_(ids), DocumentFile.kind == "pdf"
+                )
+            ).scalars()
+        )
+        for document in documents:
+            result[document.nip].append(
+                CreditedDocument(
+                    id=document.id,
+                    number=document.number,
+                    type=document.type,
+                    nip=document.nip,
+                    employment=document.employment,
+                    holder_name=document.holder_name,
+                    holder_position=document.holder_position,
+                    holder_unit=document.holder_unit,
+                    unit_code=document.unit_code,
+                    title=document.title,
+                    path=document.path,
+                    scope=document.scope,
+                    start_date=document.start_date,
+                    end_date=document.end_date,
+                    jp=Decimal(document.jp),
+                    credited_jp=Decimal(document.credited_jp),
+                    jp_rules=document.jp_rules,
+                    organizer=document.organizer,
+                    issuer=document.issuer,
+                    verify_url=links.verify_url(document.token),
+                    pdf_url=links.pdf_url(document.id) if document.id in with_pdf else None,
+                    credits=tuple(credits[document.id]),
+                )
+            )
+    return result
+
+
+def _prior(row: DocumentCredit) -> PriorCredit:
+    return PriorCredit(
+        path=DevelopmentPath(row.path),
+        scope=Scope(row.scope),
+        date=row.start_date,
+        end_date=row.end_date,
+        jp=Decimal(row.jp),
+    )
+
+
+def _chunks(values: list[str]) -> Iterable[list[str]]:
+    for start in range(0, len(values), _IN_CHUNK):
+        yield values[start : start + _IN_CHUNK]
