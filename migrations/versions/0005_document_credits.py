@@ -5,7 +5,9 @@ Revises: 0004
 Create Date: 2026-12-01 10:20:00
 
 Documents issued before this revision are given one credit each, spanning their activity, with
-the JP they print: what they counted for until now.
+the JP they print: what they counted for until now. Only the evidence of an activity credits (STTP,
+sertifikat, surat keterangan; ``registry.domain.drafts.CREDITING_TYPES``): a transkrip, piagam or
+SK accompanies a training's STTP and credits 0.
 """
 
 from collections.abc import Sequence
@@ -40,14 +42,19 @@ def upgrade() -> None:
     op.create_index("ix_document_credits_nip", "document_credits", ["nip"], unique=False)
     with op.batch_alter_table("documents") as batch:
         batch.add_column(sa.Column("credited_jp", sa.String(length=20), nullable=True))
-    op.execute("UPDATE documents SET credited_jp = jp")
+    # The crediting types are written out, not imported: a migration must not change with the code.
+    op.execute(
+        "UPDATE documents SET credited_jp = CASE WHEN type IN "
+        "('sttp', 'sertifikat', 'surat_keterangan') THEN jp ELSE '0' END"
+    )
     with op.batch_alter_table("documents") as batch:
         batch.alter_column("credited_jp", existing_type=sa.String(length=20), nullable=False)
     op.execute(
         "INSERT INTO document_credits "
         "(document_id, position, nip, path, scope, start_date, end_date, jp) "
         "SELECT id, 0, nip, path, scope, start_date, end_date, jp FROM documents "
-        "WHERE status <> 'void' AND jp <> '0'"
+        "WHERE status <> 'void' AND jp <> '0' "
+        "AND type IN ('sttp', 'sertifikat', 'surat_keterangan')"
     )
 
 

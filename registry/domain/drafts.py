@@ -26,6 +26,11 @@ from registry.domain.numbering import DOCUMENT_TYPES, Series, SeriesCatalog, par
 MAX_TEXT = 200
 MAX_TITLE = 300
 
+#: The documents that are evidence of a development activity and so credit JP to their holder.
+#: A transkrip, a piagam and an SK accompany a training's STTP (its subjects, an award, the
+#: decision naming its participants): crediting them would count the training twice.
+CREDITING_TYPES = frozenset({"sttp", "sertifikat", "surat_keterangan"})
+
 
 @dataclass(frozen=True)
 class RecipientDraft:
@@ -195,8 +200,11 @@ def credit_against(valid: ValidDraft, prior: Sequence[PriorCredit]) -> ValidDraf
 
     Every document records its credits; a surat keterangan, whose whole purpose is the JP, also
     prints them, per session, and is refused when it would credit nothing. Other documents print
-    what the activity is worth and count what the caps leave.
+    what the activity is worth and count what the caps leave; documents outside
+    :data:`CREDITING_TYPES` count nothing.
     """
+    if valid.type not in CREDITING_TYPES:
+        return dataclasses.replace(valid, credited_jp=Decimal(0), credits=(), verdicts=())
     try:
         credit = credit_log(
             valid.jp_rules,

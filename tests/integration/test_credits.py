@@ -23,7 +23,7 @@ from registry.domain.jp_sessions import LogEntry
 from registry.domain.views import DocumentView
 from registry.usecases.batches import Batches
 from registry.usecases.issuing import Registry
-from tests.support.drafts import PNS_NIP, PPPK_NIP
+from tests.support.drafts import PNS_NIP, PPPK_NIP, template_draft
 from tests.support.invariants import assert_numbering_invariant
 
 ISSUER = Actor(id="test-issuer", role="issuer")
@@ -229,3 +229,18 @@ def test_letters_issued_at_once_never_share_a_months_slots(registry: Registry) -
     assert len(counted) == 2
     with registry.db.reading() as session:
         assert_numbering_invariant(session)
+
+
+@pytest.mark.parametrize("companion", ["transkrip", "piagam", "sk"])
+def test_companion_documents_of_a_training_credit_nothing(
+    registry: Registry, companion: str
+) -> None:
+    """A transkrip, piagam or SK of a training sits beside its STTP: counting it would count the
+    training twice. Only STTP, sertifikat and surat keterangan credit JP."""
+    sttp = issued(registry, training("20", nip=PNS_NIP))
+    beside = template_draft(companion)
+    companion_document = issued(registry, beside)
+
+    assert companion_document.credited_jp == "0"
+    assert credits_of(registry, companion_document) == []
+    assert sttp.credited_jp == "20"

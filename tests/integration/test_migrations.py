@@ -47,7 +47,9 @@ def reflected(engine: Engine, name: str, uuid_column: str) -> Table:
     return table
 
 
-def old_document(engine: Engine, *, status: str, jp: str, seq: int) -> uuid.UUID:
+def old_document(
+    engine: Engine, *, status: str, jp: str, seq: int, type: str = "sttp"
+) -> uuid.UUID:
     documents = reflected(engine, "documents", "id")
     document_id = uuid.uuid4()
     with engine.begin() as connection:
@@ -58,7 +60,7 @@ def old_document(engine: Engine, *, status: str, jp: str, seq: int) -> uuid.UUID
                 year=2026,
                 seq=seq,
                 number=f"{seq:05d}/STTP/BPSDM/2026",
-                type="sttp",
+                type=type,
                 status=status,
                 void_reason="gagal" if status == "void" else None,
                 nip="198503152010011012",
@@ -90,6 +92,7 @@ def test_documents_issued_before_credits_count_what_they_print(empty_database: s
     try:
         issued = old_document(engine, status="issued", jp="40", seq=1)
         voided = old_document(engine, status="void", jp="40", seq=2)
+        transcript = old_document(engine, status="issued", jp="40", seq=3, type="transkrip")
 
         upgrade(empty_database, "head")
 
@@ -107,4 +110,4 @@ def test_documents_issued_before_credits_count_what_they_print(empty_database: s
     finally:
         engine.dispose()
     assert [tuple(row) for row in rows] == [(issued, date(2026, 3, 2), date(2026, 3, 6), "40")]
-    assert credited == {issued: "40", voided: "40"}
+    assert credited == {issued: "40", voided: "40", transcript: "0"}
