@@ -15,6 +15,7 @@ from sqlalchemy import text
 from api.controllers.documents import DocumentController
 from api.controllers.jobs import JobController
 from api.controllers.jp import JpController
+from api.controllers.reports import EmployeeReportController, ReportController
 from api.controllers.requests import RequestController
 from api.controllers.units import UnitController
 from api.controllers.verification import VerificationController
@@ -157,8 +158,10 @@ def create_app(
     return Litestar(
         route_handlers=[
             DocumentController,
+            EmployeeReportController,
             JobController,
             JpController,
+            ReportController,
             RequestController,
             UnitController,
             VerificationController,

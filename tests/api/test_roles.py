@@ -87,6 +87,10 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "GET_unit_DPUPR":              (401,     401,  401,     200,    200,     200,       403),
     "POST_roster_DPUPR":           (401,     401,  401,     201,    403,     201,       403),
     "GET_roster_DPUPR":            (401,     401,  401,     200,    200,     200,       403),
+    # (an employee rostered in DPUPR: another unit's requester is told it is not there)
+    "GET_employee_jp_DPUPR":       (401,     401,  401,     200,    200,     200,       404),
+    "GET_employee_myasn_DPUPR":    (401,     401,  401,     200,    200,     200,       404),
+    "GET_report_jp_DPUPR":         (401,     401,  401,     200,    200,     200,       403),
 }
 # fmt: on
 GUARDED = {
@@ -117,7 +121,11 @@ GUARDED = {
     "POST_request_withdraw",
     "POST_request_approve",
     "POST_request_reject",
+    "GET_employee_jp_DPUPR",
+    "GET_employee_myasn_DPUPR",
+    "GET_report_jp_DPUPR",
 }
+REPORTS = ("GET_employee_jp_DPUPR", "GET_employee_myasn_DPUPR", "GET_report_jp_DPUPR")
 
 CASES = [
     pytest.param(endpoint, principal, status, id=f"{endpoint}-{principal}-{status}")
@@ -180,6 +188,14 @@ class World:
             "POST_request_reject",
         )
         return f"/api/v1/requests/{self.submitted_request_id if decided else self.draft_request_id}"
+
+    @cached_property
+    def rostered(self) -> str:
+        """The document's holder, rostered in DPUPR (made only for the rows that need one)."""
+        units = Units(self.registry.db, now=self.registry.now, today=self.registry.local_today)
+        roster = f"NIP,Nama,Jenis Jabatan\n{PNS_NIP},Siti,fungsional\n".encode()
+        units.import_roster("DPUPR", roster, self.keys.issuer.actor, filename="pegawai.csv")
+        return PNS_NIP
 
     @cached_property
     def pdf(self) -> bytes:
@@ -328,6 +344,15 @@ CALLS: dict[str, Callable[[World, dict[str, str]], httpx.Response]] = {
         headers=h,
     ),
     "GET_roster_DPUPR": lambda w, h: w.client.get("/api/v1/units/DPUPR/employees", headers=h),
+    "GET_employee_jp_DPUPR": lambda w, h: w.client.get(
+        f"/api/v1/employees/{w.rostered}/jp?year=2026", headers=h
+    ),
+    "GET_employee_myasn_DPUPR": lambda w, h: w.client.get(
+        f"/api/v1/employees/{w.rostered}/myasn?year=2026", headers=h
+    ),
+    "GET_report_jp_DPUPR": lambda w, h: w.client.get(
+        "/api/v1/reports/jp?unit=DPUPR&year=2026&format=xlsx", headers=h
+    ),
 }
 
 
@@ -356,6 +381,8 @@ def test_role_matrix(world: World, endpoint: str, principal: str, expected: int)
         assert world.pdf
     if "_request_" in endpoint:
         assert world.request_path(endpoint)  # exists before the call
+    if endpoint in REPORTS:
+        assert world.rostered
     before = written_state(world.registry)
     response = CALLS[endpoint](world, world.headers(principal))
     assert response.status_code == expected, response.text
@@ -436,6 +463,14 @@ def test_role_matrix(world: World, endpoint: str, principal: str, expected: int)
         assert response.json()["created"] == 1
     elif endpoint == "GET_roster_DPUPR":
         assert response.json()["employees"] == []
+    elif endpoint == "GET_employee_jp_DPUPR":
+        assert (response.json()["nip"], response.json()["total"]) == (PNS_NIP, "8")
+    elif endpoint == "GET_employee_myasn_DPUPR":
+        numbers = [row["nomor_sertifikat"] for row in response.json()["rows"]]
+        assert numbers == [world.document.number]
+    elif endpoint == "GET_report_jp_DPUPR":
+        assert response.content.startswith(b"PK\x03\x04")  # the XLSX
+        assert written_state(world.registry) == before
     else:
         assert endpoint not in GUARDED
         assert written_state(world.registry) == before
@@ -476,6 +511,9 @@ def test_matrix_covers_every_documented_route(client: TestClient[Any]) -> None:
         ("GET", "/api/v1/units/{code}"),
         ("POST", "/api/v1/units/{code}/employees"),
         ("GET", "/api/v1/units/{code}/employees"),
+        ("GET", "/api/v1/employees/{nip}/jp"),
+        ("GET", "/api/v1/employees/{nip}/myasn"),
+        ("GET", "/api/v1/reports/jp"),
         ("POST", "/api/v1/verify/file"),
         ("GET", "/api/v1/verify/{token}"),
         ("GET", "/.well-known/jwks.json"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -25,6 +25,7 @@ from registry.domain.links import PublicLinks
 
 __all__ = [
     "COUNTING_STATUSES",
+    "completed_paths",
     "credited_documents",
     "lock_holders",
     "prior_credits",
@@ -165,6 +166,30 @@ def credited_documents(
                 )
             )
     return result
+
+
+def completed_paths(
+    session: Session, nips: Sequence[str], until: date, paths: Collection[str]
+) -> dict[str, set[str]]:
+    """Each NIP's ``paths`` that an issued document of theirs ended on or before ``until``, in
+    any year (e.g. a leadership training that counts for the IP ASN of every later year)."""
+    found: dict[str, set[str]] = defaultdict(set)
+    if not paths:
+        return found
+    for chunk in _chunks(sorted(set(nips))):
+        rows = session.execute(
+            select(Document.nip, Document.path)
+            .where(
+                Document.nip.in_(chunk),
+                Document.status == "issued",
+                Document.end_date <= until,
+                Document.path.in_(sorted(paths)),
+            )
+            .distinct()
+        )
+        for nip, path in rows:
+            found[nip].add(path)
+    return found
 
 
 def _prior(row: DocumentCredit) -> PriorCredit:
