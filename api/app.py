@@ -15,6 +15,7 @@ from sqlalchemy import text
 from api.controllers.documents import DocumentController
 from api.controllers.jobs import JobController
 from api.controllers.jp import JpController
+from api.controllers.kartu import KartuController
 from api.controllers.requests import RequestController
 from api.controllers.units import UnitController
 from api.controllers.verification import VerificationController
@@ -159,6 +160,7 @@ def create_app(
             DocumentController,
             JobController,
             JpController,
+            KartuController,
             RequestController,
             UnitController,
             VerificationController,

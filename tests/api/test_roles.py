@@ -36,6 +36,7 @@ from tests.support.drafts import (
     issue_batch_now,
     outside_pdf,
 )
+from tests.support.pdf import extract_text
 
 PROBLEM_JSON = "application/problem+json"
 PRINCIPALS = (
@@ -87,6 +88,8 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "GET_unit_DPUPR":              (401,     401,  401,     200,    200,     200,       403),
     "POST_roster_DPUPR":           (401,     401,  401,     201,    403,     201,       403),
     "GET_roster_DPUPR":            (401,     401,  401,     200,    200,     200,       403),
+    # (the employee is rostered in DPUPR: another unit's requester is told it is not there)
+    "GET_kartu_of_DPUPR_employee": (401,     401,  401,     200,    200,     200,       404),
 }
 # fmt: on
 GUARDED = {
@@ -117,6 +120,7 @@ GUARDED = {
     "POST_request_withdraw",
     "POST_request_approve",
     "POST_request_reject",
+    "GET_kartu_of_DPUPR_employee",
 }
 
 CASES = [
@@ -180,6 +184,14 @@ class World:
             "POST_request_reject",
         )
         return f"/api/v1/requests/{self.submitted_request_id if decided else self.draft_request_id}"
+
+    @cached_property
+    def rostered_nip(self) -> str:
+        """The document's holder, rostered in DPUPR (made only for the rows that need it)."""
+        units = Units(self.registry.db, now=self.registry.now, today=self.registry.local_today)
+        roster = f"NIP,Nama\n{PNS_NIP},Siti\n".encode()
+        units.import_roster("DPUPR", roster, self.keys.issuer.actor, filename="pegawai.csv")
+        return PNS_NIP
 
     @cached_property
     def pdf(self) -> bytes:
@@ -328,6 +340,9 @@ CALLS: dict[str, Callable[[World, dict[str, str]], httpx.Response]] = {
         headers=h,
     ),
     "GET_roster_DPUPR": lambda w, h: w.client.get("/api/v1/units/DPUPR/employees", headers=h),
+    "GET_kartu_of_DPUPR_employee": lambda w, h: w.client.get(
+        f"/api/v1/employees/{w.rostered_nip}/kartu?year=2026", headers=h
+    ),
 }
 
 
@@ -356,6 +371,8 @@ def test_role_matrix(world: World, endpoint: str, principal: str, expected: int)
         assert world.pdf
     if "_request_" in endpoint:
         assert world.request_path(endpoint)  # exists before the call
+    if endpoint == "GET_kartu_of_DPUPR_employee":
+        assert world.rostered_nip  # rostered before the call
     before = written_state(world.registry)
     response = CALLS[endpoint](world, world.headers(principal))
     assert response.status_code == expected, response.text
@@ -436,6 +453,10 @@ def test_role_matrix(world: World, endpoint: str, principal: str, expected: int)
         assert response.json()["created"] == 1
     elif endpoint == "GET_roster_DPUPR":
         assert response.json()["employees"] == []
+    elif endpoint == "GET_kartu_of_DPUPR_employee":
+        assert response.content.startswith(b"%PDF-")
+        assert world.document.number in extract_text(response.content)
+        assert written_state(world.registry) == before  # a report: nothing numbered or stored
     else:
         assert endpoint not in GUARDED
         assert written_state(world.registry) == before
@@ -476,6 +497,7 @@ def test_matrix_covers_every_documented_route(client: TestClient[Any]) -> None:
         ("GET", "/api/v1/units/{code}"),
         ("POST", "/api/v1/units/{code}/employees"),
         ("GET", "/api/v1/units/{code}/employees"),
+        ("GET", "/api/v1/employees/{nip}/kartu"),
         ("POST", "/api/v1/verify/file"),
         ("GET", "/api/v1/verify/{token}"),
         ("GET", "/.well-known/jwks.json"),
