@@ -15,6 +15,7 @@ from sqlalchemy import text
 from api.controllers.documents import DocumentController
 from api.controllers.jobs import JobController
 from api.controllers.jp import JpController
+from api.controllers.kartu import KartuController
 from api.controllers.reports import EmployeeReportController, ReportController
 from api.controllers.requests import RequestController
 from api.controllers.units import UnitController
@@ -162,6 +163,7 @@ def create_app(
             JobController,
             JpController,
             ReportController,
+            KartuController,
             RequestController,
             UnitController,
             VerificationController,

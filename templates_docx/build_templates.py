@@ -8,8 +8,9 @@ in one piece, then run ``satupintu templates check``). The placeholders they use
 ``registry.domain.content.build_context``.
 
 Modules: ``docx_blocks`` (paragraphs, tables, OOXML details), ``docx_furniture`` (kop, signature,
-QR block, footer), ``build_letters`` (SK and surat keterangan); this file holds STTP, transkrip,
-sertifikat, piagam, the placeholder logo and ``main``.
+QR block, footer), ``build_letters`` (SK and surat keterangan), ``build_reports`` (the Kartu Data
+Pengembangan Kompetensi, a report); this file holds STTP, transkrip, sertifikat, piagam, the
+placeholder logo and ``main``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from build_letters import build_letter, build_sk
+from build_reports import build_kartu
 from docx_blocks import (
     CENTER,
     JUSTIFY,
@@ -270,6 +272,7 @@ BUILDERS: dict[str, Callable[[], Any]] = {
     "surat_keterangan_mentoring.docx": lambda: build_letter("mentoring"),
     "surat_keterangan_belajar_mandiri.docx": lambda: build_letter("belajar_mandiri"),
     "surat_keterangan.docx": lambda: build_letter(""),
+    "kartu_data.docx": build_kartu,
 }
 
 

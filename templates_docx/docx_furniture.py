@@ -81,6 +81,37 @@ def footer(doc: Any, *, page_numbers: bool = False) -> None:
         _field(p, "PAGE", size=8)
 
 
+def page_number_fields(p: Any, *, size: float) -> None:
+    """``Halaman 2 dari 5`` at the end of ``p``: for reports whose rows run over many pages.
+
+    Complex fields (begin, instruction, separate, result, end), each run sized, so the numbers
+    print at the size of the words around them.
+    """
+    add_run(p, "Halaman ", size=size, font=SANS)
+    _sized_field(p, "PAGE", size=size)
+    add_run(p, " dari ", size=size, font=SANS)
+    _sized_field(p, "NUMPAGES", size=size)
+
+
+def _sized_field(p: Any, instruction: str, *, size: float) -> None:
+    def run_with(element: Any) -> None:
+        add_run(p, "", size=size, font=SANS)._element.append(element)
+
+    def char(kind: str) -> Any:
+        element = OxmlElement("w:fldChar")
+        element.set(qn("w:fldCharType"), kind)
+        return element
+
+    code = OxmlElement("w:instrText")
+    code.set(qn("xml:space"), "preserve")
+    code.text = f" {instruction} "
+    run_with(char("begin"))
+    run_with(code)
+    run_with(char("separate"))
+    add_run(p, "1", size=size, font=SANS)  # shown until the field is updated
+    run_with(char("end"))
+
+
 def _field(p: Any, instruction: str, *, size: float) -> None:
     run = add_run(p, "", size=size, font=SANS)
     field = OxmlElement("w:fldSimple")

@@ -1,5 +1,8 @@
 """Render every template with its sample data to ``docs/samples/<template>.png`` (first page).
 
+The documents' samples come from ``registry.domain.samples``, the reports' (the Kartu Data) from
+their entry in ``REPORT_TEMPLATES``.
+
     python templates_docx/render_samples.py
 
 Uses the same path as the service: sample content, the sandboxed renderer, a warm LibreOffice
@@ -13,12 +16,13 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from registry.adapters.agency_files import load_logo  # noqa: E402
-from registry.adapters.docx_templates import TemplateSet, render_docx  # noqa: E402
+from registry.adapters.docx_templates import REPORT_TEMPLATES, TemplateSet, render_docx  # noqa: E402
 from registry.adapters.libreoffice import LibreOfficePool  # noqa: E402
 from registry.adapters.qr import qr_png  # noqa: E402
 from registry.domain.agency import DEFAULT_AGENCY_TOML, parse_agency_toml  # noqa: E402
@@ -50,15 +54,18 @@ def main() -> None:
         LibreOfficePool(size=2, timeout=180, uno_python=uno_python) as pool,
         tempfile.TemporaryDirectory() as scratch,
     ):
+        documents: list[tuple[str, dict[str, Any], bytes | None]] = []
         for type_, path in CASES:
             content = sample(type_, path)
             name = template_name_for(content.type, content.path)
-            docx = render_docx(
-                templates.get(name).data,
-                build_context(content, identity),
-                qr_png=qr_png(content.verify_url),
-                logo_png=logo,
-            )
+            context = build_context(content, identity)
+            documents.append((name, context, qr_png(content.verify_url)))
+        # Reports (the Kartu Data) are not numbered documents: no QR.
+        reports = [
+            (name, report.sample(identity), None) for name, report in REPORT_TEMPLATES.items()
+        ]
+        for name, context, qr in [*documents, *reports]:
+            docx = render_docx(templates.get(name).data, context, qr_png=qr, logo_png=logo)
             pdf = Path(scratch) / f"{name}.pdf"
             pdf.write_bytes(pool.convert(docx))
             stem = target / name.removesuffix(".docx")

@@ -19,7 +19,7 @@ import io
 import threading
 import zipfile
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,12 +41,15 @@ from registry.domain.content import (
     template_name_for,
 )
 from registry.domain.errors import ConfigurationError
+from registry.domain.kartu import KARTU_TEMPLATE, sample_card_context
 
 __all__ = [
     "LOGO_HEIGHT",
     "QR_SIZE",
+    "REPORT_TEMPLATES",
     "REQUIRED_NAMES",
     "TEMPLATE_SAMPLES",
+    "ReportTemplate",
     "Template",
     "TemplateError",
     "TemplateReport",
@@ -79,6 +82,30 @@ REQUIRED_NAMES: Mapping[str, str] = {
     "qr": "kode QR",
     "short_url": "alamat verifikasi di samping kode QR",
     "bsre_sentence": "kalimat tanda tangan elektronik BSrE",
+}
+
+
+@dataclass(frozen=True)
+class ReportTemplate:
+    """A report printed from the registry's records: never numbered, so no number and no QR."""
+
+    #: The sample context ``templates check`` renders it with.
+    sample: Callable[[AgencyIdentity], dict[str, Any]]
+    #: What it must print, as REQUIRED_NAMES is for documents.
+    required: Mapping[str, str]
+
+
+REPORT_TEMPLATES: Mapping[str, ReportTemplate] = {
+    KARTU_TEMPLATE: ReportTemplate(
+        sample_card_context,
+        {
+            "holder": "identitas pegawai",
+            "rows": "baris kegiatan pengembangan kompetensi",
+            "total_text": "jumlah JP setahun",
+            "declaration": "pernyataan pegawai",
+            "signer": "penanda tangan yang mengetahui",
+        },
+    ),
 }
 
 
@@ -191,16 +218,20 @@ def _patched(src_xml: str) -> str:
 
 
 def render_docx(
-    template: bytes, context: Mapping[str, Any], *, qr_png: bytes, logo_png: bytes
+    template: bytes, context: Mapping[str, Any], *, qr_png: bytes | None, logo_png: bytes
 ) -> bytes:
-    """Render ``template`` with ``context`` and the images ``qr`` and ``logo``; return the DOCX."""
+    """Render ``template`` with ``context`` and the images ``qr`` and ``logo``; return the DOCX.
+
+    A report (``REPORT_TEMPLATES``) is no numbered document and has no QR: ``qr_png=None``.
+    """
     try:
         doc = _Template(io.BytesIO(template))
         doc.init_docx()
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise TemplateError(f"Berkas templat bukan DOCX yang sah: {exc}") from exc
     values = dict(context)
-    values["qr"] = InlineImage(doc, io.BytesIO(qr_png), width=QR_SIZE, height=QR_SIZE)
+    if qr_png is not None:
+        values["qr"] = InlineImage(doc, io.BytesIO(qr_png), width=QR_SIZE, height=QR_SIZE)
     values["logo"] = InlineImage(doc, io.BytesIO(logo_png), height=LOGO_HEIGHT)
     try:
         doc.render(values, jinja_env=_ENV)
@@ -225,15 +256,22 @@ class TemplateReport:
 
 def _check_one(template: Template, identity: AgencyIdentity, logo: bytes) -> TemplateReport:
     sample = TEMPLATE_SAMPLES.get(template.name)
-    if sample is None:
+    report = REPORT_TEMPLATES.get(template.name)
+    required: Mapping[str, str]
+    qr_png: bytes | None
+    if sample is not None:
+        context = build_context(sample_content(*sample), identity)
+        required, qr_png = REQUIRED_NAMES, qr.qr_png(context["verify_url"])
+    elif report is not None:
+        context, required, qr_png = report.sample(identity), report.required, None
+    else:
         return TemplateReport(
             template.name,
             template.sha256,
             [],
             ["templat ini tidak dipakai oleh jenis dokumen mana pun (nama berkas tidak dikenal)"],
         )
-    context = build_context(sample_content(*sample), identity)
-    available = {*context, "qr", "logo"}
+    available = {*context, "logo"} if qr_png is None else {*context, "qr", "logo"}
     problems: list[str] = []
     try:
         used = DocxTemplate(io.BytesIO(template.data)).get_undeclared_template_variables(
@@ -245,14 +283,12 @@ def _check_one(template: Template, identity: AgencyIdentity, logo: bytes) -> Tem
         return TemplateReport(template.name, template.sha256, [f"bukan DOCX yang sah: {exc}"])
     for name in sorted(used - available):
         problems.append(f"placeholder {{{{ {name} }}}} tidak ada dalam konteks")
-    for name, meaning in REQUIRED_NAMES.items():
+    for name, meaning in required.items():
         if name not in used:
             problems.append(f"templat tidak mencetak {meaning} ({{{{ {name} }}}})")
     if not problems:
         try:
-            render_docx(
-                template.data, context, qr_png=qr.qr_png(context["verify_url"]), logo_png=logo
-            )
+            render_docx(template.data, context, qr_png=qr_png, logo_png=logo)
         except TemplateError as exc:
             problems.append(exc.message)
     warnings = [] if "logo" in used else ["templat tidak mencetak logo instansi ({{ logo }})"]
@@ -266,7 +302,7 @@ def check_templates(templates: TemplateSet, identity: AgencyIdentity) -> list[Te
     """
     logo = load_logo(identity)
     reports = []
-    for name in sorted({*TEMPLATE_SAMPLES, *templates.names()}):
+    for name in sorted({*TEMPLATE_SAMPLES, *REPORT_TEMPLATES, *templates.names()}):
         try:
             template = templates.get(name)
         except ConfigurationError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -118,6 +119,17 @@ class Production:
             qr_png=qr_png(context["verify_url"]),
             logo_png=self.store.read(context[LOGO_KEY]),
         )
+
+    def render_report(self, template_name: str, context: Mapping[str, Any]) -> bytes:
+        """A report's PDF (the Kartu Data): no number, no QR, no attestation, nothing stored.
+
+        Raises ``ConversionError`` when LibreOffice is unavailable or the conversion fails.
+        """
+        template = self.templates.get(template_name)
+        docx = render_docx(
+            template.data, context, qr_png=None, logo_png=self.store.read(self._logo_sha256)
+        )
+        return self.converter.convert(docx)
 
     def produce(
         self, document_id: uuid.UUID, plan: RenderPlan, facts: FileFacts

@@ -36,6 +36,7 @@ from tests.support.drafts import (
     issue_batch_now,
     outside_pdf,
 )
+from tests.support.pdf import extract_text
 
 PROBLEM_JSON = "application/problem+json"
 PRINCIPALS = (
@@ -91,6 +92,8 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "GET_employee_jp_DPUPR":       (401,     401,  401,     200,    200,     200,       404),
     "GET_employee_myasn_DPUPR":    (401,     401,  401,     200,    200,     200,       404),
     "GET_report_jp_DPUPR":         (401,     401,  401,     200,    200,     200,       403),
+    # (the employee is rostered in DPUPR: another unit's requester is told it is not there)
+    "GET_kartu_of_DPUPR_employee": (401,     401,  401,     200,    200,     200,       404),
 }
 # fmt: on
 GUARDED = {
@@ -124,8 +127,14 @@ GUARDED = {
     "GET_employee_jp_DPUPR",
     "GET_employee_myasn_DPUPR",
     "GET_report_jp_DPUPR",
+    "GET_kartu_of_DPUPR_employee",
 }
-REPORTS = ("GET_employee_jp_DPUPR", "GET_employee_myasn_DPUPR", "GET_report_jp_DPUPR")
+REPORTS = (
+    "GET_employee_jp_DPUPR",
+    "GET_employee_myasn_DPUPR",
+    "GET_report_jp_DPUPR",
+    "GET_kartu_of_DPUPR_employee",
+)
 
 CASES = [
     pytest.param(endpoint, principal, status, id=f"{endpoint}-{principal}-{status}")
@@ -353,6 +362,9 @@ CALLS: dict[str, Callable[[World, dict[str, str]], httpx.Response]] = {
     "GET_report_jp_DPUPR": lambda w, h: w.client.get(
         "/api/v1/reports/jp?unit=DPUPR&year=2026&format=xlsx", headers=h
     ),
+    "GET_kartu_of_DPUPR_employee": lambda w, h: w.client.get(
+        f"/api/v1/employees/{w.rostered}/kartu?year=2026", headers=h
+    ),
 }
 
 
@@ -471,6 +483,10 @@ def test_role_matrix(world: World, endpoint: str, principal: str, expected: int)
     elif endpoint == "GET_report_jp_DPUPR":
         assert response.content.startswith(b"PK\x03\x04")  # the XLSX
         assert written_state(world.registry) == before
+    elif endpoint == "GET_kartu_of_DPUPR_employee":
+        assert response.content.startswith(b"%PDF-")
+        assert world.document.number in extract_text(response.content)
+        assert written_state(world.registry) == before  # a report: nothing numbered or stored
     else:
         assert endpoint not in GUARDED
         assert written_state(world.registry) == before
@@ -514,6 +530,7 @@ def test_matrix_covers_every_documented_route(client: TestClient[Any]) -> None:
         ("GET", "/api/v1/employees/{nip}/jp"),
         ("GET", "/api/v1/employees/{nip}/myasn"),
         ("GET", "/api/v1/reports/jp"),
+        ("GET", "/api/v1/employees/{nip}/kartu"),
         ("POST", "/api/v1/verify/file"),
         ("GET", "/api/v1/verify/{token}"),
         ("GET", "/.well-known/jwks.json"),

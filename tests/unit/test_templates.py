@@ -20,6 +20,7 @@ from PIL import Image
 
 from registry.adapters.agency_files import load_logo
 from registry.adapters.docx_templates import (
+    REPORT_TEMPLATES,
     TEMPLATE_SAMPLES,
     TemplateError,
     TemplateSet,
@@ -36,6 +37,8 @@ IDENTITY = parse_agency_toml(DEFAULT_AGENCY_TOML, base_dir=Path("."))
 LOGO = load_logo(IDENTITY)
 TEMPLATES = TemplateSet(BUNDLED_TEMPLATES_DIR)
 TRICKY_NAME = 'Dr. Siti "Sri" Rahmawati & <Tim> O\'Neil, S.Kom., M.T.'
+#: Every shipped template: the documents' and the reports'.
+SHIPPED = sorted({*TEMPLATE_SAMPLES, *REPORT_TEMPLATES})
 QR_EMU = 28 * 36_000  # 28 mm in EMU
 
 
@@ -187,7 +190,8 @@ def test_shipped_files_match_their_generator(tmp_path: Path) -> None:
         capture_output=True,
         env=environment,
     )
-    for name in TEMPLATE_SAMPLES:
+    assert sorted(path.name for path in tmp_path.glob("*.docx")) == SHIPPED
+    for name in SHIPPED:
         with (
             zipfile.ZipFile(tmp_path / name) as built,
             zipfile.ZipFile(BUNDLED_TEMPLATES_DIR / name) as shipped,
@@ -252,7 +256,7 @@ def test_escaping_in_a_tiny_template() -> None:
 
 
 def test_template_set_reads_files_once_and_maps_documents(tmp_path: Path) -> None:
-    assert set(TEMPLATES.names()) == set(TEMPLATE_SAMPLES)
+    assert TEMPLATES.names() == SHIPPED
     template = TEMPLATES.for_document("surat_keterangan", "magang")
     assert template.name == "surat_keterangan.docx"
     assert template.data == (BUNDLED_TEMPLATES_DIR / template.name).read_bytes()
@@ -264,13 +268,13 @@ def test_template_set_reads_files_once_and_maps_documents(tmp_path: Path) -> Non
 
 def test_check_passes_for_the_shipped_templates() -> None:
     reports = check_templates(TEMPLATES, IDENTITY)
-    assert [r.name for r in reports] == sorted(TEMPLATE_SAMPLES)
+    assert [r.name for r in reports] == SHIPPED
     assert all(r.ok for r in reports), [(r.name, r.problems) for r in reports]
     assert all(len(r.sha256) == 64 and not r.warnings for r in reports)
 
 
 def test_check_reports_what_an_administrator_must_fix(tmp_path: Path) -> None:
-    for name in TEMPLATE_SAMPLES:
+    for name in SHIPPED:
         shutil.copy(BUNDLED_TEMPLATES_DIR / name, tmp_path / name)
     (tmp_path / "sttp.docx").write_bytes(
         tiny_template("{{ number }} {{ qr }} {{ short_url }} {{ bsre_sentence }}", "{{ nama }}")
@@ -287,3 +291,33 @@ def test_check_reports_what_an_administrator_must_fix(tmp_path: Path) -> None:
     assert "kode QR" in transkrip and "BSrE" in transkrip
     assert reports["sttp-lama.docx"].ok and reports["sttp-lama.docx"].warnings
     assert reports["sk.docx"].ok
+    assert reports["kartu_data.docx"].ok
+
+
+def test_check_holds_the_kartu_to_what_a_card_must_print(tmp_path: Path) -> None:
+    # A report is no numbered document: it need not print a number or a QR, and has none to
+    # print, but it must print the employee, the rows, the total, the declaration and the signer.
+    (tmp_path / "kartu_data.docx").write_bytes(
+        tiny_template("{{ holder.name }} {{ declaration }} {{ signer.name }} {{ qr }}")
+    )
+    report = next(
+        r for r in check_templates(TemplateSet(tmp_path), IDENTITY) if r.name == "kartu_data.docx"
+    )
+    problems = " ".join(report.problems)
+    assert "{{ qr }} tidak ada dalam konteks" in problems
+    assert "baris kegiatan" in problems and "jumlah JP setahun" in problems
+    assert "nomor dokumen" not in problems and "kode QR (" not in problems
+
+
+def test_the_kartu_renders_its_sample_escaped_and_without_a_qr() -> None:
+    context = REPORT_TEMPLATES["kartu_data.docx"].sample(IDENTITY)
+    context["holder"] = {**context["holder"], "name": TRICKY_NAME}
+    data = render_docx(TEMPLATES.get("kartu_data.docx").data, context, qr_png=None, logo_png=LOGO)
+    text = text_of(data)
+    assert TRICKY_NAME in text
+    assert all(row["number"] in text for row in context["rows"])
+    assert context["total_text"] in text and context["declaration"] in text
+    assert "{{" not in text and "{%" not in text and "}}" not in text
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        media = [package.read(n) for n in package.namelist() if n.startswith("word/media/")]
+    assert media == [LOGO]
