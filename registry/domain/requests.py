@@ -92,6 +92,16 @@ EVIDENCE_LABELS = {
 
 EVIDENCE_MEDIA_TYPES = ("application/pdf", "image/jpeg", "image/png")
 
+#: A request body's keys; anything else (a typo such as ``sesions``) is refused, not dropped.
+_BODY_KEYS = (
+    "kind",
+    "scope",
+    "employee",
+    *sorted(set(GUIDE_ROLES.values())),
+    "sessions",
+    "unit_code",
+)
+
 
 class RequestStatus(enum.StrEnum):
     DRAFT = "draft"
@@ -201,6 +211,7 @@ def validate_request(body: Mapping[str, Any], *, today: date) -> ValidRequest:
     """Check a request body; raise :class:`InvalidInput` naming the first bad field."""
     if not isinstance(body, Mapping):
         raise InvalidInput("Isi permohonan harus berupa objek JSON", field="body")
+    _refuse_unknown(body, _BODY_KEYS, "permohonan", key_field=True)
     kind = body.get("kind")
     if kind not in REQUEST_KINDS:
         raise InvalidInput(
@@ -344,12 +355,16 @@ def _record(value: Any, field: str) -> Mapping[str, Any]:
     return value
 
 
-def _refuse_unknown(value: Mapping[str, Any], known: Sequence[str], field: str) -> None:
+def _refuse_unknown(
+    value: Mapping[str, Any], known: Sequence[str], field: str, *, key_field: bool = False
+) -> None:
+    """Refuse keys not in ``known``; the error names ``field.key`` (or the bare key when
+    ``key_field``, for the body's own keys)."""
     unknown = sorted(str(key) for key in value if key not in known)
     if unknown:
         raise InvalidInput(
             f"{field}: kunci tidak dikenal {', '.join(unknown)} (yang dikenal: {', '.join(known)})",
-            field=f"{field}.{unknown[0]}",
+            field=unknown[0] if key_field else f"{field}.{unknown[0]}",
         )
 
 
