@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     apikey = commands.add_parser("apikey", help="API keys").add_subparsers(required=True)
     create = apikey.add_parser("create", help="create a key; prints it once, on the last line")
     create.add_argument("--role", required=True, choices=["issuer", "requester", "auditor"])
-    create.add_argument("--unit", help="unit code (required for requester)")
+    create.add_argument("--unit", help="unit code (required for requester; a registered unit)")
     create.add_argument("--name", help="who holds the key")
     create.set_defaults(handler=_apikey_create)
     revoke = apikey.add_parser("revoke", help="revoke a key by id")
@@ -144,7 +144,7 @@ def _apikey_create(args: argparse.Namespace, settings: Settings) -> int:
     database = Database.from_url(settings.database_url)
     try:
         with database.writing() as session:
-            created = apikeys.create_key(
+            created = apikeys.create_key_checking_unit(
                 session, role=args.role, unit_code=args.unit, name=args.name, now=_now()
             )
     finally:
