@@ -23,6 +23,7 @@ Evidence each path needs (:data:`REQUIRED_EVIDENCE`) follows Lampiran C of Perwa
 from __future__ import annotations
 
 import enum
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ __all__ = [
     "Transition",
     "ValidRequest",
     "check_transition",
+    "evidence_download_name",
     "evidence_media_type",
     "log_entries",
     "missing_evidence",
@@ -192,6 +194,32 @@ def evidence_media_type(data: bytes) -> str:
     if found is not None:
         return found
     raise InvalidInput("Bukti dukung harus berupa PDF, JPEG atau PNG", field="file")
+
+
+#: The extension a downloaded piece of evidence gets, from what its content was judged to be.
+EVIDENCE_EXTENSIONS: Mapping[str, str] = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+}
+_UNSAFE_NAME_RUN = re.compile(r"[^A-Za-z0-9_-]+")
+MAX_DOWNLOAD_STEM = 80
+
+
+def evidence_download_name(filename: str | None, kind: str, media_type: str) -> str:
+    """The name a stored piece of evidence is offered under (``Content-Disposition``).
+
+    The uploader's name is only a hint: it is folded to ASCII letters, digits, ``_`` and ``-``
+    (anything else, dots included, becomes ``-``, so nothing can break out of the header or name
+    a hidden file), and the extension is that of the media type the content was judged to be.
+    A PDF uploaded as ``surat.html`` is offered as ``surat.pdf``: saved and opened later, it
+    opens as what it is. Without a usable name, the evidence kind is the name.
+    """
+    stem = unicodedata.normalize("NFKD", filename or "").encode("ascii", "ignore").decode()
+    if "." in stem:
+        stem = stem.rsplit(".", 1)[0]  # the extension the uploader gave says nothing
+    stem = _UNSAFE_NAME_RUN.sub("-", stem).strip("-_")[:MAX_DOWNLOAD_STEM].strip("-_")
+    return f"{stem or kind}{EVIDENCE_EXTENSIONS[media_type]}"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -73,6 +74,7 @@ _TITLES = {
 @dataclass(frozen=True)
 class EvidenceView:
     id: uuid.UUID
+    request_id: uuid.UUID
     kind: str
     sha256: str
     size: int
@@ -426,7 +428,11 @@ class Requests:
             )
             return [self._view(session, row) for row in session.execute(query).scalars()]
 
-    def evidence_path(self, request_id: uuid.UUID, evidence_id: uuid.UUID, actor: Actor) -> Any:
+    def evidence_path(
+        self, request_id: uuid.UUID, evidence_id: uuid.UUID, actor: Actor
+    ) -> tuple[EvidenceView, Path]:
+        """Where a piece of a request's evidence is stored, for those who may read the request
+        (another unit's request, or evidence of another request, answers "not found")."""
         with self.db.reading() as session:
             self._visible(session, request_id, actor)
             evidence = session.get(RequestEvidence, evidence_id)
@@ -582,6 +588,7 @@ def _filename(value: str | None) -> str | None:
 def _evidence_view(row: RequestEvidence) -> EvidenceView:
     return EvidenceView(
         id=row.id,
+        request_id=row.request_id,
         kind=row.kind,
         sha256=row.sha256,
         size=row.size,

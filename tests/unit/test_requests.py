@@ -21,6 +21,7 @@ from registry.domain.requests import (
     RequestStatus,
     Transition,
     check_transition,
+    evidence_download_name,
     evidence_media_type,
     log_entries,
     missing_evidence,
@@ -453,3 +454,27 @@ def test_anything_else_is_refused_as_evidence(data: bytes) -> None:
     with pytest.raises(InvalidInput) as refused:
         evidence_media_type(data)
     assert refused.value.field == "file"
+
+
+@pytest.mark.parametrize(
+    ("filename", "media_type", "offered"),
+    [
+        ("surat-perintah.pdf", "application/pdf", "surat-perintah.pdf"),
+        ("Formulir Coaching (ttd).PDF", "application/pdf", "Formulir-Coaching-ttd.pdf"),
+        ("foto.html", "image/png", "foto.png"),
+        ("scan.tar.gz", "image/jpeg", "scan-tar.jpg"),
+        ('a";\r\nSet-Cookie: x=1', "application/pdf", "a-Set-Cookie-x-1.pdf"),
+        ("Daftar_Anggota-" * 10 + ".pdf", "application/pdf", ("Daftar_Anggota-" * 6)[:80] + ".pdf"),
+        ("a" * 79 + "-b.pdf", "application/pdf", "a" * 79 + ".pdf"),
+        ("Bukti Café.png", "image/png", "Bukti-Cafe.png"),
+        (".htaccess", "application/pdf", "surat_perintah.pdf"),
+        ("格式.pdf", "application/pdf", "surat_perintah.pdf"),
+        (None, "image/jpeg", "surat_perintah.jpg"),
+    ],
+)
+def test_evidence_is_offered_under_a_safe_name_with_its_real_extension(
+    filename: str | None, media_type: str, offered: str
+) -> None:
+    name = evidence_download_name(filename, "surat_perintah", media_type)
+    assert name == offered
+    assert name.isascii() and '"' not in name and "/" not in name and not name.startswith(".")
