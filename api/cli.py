@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from api import cli_documents, cli_units
+from api import cli_documents, cli_requests, cli_units
 from registry.adapters.db import apikeys, audit
 from registry.adapters.db.engine import Database
 from registry.adapters.keystore import KeyRing
@@ -82,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     audit_cmd.add_parser("verify", help="check the hash chain").set_defaults(handler=_audit_verify)
     cli_documents.add_commands(commands)
     cli_units.add_commands(commands)
+    cli_requests.add_commands(commands)
     return parser
 
 
