@@ -232,7 +232,14 @@ class Requests:
 
     def withdraw(self, request_id: uuid.UUID, actor: Actor) -> RequestView:
         _require(actor, _FILERS, "menarik permohonan")
-        return self._transition(request_id, actor, Transition.WITHDRAW, lambda *_: {})
+
+        def change(session: Session, row: Request, now: datetime) -> dict[str, Any]:
+            # As for a rejection: a letter numbered for the request is being made (or was, by an
+            # approval that died); withdrawing would leave it issued on a withdrawn request.
+            _refuse_letter_in_the_making(row)
+            return {}
+
+        return self._transition(request_id, actor, Transition.WITHDRAW, change)
 
     def reject(self, request_id: uuid.UUID, reason: str | None, actor: Actor) -> RequestView:
         _require(actor, _MANAGERS, "menolak permohonan")
@@ -246,8 +253,7 @@ class Requests:
             )
 
         def change(session: Session, row: Request, now: datetime) -> dict[str, Any]:
-            if row.document_id is not None:
-                raise Conflict("Surat keterangan untuk permohonan ini sedang dibuat")
+            _refuse_letter_in_the_making(row)
             row.reason = text
             row.decided_at = now
             row.decided_by = actor.label
@@ -311,6 +317,14 @@ class Requests:
     ) -> RequestView:
         with self.db.writing() as session:
             row = self._locked(session, request_id, actor)
+            # Checked again under the lock: two approvals may both have found an orphaned letter
+            # and finished it; the first marks the request, the other answers Conflict.
+            check_transition(row.status, Transition.APPROVE)
+            if row.document_id != document_id:
+                raise Conflict(
+                    f"Surat keterangan {number} tidak lagi terkait dengan permohonan ini",
+                    document_id=str(document_id),
+                )
             now = self.registry.now()
             row.status = RequestStatus.APPROVED.value
             row.decided_at = now
@@ -570,6 +584,14 @@ def _check_visible(row: Request | None, actor: Actor) -> Request:
     if row is None or (actor.role not in _READERS and row.unit_code != actor.unit_code):
         raise NotFound("Permohonan tidak ditemukan")
     return row
+
+
+def _refuse_letter_in_the_making(row: Request) -> None:
+    if row.document_id is not None:
+        raise Conflict(
+            "Surat keterangan untuk permohonan ini sedang dibuat",
+            document_id=str(row.document_id),
+        )
 
 
 def _require(actor: Actor, roles: Sequence[str], what: str) -> None:

@@ -306,3 +306,62 @@ def test_concurrent_approvals_issue_exactly_one_letter(
     [letter] = documents(registry)
     assert letter.status == "issued"
     assert requests.get(request_id, ISSUER).document_id == letter.id
+
+
+def _orphan(requests: Requests, registry: Registry, monkeypatch: pytest.MonkeyPatch) -> uuid.UUID:
+    """A submitted request whose approval died after its letter was issued, long enough ago to
+    be finished by the next approval."""
+    request_id = filed(requests)
+
+    def died(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("process killed")
+
+    monkeypatch.setattr(requests, "_mark_approved", died)
+    with pytest.raises(RuntimeError):
+        requests.approve(request_id, ISSUER)
+    monkeypatch.undo()
+    later = registry.now() + requests_module.STALE_PENDING + timedelta(minutes=1)
+    monkeypatch.setattr(registry, "now", lambda: later)
+    return request_id
+
+
+def test_concurrent_approvals_finishing_an_orphaned_letter_approve_once(
+    requests: Requests, registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    request_id = _orphan(requests, registry, monkeypatch)
+    [letter] = documents(registry)
+    both_found_it = threading.Barrier(2, timeout=30)
+    complete = registry.complete
+
+    def complete_together(document_id: uuid.UUID) -> Any:
+        both_found_it.wait()  # both approvals saw the request submitted with the orphaned letter
+        return complete(document_id)
+
+    monkeypatch.setattr(registry, "complete", complete_together)
+
+    def approve(index: int) -> str:
+        try:
+            requests.approve(request_id, Actor(id=f"issuer-{index}", role="issuer"))
+        except Conflict:
+            return "conflict"
+        return "approved"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = sorted(pool.map(approve, range(2)))
+
+    assert outcomes == ["approved", "conflict"]
+    assert [d.id for d in documents(registry)] == [letter.id]
+    approvals = [a for _, a in audit_trail(registry, request_id) if a == "request.approve"]
+    assert approvals == ["request.approve"]
+
+
+def test_a_request_whose_letter_is_being_made_cannot_be_withdrawn(
+    requests: Requests, registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Like a rejection, a withdrawal would leave an issued letter on a withdrawn request."""
+    request_id = _orphan(requests, registry, monkeypatch)
+    with pytest.raises(Conflict, match="sedang dibuat"):
+        requests.withdraw(request_id, DPUPR)
+    assert requests.get(request_id, DPUPR).status == "submitted"
+    approved = requests.approve(request_id, ISSUER)
+    assert approved.status == "approved"
