@@ -631,11 +631,9 @@ def _letter(request: RequestView, unit_name: str) -> DocumentDraft:
     if request.employee.get("rank"):
         details["rank"] = request.employee["rank"]
     guide = request.guide
-    if guide is not None and request.guide_role in ("coach", "mentor"):
+    if guide is not None and request.guide_role is not None:
+        # coach, mentor or supervisor: each letter template names its own
         details[request.guide_role] = {k: v for k, v in guide.items() if v}
-    elif guide is not None:
-        position = f", {guide['position']}" if guide.get("position") else ""
-        details["description"] = f"Dibimbing oleh {guide['name']}{position}."
     employee = request.employee
     return DocumentDraft(
         type="surat_keterangan",

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import io
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from docx import Document as DocxDocument
 from sqlalchemy import func, select
 
 from registry.adapters.db.schema import AuditEntry, Document, RequestEvidence
+from registry.adapters.libreoffice import UnavailableConverter
+from registry.bootstrap import build_registry
 from registry.domain.actors import Actor
 from registry.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from registry.domain.units import UnitDraft
@@ -365,3 +370,60 @@ def test_a_request_whose_letter_is_being_made_cannot_be_withdrawn(
     assert requests.get(request_id, DPUPR).status == "submitted"
     approved = requests.approve(request_id, ISSUER)
     assert approved.status == "approved"
+
+
+@pytest.mark.parametrize(
+    ("kind", "rules", "evidence"),
+    [
+        ("komunitas_belajar", "tangsel-2022", ("daftar_anggota", "bahan")),
+        # Only the kubar-2024 guideline has bimbingan di tempat kerja.
+        ("bimbingan_tempat_kerja", "kubar-2024", ("surat_perintah", "formulir")),
+    ],
+)
+def test_komunitas_and_bimbingan_letters_are_printed_from_their_own_templates(
+    registry: Registry, kind: str, rules: str, evidence: tuple[str, ...]
+) -> None:
+    ruled = build_registry(
+        replace(registry.settings, jp_rules=rules),
+        db=registry.db,
+        keyring=registry.keyring,
+        converter=UnavailableConverter(),
+    )
+    units = Units(ruled.db, now=ruled.now, today=ruled.local_today)
+    units.save(UnitDraft("DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", None), ISSUER)
+    requests = Requests(ruled)
+    body = copy.deepcopy(ISSUE_BODY)
+    del body["coach"]
+    supervisor = {"name": "Ir. Bambang Sutrisno, M.T.", "position": "Kepala Bidang Bina Marga"}
+    if kind == "bimbingan_tempat_kerja":
+        body["supervisor"] = supervisor
+    body.update(
+        kind=kind,
+        sessions=[
+            {"date": "2026-03-02", "minutes": 120, "topic": "Penyusunan RAB"},
+            {"date": "2026-03-16", "minutes": 120, "topic": "Evaluasi RAB"},
+        ],
+    )
+    request = requests.create(body, DPUPR)
+    for evidence_kind in evidence:
+        requests.add_evidence(request.id, evidence_kind, PNG, DPUPR)
+    requests.submit(request.id, DPUPR)
+
+    approved = requests.approve(request.id, ISSUER)
+
+    assert approved.document_id is not None
+    letter = ruled.get(approved.document_id, ISSUER)
+    assert letter.template_name == f"surat_keterangan_{kind}.docx"
+    docx_file = next(f for f in letter.files if f.kind == "docx")
+    document = DocxDocument(io.BytesIO(ruled.production.store.read(docx_file.sha256)))
+    text = " ".join(p.text for p in document.paragraphs).replace("\u00a0", " ")
+    with ruled.db.reading() as session:
+        details = session.get_one(Document, letter.id).details or {}
+    if kind == "bimbingan_tempat_kerja":
+        assert details["supervisor"] == supervisor
+        assert "dengan pembimbing Ir. Bambang Sutrisno, M.T., Kepala Bidang Bina Marga" in text
+    else:
+        assert "supervisor" not in details
+        assert "jalur komunitas belajar" in text
+    assert "description" not in details  # the guide is no longer squeezed into the description
+    assert [s["topic"] for s in details["sessions"]] == ["Penyusunan RAB", "Evaluasi RAB"]
