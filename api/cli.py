@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from api import cli_documents, cli_units
+from api import cli_documents, cli_requests, cli_units
 from registry.adapters.db import apikeys, audit
 from registry.adapters.db.engine import Database
 from registry.adapters.keystore import KeyRing
@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     apikey = commands.add_parser("apikey", help="API keys").add_subparsers(required=True)
     create = apikey.add_parser("create", help="create a key; prints it once, on the last line")
     create.add_argument("--role", required=True, choices=["issuer", "requester", "auditor"])
-    create.add_argument("--unit", help="unit code (required for requester)")
+    create.add_argument("--unit", help="unit code (required for requester; a registered unit)")
     create.add_argument("--name", help="who holds the key")
     create.set_defaults(handler=_apikey_create)
     revoke = apikey.add_parser("revoke", help="revoke a key by id")
@@ -82,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     audit_cmd.add_parser("verify", help="check the hash chain").set_defaults(handler=_audit_verify)
     cli_documents.add_commands(commands)
     cli_units.add_commands(commands)
+    cli_requests.add_commands(commands)
     return parser
 
 
@@ -144,7 +145,7 @@ def _apikey_create(args: argparse.Namespace, settings: Settings) -> int:
     database = Database.from_url(settings.database_url)
     try:
         with database.writing() as session:
-            created = apikeys.create_key(
+            created = apikeys.create_key_checking_unit(
                 session, role=args.role, unit_code=args.unit, name=args.name, now=_now()
             )
     finally:

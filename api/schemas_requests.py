@@ -24,17 +24,20 @@ class EvidenceOut(msgspec.Struct):
     media_type: str
     filename: str | None
     created_at: dt.datetime
+    #: Where the file itself is served (for those who may read the request).
+    url: str
 
     @classmethod
     def from_view(cls, view: EvidenceView) -> EvidenceOut:
         return cls(
-            view.id,
-            view.kind,
-            view.sha256,
-            view.size,
-            view.media_type,
-            view.filename,
-            view.created_at,
+            id=view.id,
+            kind=view.kind,
+            sha256=view.sha256,
+            size=view.size,
+            media_type=view.media_type,
+            filename=view.filename,
+            created_at=view.created_at,
+            url=f"/api/v1/requests/{view.request_id}/evidence/{view.id}",
         )
 
 

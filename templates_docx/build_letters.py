@@ -137,6 +137,22 @@ _LETTER_BODIES = {
         "{{ activity.date_span_text }}{% if sessions_count_text %} sebanyak "
         "{{ sessions_count_text }} pertemuan{% endif %}"
     ),
+    "komunitas_belajar": (
+        "telah mengikuti kegiatan pengembangan kompetensi jalur komunitas belajar "
+        "(community of practice) “{{ activity.title }}”{% if activity.organizer %} yang "
+        "diselenggarakan oleh {{ activity.organizer }}{% endif %}{% if activity.place %} di "
+        "{{ activity.place }}{% endif %} pada tanggal {{ activity.date_span_text }}"
+        "{% if sessions_count_text %} sebanyak {{ sessions_count_text }} pertemuan{% endif %}"
+    ),
+    # Seed 002 (bab IV no. 11): guidance by the direct superior, "dalam bentuk penugasan".
+    "bimbingan_tempat_kerja": (
+        "telah melaksanakan kegiatan pengembangan kompetensi jalur bimbingan di tempat kerja "
+        "dalam bentuk penugasan “{{ activity.title }}”{% if supervisor.name %} dengan "
+        "pembimbing {{ supervisor.name }}{% if supervisor.position %}, "
+        "{{ supervisor.position }}{% endif %}{% endif %}, pada tanggal "
+        "{{ activity.date_span_text }}{% if sessions_count_text %} sebanyak "
+        "{{ sessions_count_text }} penugasan{% endif %}"
+    ),
     "belajar_mandiri": (
         "telah melaksanakan kegiatan pengembangan kompetensi jalur belajar mandiri "
         "“{{ activity.title }}” ({{ activity.scope_label|lower }}) pada tanggal "
@@ -153,14 +169,18 @@ _LETTER_BODIES = {
 }
 
 
-def sessions_table(doc: Any, intro: str | None = None) -> None:
+#: The column that names what each row of a letter's sessions table was, per path.
+_SESSION_COLUMNS = {"bimbingan_tempat_kerja": "Penugasan", "komunitas_belajar": "Topik Pertemuan"}
+
+
+def sessions_table(doc: Any, intro: str | None = None, *, topic: str = "Materi/Topik") -> None:
     tag(doc, "{%p if sessions %}")
     if intro:
         paragraph(doc, intro, align=JUSTIFY, after=4, keep_next=True)
     widths = [1.0, 4.0, 9.5, 2.0]
     t = table(doc, widths, borders=True)
     repeat_header(t.rows[0])
-    for cell, text in zip(t.rows[0].cells, ["No", "Tanggal", "Materi/Topik", "JP"], strict=True):
+    for cell, text in zip(t.rows[0].cells, ["No", "Tanggal", topic, "JP"], strict=True):
         shade(cell, "D9E2F3")
         paragraph(cell, text, align=CENTER, bold=True, size=11, before=1, after=1)
     row_tag(t, widths, "{%tr for s in sessions %}")
@@ -171,6 +191,18 @@ def sessions_table(doc: Any, intro: str | None = None) -> None:
         paragraph(cell, text, align=None if index == 2 else CENTER, size=11, before=1, after=1)
     row_tag(t, widths, "{%tr endfor %}")
     paragraph(doc, "", size=6)
+    tag(doc, "{%p endif %}")
+
+
+def session_letter_body(doc: Any, path: str) -> None:
+    """Komunitas belajar and bimbingan di tempat kerja: the coaching letter's shape (the
+    sentence leads into the table of meetings or assignments), then the optional description,
+    which these paths often carry (what the community shared, what the assignment produced)."""
+    ending = "{% if sessions %}, dengan rincian sebagai berikut:{% else %}.{% endif %}"
+    paragraph(doc, _LETTER_BODIES[path] + ending, align=JUSTIFY, before=8, after=6)
+    sessions_table(doc, topic=_SESSION_COLUMNS[path])
+    tag(doc, "{%p if description %}")
+    paragraph(doc, "Uraian kegiatan: {{ description }}", align=JUSTIFY, after=6)
     tag(doc, "{%p endif %}")
 
 
@@ -195,6 +227,8 @@ def build_letter(path: str) -> Any:
         ending = "{% if sessions %}, dengan rincian sebagai berikut:{% else %}.{% endif %}"
         paragraph(doc, _LETTER_BODIES[path] + ending, align=JUSTIFY, before=8, after=6)
         sessions_table(doc)
+    elif path in _SESSION_COLUMNS:
+        session_letter_body(doc, path)
     else:
         paragraph(doc, _LETTER_BODIES[path] + ".", align=JUSTIFY, before=8, after=6)
         tag(doc, "{%p if description %}")

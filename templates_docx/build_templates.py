@@ -271,6 +271,8 @@ BUILDERS: dict[str, Callable[[], Any]] = {
     "surat_keterangan_coaching.docx": lambda: build_letter("coaching"),
     "surat_keterangan_mentoring.docx": lambda: build_letter("mentoring"),
     "surat_keterangan_belajar_mandiri.docx": lambda: build_letter("belajar_mandiri"),
+    "surat_keterangan_komunitas_belajar.docx": lambda: build_letter("komunitas_belajar"),
+    "surat_keterangan_bimbingan_tempat_kerja.docx": lambda: build_letter("bimbingan_tempat_kerja"),
     "surat_keterangan.docx": lambda: build_letter(""),
     "kartu_data.docx": build_kartu,
 }

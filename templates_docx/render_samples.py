@@ -40,6 +40,8 @@ CASES = [
     ("surat_keterangan", "mentoring"),
     ("surat_keterangan", "belajar_mandiri"),
     ("surat_keterangan", "komunitas_belajar"),
+    ("surat_keterangan", "bimbingan_tempat_kerja"),
+    ("surat_keterangan", "e_learning"),
 ]
 
 

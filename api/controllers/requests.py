@@ -10,12 +10,14 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
+from litestar.response import File
 
 from api.auth import ISSUER, READERS, REQUESTER, allow, provide_actor
 from api.schemas_requests import EvidenceOut, RejectIn, RequestList, RequestOut
 from api.uploads import MAX_UPLOAD_REQUEST, read_upload
 from registry.domain.actors import Actor
 from registry.domain.errors import InvalidInput
+from registry.domain.requests import evidence_download_name
 from registry.usecases.issuing import Registry
 from registry.usecases.requests import Requests
 
@@ -114,6 +116,31 @@ class RequestController(Controller):
             )
         )
         return Response(EvidenceOut.from_view(view), status_code=201)
+
+    @get(
+        "/{request_id:uuid}/evidence/{evidence_id:uuid}",
+        guards=[allow(*READERS)],
+        operation_id="getRequestEvidence",
+        sync_to_thread=True,
+    )
+    def evidence_file(
+        self,
+        request_id: FromPath[uuid.UUID],
+        evidence_id: FromPath[uuid.UUID],
+        requests: NamedDependency[Requests],
+        actor: NamedDependency[Actor],
+    ) -> File:
+        """The stored evidence file, served as the media type its content was judged to be."""
+        view, path = requests.evidence_path(request_id, evidence_id, actor)
+        return File(
+            path=path,
+            filename=evidence_download_name(view.filename, view.kind, view.media_type),
+            media_type=view.media_type,
+            content_disposition_type="inline",
+            # An uploaded file is the uploader's bytes: the browser must take them as the PDF or
+            # image they were judged to be, never guess (sniff) that they are a page to run.
+            headers={"X-Content-Type-Options": "nosniff"},
+        )
 
     @post(
         "/{request_id:uuid}/submit",

@@ -72,7 +72,9 @@ TEMPLATE_SAMPLES: Mapping[str, tuple[str, str | None]] = {
     "surat_keterangan_coaching.docx": ("surat_keterangan", "coaching"),
     "surat_keterangan_mentoring.docx": ("surat_keterangan", "mentoring"),
     "surat_keterangan_belajar_mandiri.docx": ("surat_keterangan", "belajar_mandiri"),
-    "surat_keterangan.docx": ("surat_keterangan", "komunitas_belajar"),
+    "surat_keterangan_komunitas_belajar.docx": ("surat_keterangan", "komunitas_belajar"),
+    "surat_keterangan_bimbingan_tempat_kerja.docx": ("surat_keterangan", "bimbingan_tempat_kerja"),
+    "surat_keterangan.docx": ("surat_keterangan", "e_learning"),
 }
 
 #: What every template must print: without them a reader could not check the document, and the

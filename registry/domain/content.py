@@ -111,7 +111,13 @@ _IN_FORCE = "Keputusan ini mulai berlaku pada tanggal ditetapkan."
 _FOOTER_URL_LIMIT = 60
 _ACRONYMS = frozenset({"DKI", "DIY", "RI", "NTB", "NTT", "UPT", "UPTD", "BPSDM", "BKPSDM"})
 _SMALL_WORDS = frozenset({"dan", "di", "ke", "dari", "pada", "untuk", "serta", "atau", "yang"})
-_SPECIFIC_LETTERS = ("coaching", "mentoring", "belajar_mandiri")
+_SPECIFIC_LETTERS = (
+    "coaching",
+    "mentoring",
+    "belajar_mandiri",
+    "komunitas_belajar",
+    "bimbingan_tempat_kerja",
+)
 
 
 @dataclass(frozen=True)
@@ -318,6 +324,7 @@ def build_context(
         predikat(Decimal(final_score)) if final_score is not None else ""
     )
     coach, mentor = _person(details.get("coach")), _person(details.get("mentor"))
+    supervisor = _person(details.get("supervisor"))
     short_url = content.short_url
     if len(short_url) <= _FOOTER_URL_LIMIT:
         verification = (
@@ -385,7 +392,8 @@ def build_context(
         else "",
         "coach": coach,
         "mentor": mentor,
-        "guide": coach if coach["name"] else mentor,
+        "supervisor": supervisor,
+        "guide": next((p for p in (coach, mentor) if p["name"]), supervisor),
         "description": details.get("description", ""),
         "legal_basis": _numbered(legal_basis, lambda i: f"{i}."),
         "legal_basis_text": _join_id(legal_basis),

@@ -232,6 +232,8 @@ _SCHEMAS: dict[str, dict[str, tuple[Checker, bool]]] = {
         "sessions": (_list(_SESSION, MAX_SESSIONS), False),
         "coach": (_PERSON, False),
         "mentor": (_PERSON, False),
+        # bimbingan di tempat kerja: the direct superior who guides (seed 002, bab IV no. 11)
+        "supervisor": (_PERSON, False),
         "description": (_text(LONG, newlines=True), False),
         "legal_basis": (_list(_text(LONG), 20, required=True), False),
     },

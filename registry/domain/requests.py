@@ -23,6 +23,7 @@ Evidence each path needs (:data:`REQUIRED_EVIDENCE`) follows Lampiran C of Perwa
 from __future__ import annotations
 
 import enum
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,6 +48,7 @@ __all__ = [
     "Transition",
     "ValidRequest",
     "check_transition",
+    "evidence_download_name",
     "evidence_media_type",
     "log_entries",
     "missing_evidence",
@@ -91,6 +93,16 @@ EVIDENCE_LABELS = {
 }
 
 EVIDENCE_MEDIA_TYPES = ("application/pdf", "image/jpeg", "image/png")
+
+#: A request body's keys; anything else (a typo such as ``sesions``) is refused, not dropped.
+_BODY_KEYS = (
+    "kind",
+    "scope",
+    "employee",
+    *sorted(set(GUIDE_ROLES.values())),
+    "sessions",
+    "unit_code",
+)
 
 
 class RequestStatus(enum.StrEnum):
@@ -184,6 +196,32 @@ def evidence_media_type(data: bytes) -> str:
     raise InvalidInput("Bukti dukung harus berupa PDF, JPEG atau PNG", field="file")
 
 
+#: The extension a downloaded piece of evidence gets, from what its content was judged to be.
+EVIDENCE_EXTENSIONS: Mapping[str, str] = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+}
+_UNSAFE_NAME_RUN = re.compile(r"[^A-Za-z0-9_-]+")
+MAX_DOWNLOAD_STEM = 80
+
+
+def evidence_download_name(filename: str | None, kind: str, media_type: str) -> str:
+    """The name a stored piece of evidence is offered under (``Content-Disposition``).
+
+    The uploader's name is only a hint: it is folded to ASCII letters, digits, ``_`` and ``-``
+    (anything else, dots included, becomes ``-``, so nothing can break out of the header or name
+    a hidden file), and the extension is that of the media type the content was judged to be.
+    A PDF uploaded as ``surat.html`` is offered as ``surat.pdf``: saved and opened later, it
+    opens as what it is. Without a usable name, the evidence kind is the name.
+    """
+    stem = unicodedata.normalize("NFKD", filename or "").encode("ascii", "ignore").decode()
+    if "." in stem:
+        stem = stem.rsplit(".", 1)[0]  # the extension the uploader gave says nothing
+    stem = _UNSAFE_NAME_RUN.sub("-", stem).strip("-_")[:MAX_DOWNLOAD_STEM].strip("-_")
+    return f"{stem or kind}{EVIDENCE_EXTENSIONS[media_type]}"
+
+
 @dataclass(frozen=True)
 class ValidRequest:
     kind: str
@@ -201,6 +239,7 @@ def validate_request(body: Mapping[str, Any], *, today: date) -> ValidRequest:
     """Check a request body; raise :class:`InvalidInput` naming the first bad field."""
     if not isinstance(body, Mapping):
         raise InvalidInput("Isi permohonan harus berupa objek JSON", field="body")
+    _refuse_unknown(body, _BODY_KEYS, "permohonan", key_field=True)
     kind = body.get("kind")
     if kind not in REQUEST_KINDS:
         raise InvalidInput(
@@ -344,12 +383,16 @@ def _record(value: Any, field: str) -> Mapping[str, Any]:
     return value
 
 
-def _refuse_unknown(value: Mapping[str, Any], known: Sequence[str], field: str) -> None:
+def _refuse_unknown(
+    value: Mapping[str, Any], known: Sequence[str], field: str, *, key_field: bool = False
+) -> None:
+    """Refuse keys not in ``known``; the error names ``field.key`` (or the bare key when
+    ``key_field``, for the body's own keys)."""
     unknown = sorted(str(key) for key in value if key not in known)
     if unknown:
         raise InvalidInput(
             f"{field}: kunci tidak dikenal {', '.join(unknown)} (yang dikenal: {', '.join(known)})",
-            field=f"{field}.{unknown[0]}",
+            field=unknown[0] if key_field else f"{field}.{unknown[0]}",
         )
 
 

@@ -198,20 +198,77 @@ def _letter(path: str) -> DocumentContent:
             jp=Decimal("7.2"),
             details=validate_details("surat_keterangan", path, details),
         )
+    if path == "komunitas_belajar":
+        return _community_letter(base, details)
+    if path == "bimbingan_tempat_kerja":
+        return _workplace_guidance_letter(base, details)
     details["description"] = (
-        "Mengikuti pertemuan komunitas belajar pranata komputer lingkup pemerintah provinsi "
-        "dengan topik keamanan informasi & pengelolaan insiden siber, termasuk berbagi praktik "
-        "baik dan penyusunan catatan pembelajaran bersama."
+        "Menyelesaikan seluruh modul e-learning dan evaluasi akhir, dengan sertifikat "
+        "penyelesaian dari penyelenggara."
     )
-    details["place"] = "Ruang Rapat Dinas Komunikasi dan Informatika"
     return replace(
         base,
-        title="Keamanan Informasi Pemerintah Daerah",
+        title="Manajemen Risiko Sektor Publik",
         path=path,
         start_date=date(2025, 5, 21),
         end_date=date(2025, 5, 22),
-        jp=Decimal(4),
+        organizer="Lembaga Administrasi Negara Republik Indonesia",
+        jp=Decimal(6),
         details=validate_details("surat_keterangan", path, details),
+    )
+
+
+def _community_letter(base: DocumentContent, details: dict[str, Any]) -> DocumentContent:
+    """Komunitas belajar: the meetings of a community of practice, a day each."""
+    details["description"] = (
+        "Berbagi pengetahuan dan pengalaman dalam komunitas belajar pranata komputer lingkup "
+        "pemerintah provinsi tentang keamanan informasi & pengelolaan insiden siber."
+    )
+    details["place"] = "Ruang Rapat Dinas Komunikasi dan Informatika"
+    details["sessions"] = [
+        {"date": d, "topic": t, "jp": "2"}
+        for d, t in (
+            ("2025-05-07", "Berbagi praktik baik: klasifikasi insiden siber"),
+            ("2025-05-21", "Diskusi: rencana tanggap insiden <CSIRT> daerah"),
+            ("2025-06-04", "Penyusunan catatan pembelajaran bersama"),
+        )
+    ]
+    return replace(
+        base,
+        title="Keamanan Informasi Pemerintah Daerah",
+        path="komunitas_belajar",
+        start_date=date(2025, 5, 7),
+        end_date=date(2025, 6, 4),
+        jp=Decimal(6),
+        details=validate_details("surat_keterangan", "komunitas_belajar", details),
+    )
+
+
+def _workplace_guidance_letter(base: DocumentContent, details: dict[str, Any]) -> DocumentContent:
+    """Bimbingan di tempat kerja: assignments guided by the direct superior, 1 JP each. Only the
+    kubar-2024 guideline (seed 002) has the path, so the sample is credited under it."""
+    details["supervisor"] = {
+        "name": "Ir. Bambang Sutrisno, M.M.",
+        "nip": "197502102000031003",
+        "position": "Kepala Bidang Aplikasi Informatika",
+    }
+    details["sessions"] = [
+        {"date": d, "topic": t, "jp": "1"}
+        for d, t in (
+            ("2025-04-14", "Penugasan: inventarisasi aplikasi & server perangkat daerah"),
+            ("2025-05-12", "Penugasan: penyusunan SOP pencadangan data"),
+            ("2025-06-02", "Laporan hasil penugasan dan umpan balik atasan"),
+        )
+    ]
+    return replace(
+        base,
+        title="Pengelolaan Aset Aplikasi Perangkat Daerah",
+        path="bimbingan_tempat_kerja",
+        start_date=date(2025, 4, 14),
+        end_date=date(2025, 6, 2),
+        jp=Decimal(3),
+        jp_rules="kubar-2024",
+        details=validate_details("surat_keterangan", "bimbingan_tempat_kerja", details),
     )
 
 

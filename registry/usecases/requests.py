@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -73,6 +74,7 @@ _TITLES = {
 @dataclass(frozen=True)
 class EvidenceView:
     id: uuid.UUID
+    request_id: uuid.UUID
     kind: str
     sha256: str
     size: int
@@ -230,7 +232,14 @@ class Requests:
 
     def withdraw(self, request_id: uuid.UUID, actor: Actor) -> RequestView:
         _require(actor, _FILERS, "menarik permohonan")
-        return self._transition(request_id, actor, Transition.WITHDRAW, lambda *_: {})
+
+        def change(session: Session, row: Request, now: datetime) -> dict[str, Any]:
+            # As for a rejection: a letter numbered for the request is being made (or was, by an
+            # approval that died); withdrawing would leave it issued on a withdrawn request.
+            _refuse_letter_in_the_making(row)
+            return {}
+
+        return self._transition(request_id, actor, Transition.WITHDRAW, change)
 
     def reject(self, request_id: uuid.UUID, reason: str | None, actor: Actor) -> RequestView:
         _require(actor, _MANAGERS, "menolak permohonan")
@@ -244,8 +253,7 @@ class Requests:
             )
 
         def change(session: Session, row: Request, now: datetime) -> dict[str, Any]:
-            if row.document_id is not None:
-                raise Conflict("Surat keterangan untuk permohonan ini sedang dibuat")
+            _refuse_letter_in_the_making(row)
             row.reason = text
             row.decided_at = now
             row.decided_by = actor.label
@@ -309,6 +317,14 @@ class Requests:
     ) -> RequestView:
         with self.db.writing() as session:
             row = self._locked(session, request_id, actor)
+            # Checked again under the lock: two approvals may both have found an orphaned letter
+            # and finished it; the first marks the request, the other answers Conflict.
+            check_transition(row.status, Transition.APPROVE)
+            if row.document_id != document_id:
+                raise Conflict(
+                    f"Surat keterangan {number} tidak lagi terkait dengan permohonan ini",
+                    document_id=str(document_id),
+                )
             now = self.registry.now()
             row.status = RequestStatus.APPROVED.value
             row.decided_at = now
@@ -426,7 +442,11 @@ class Requests:
             )
             return [self._view(session, row) for row in session.execute(query).scalars()]
 
-    def evidence_path(self, request_id: uuid.UUID, evidence_id: uuid.UUID, actor: Actor) -> Any:
+    def evidence_path(
+        self, request_id: uuid.UUID, evidence_id: uuid.UUID, actor: Actor
+    ) -> tuple[EvidenceView, Path]:
+        """Where a piece of a request's evidence is stored, for those who may read the request
+        (another unit's request, or evidence of another request, answers "not found")."""
         with self.db.reading() as session:
             self._visible(session, request_id, actor)
             evidence = session.get(RequestEvidence, evidence_id)
@@ -566,6 +586,14 @@ def _check_visible(row: Request | None, actor: Actor) -> Request:
     return row
 
 
+def _refuse_letter_in_the_making(row: Request) -> None:
+    if row.document_id is not None:
+        raise Conflict(
+            "Surat keterangan untuk permohonan ini sedang dibuat",
+            document_id=str(row.document_id),
+        )
+
+
 def _require(actor: Actor, roles: Sequence[str], what: str) -> None:
     if actor.role not in roles:
         raise PermissionDenied(f"Peran {actor.role!r} tidak diizinkan {what}")
@@ -582,6 +610,7 @@ def _filename(value: str | None) -> str | None:
 def _evidence_view(row: RequestEvidence) -> EvidenceView:
     return EvidenceView(
         id=row.id,
+        request_id=row.request_id,
         kind=row.kind,
         sha256=row.sha256,
         size=row.size,
@@ -602,11 +631,9 @@ def _letter(request: RequestView, unit_name: str) -> DocumentDraft:
     if request.employee.get("rank"):
         details["rank"] = request.employee["rank"]
     guide = request.guide
-    if guide is not None and request.guide_role in ("coach", "mentor"):
+    if guide is not None and request.guide_role is not None:
+        # coach, mentor or supervisor: each letter template names its own
         details[request.guide_role] = {k: v for k, v in guide.items() if v}
-    elif guide is not None:
-        position = f", {guide['position']}" if guide.get("position") else ""
-        details["description"] = f"Dibimbing oleh {guide['name']}{position}."
     employee = request.employee
     return DocumentDraft(
         type="surat_keterangan",

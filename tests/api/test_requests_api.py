@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import uuid
 from typing import Any
 
 from litestar.testing import TestClient
@@ -114,3 +115,55 @@ def test_bad_bodies_are_refused_with_the_field(client: TestClient[Any], api_keys
         if field is not None:
             assert answer.json()["field"] == field, answer.json()
     assert client.get("/api/v1/requests", headers=unit).json()["requests"] == []
+
+
+def test_evidence_is_served_as_what_it_was_judged_to_be(
+    client: TestClient[Any], api_keys: Keys
+) -> None:
+    add_units(client, api_keys)
+    unit, issuer = bearer(api_keys.requester.secret), bearer(api_keys.issuer.secret)
+    auditor = bearer(api_keys.auditor.secret)
+    request_id = client.post("/api/v1/requests", json=ISSUE_BODY, headers=unit).json()["id"]
+    letter = outside_pdf()
+    uploads = {}
+    for kind, file in (
+        ("surat_perintah", ("Surat Perintah (final).pdf", letter, "application/pdf")),
+        # A PNG whose name says HTML, sent as HTML: it is kept, and served, as the PNG it is.
+        ("formulir", ("../../formulir<script>.html", PNG, "text/html")),
+    ):
+        added = client.post(
+            f"/api/v1/requests/{request_id}/evidence",
+            files={"file": file},
+            data={"kind": kind},
+            headers=unit,
+        )
+        assert added.status_code == 201, added.text
+        uploads[kind] = added.json()
+    listed = client.get(f"/api/v1/requests/{request_id}", headers=unit).json()["evidence"]
+    assert [item["url"] for item in listed] == [uploads[k]["url"] for k in uploads]
+    assert listed[0]["url"] == f"/api/v1/requests/{request_id}/evidence/{listed[0]['id']}"
+
+    for headers in (unit, issuer, auditor):
+        served = client.get(uploads["surat_perintah"]["url"], headers=headers)
+        assert served.status_code == 200, served.text
+        assert served.content == letter
+        assert served.headers["content-type"] == "application/pdf"
+        assert served.headers["content-disposition"] == (
+            'inline; filename="Surat-Perintah-final.pdf"'
+        )
+        assert served.headers["x-content-type-options"] == "nosniff"
+    image = client.get(uploads["formulir"]["url"], headers=unit)
+    assert image.content == PNG
+    assert image.headers["content-type"] == "image/png"
+    assert image.headers["content-disposition"] == 'inline; filename="formulir-script.png"'
+    assert image.headers["x-content-type-options"] == "nosniff"
+
+    other_unit = bearer(api_keys.other_requester.secret)
+    assert client.get(uploads["formulir"]["url"], headers=other_unit).status_code == 404
+    other_request = client.post("/api/v1/requests", json=ISSUE_BODY, headers=unit).json()["id"]
+    crossed = f"/api/v1/requests/{other_request}/evidence/{uploads['formulir']['id']}"
+    assert client.get(crossed, headers=issuer).status_code == 404
+    unknown = f"/api/v1/requests/{request_id}/evidence/{uuid.uuid4()}"
+    missing = client.get(unknown, headers=issuer)
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "Bukti dukung tidak ditemukan"

@@ -79,6 +79,7 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "GET_requests":                (401,     401,  401,     200,    200,     200,       200),
     "GET_request_DPUPR":           (401,     401,  401,     200,    200,     200,       404),
     "POST_request_evidence":       (401,     401,  401,     201,    403,     201,       404),
+    "GET_request_evidence":        (401,     401,  401,     200,    200,     200,       404),
     "POST_request_submit":         (401,     401,  401,     200,    403,     200,       404),
     "POST_request_withdraw":       (401,     401,  401,     200,    403,     200,       404),
     "POST_request_approve":        (401,     401,  401,     200,    403,     403,       403),
@@ -120,6 +121,7 @@ GUARDED = {
     "GET_requests",
     "GET_request_DPUPR",
     "POST_request_evidence",
+    "GET_request_evidence",
     "POST_request_submit",
     "POST_request_withdraw",
     "POST_request_approve",
@@ -180,6 +182,17 @@ class World:
             )
             assert added.status_code == 201, added.text
         return request_id
+
+    @cached_property
+    def evidence_url(self) -> str:
+        """Where the draft request's formulir (a PNG) is served."""
+        seen = self.client.get(
+            f"/api/v1/requests/{self.draft_request_id}", headers=bearer(self.keys.issuer.secret)
+        )
+        assert seen.status_code == 200, seen.text
+        [formulir] = [e for e in seen.json()["evidence"] if e["kind"] == "formulir"]
+        url: str = formulir["url"]
+        return url
 
     @cached_property
     def submitted_request_id(self) -> str:
@@ -328,6 +341,7 @@ CALLS: dict[str, Callable[[World, dict[str, str]], httpx.Response]] = {
         data={"kind": "lainnya"},
         headers=h,
     ),
+    "GET_request_evidence": lambda w, h: w.client.get(w.evidence_url, headers=h),
     "POST_request_submit": lambda w, h: w.client.post(
         w.request_path("POST_request_submit") + "/submit", headers=h
     ),
@@ -395,6 +409,8 @@ def test_role_matrix(world: World, endpoint: str, principal: str, expected: int)
         assert world.request_path(endpoint)  # exists before the call
     if endpoint in REPORTS:
         assert world.rostered
+    if endpoint == "GET_request_evidence":
+        assert world.evidence_url
     before = written_state(world.registry)
     response = CALLS[endpoint](world, world.headers(principal))
     assert response.status_code == expected, response.text
@@ -460,6 +476,11 @@ def test_role_matrix(world: World, endpoint: str, principal: str, expected: int)
         assert response.json()["id"] == world.draft_request_id
     elif endpoint == "POST_request_evidence":
         assert response.json()["kind"] == "lainnya"
+    elif endpoint == "GET_request_evidence":
+        assert response.content == PNG
+        assert response.headers["content-type"] == "image/png"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert written_state(world.registry) == before
     elif endpoint in ("POST_request_submit", "POST_request_withdraw", "POST_request_reject"):
         wanted = {"POST_request_submit": "submitted", "POST_request_withdraw": "withdrawn"}
         assert response.json()["status"] == wanted.get(endpoint, "rejected")
@@ -518,6 +539,7 @@ def test_matrix_covers_every_documented_route(client: TestClient[Any]) -> None:
         ("GET", "/api/v1/requests"),
         ("GET", "/api/v1/requests/{request_id}"),
         ("POST", "/api/v1/requests/{request_id}/evidence"),
+        ("GET", "/api/v1/requests/{request_id}/evidence/{evidence_id}"),
         ("POST", "/api/v1/requests/{request_id}/submit"),
         ("POST", "/api/v1/requests/{request_id}/withdraw"),
         ("POST", "/api/v1/requests/{request_id}/approve"),

@@ -9,7 +9,7 @@ import pytest
 import uvicorn
 
 from api.cli import main as cli_main
-from registry.adapters.db.apikeys import authenticate
+from registry.adapters.db.apikeys import authenticate, list_keys
 from registry.adapters.db.engine import Database
 from registry.adapters.keystore import KeyRing
 from registry.adapters.libreoffice import UnavailableConverter
@@ -62,6 +62,7 @@ def test_cli_apikey_create_prints_key_last_and_it_authenticates(
     monkeypatch.setenv("SATUPINTU_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("SATUPINTU_KEYS_DIR", str(settings.keys_dir))
     monkeypatch.setenv("SATUPINTU_DATABASE_URL", settings.database_url)
+    assert cli_main(["unit", "add", "DPUPR", "--name", "Dinas PU"]) == 0
     assert cli_main(["apikey", "create", "--role", "requester", "--unit", "DPUPR"]) == 0
     secret = capsys.readouterr().out.strip().splitlines()[-1]
     database = Database.from_url(settings.database_url)
@@ -76,6 +77,32 @@ def test_cli_apikey_create_prints_key_last_and_it_authenticates(
         database.dispose()
     assert cli_main(["apikey", "create", "--role", "requester"]) == 2  # a requester needs a unit
     assert "unit" in capsys.readouterr().err
+
+
+def test_cli_refuses_a_requester_key_for_a_unit_that_is_not_registered(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A requester key belongs to one unit: a typo in --unit must not make a key that can file
+    for no unit at all (its requests would be refused) or for a unit registered later by chance."""
+    monkeypatch.setenv("SATUPINTU_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("SATUPINTU_KEYS_DIR", str(settings.keys_dir))
+    monkeypatch.setenv("SATUPINTU_DATABASE_URL", settings.database_url)
+    assert cli_main(["unit", "add", "DPUPR", "--name", "Dinas PU"]) == 0
+    capsys.readouterr()
+    assert cli_main(["apikey", "create", "--role", "requester", "--unit", "DPUPRR"]) == 2
+    captured = capsys.readouterr()
+    assert "Unit 'DPUPRR' belum terdaftar" in captured.err
+    assert "satupintu unit add DPUPRR" in captured.err
+    assert "sp_" not in captured.out  # no key was printed
+    database = Database.from_url(settings.database_url)
+    try:
+        with database.reading() as session:
+            assert [key.unit_code for key in list_keys(session)] == []
+    finally:
+        database.dispose()
+    # Issuers and auditors belong to no unit: a --unit does not bind them, and is not checked.
+    assert cli_main(["apikey", "create", "--role", "auditor"]) == 0
+    assert cli_main(["apikey", "create", "--role", "requester", "--unit", "DPUPR"]) == 0
 
 
 def test_cli_keys_rotate_and_list(

@@ -155,10 +155,18 @@ TEMPLATE_CASES: dict[str, dict[str, Any]] = {
         "jp": Decimal("4"),
         "details": {"description": "Mempelajari modul manajemen risiko & menulis ringkasan."},
     },
-    "surat_keterangan": {
+    "surat_keterangan_komunitas_belajar": {
         "type": "surat_keterangan",
         "path": "komunitas_belajar",
         "jp": Decimal("2"),
+        "details": {"description": "Berbagi praktik baik pengadaan & pengelolaan kontrak."},
+    },
+    # (surat_keterangan_bimbingan_tempat_kerja: only kubar-2024 has the path, and these cases
+    # are issued under the default tangsel-2022; tests/integration/test_requests.py issues it.)
+    "surat_keterangan": {
+        "type": "surat_keterangan",
+        "path": "e_learning",
+        "jp": Decimal("3"),
     },
 }
 

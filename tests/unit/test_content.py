@@ -33,6 +33,8 @@ SAMPLES = [
     ("surat_keterangan", "mentoring"),
     ("surat_keterangan", "belajar_mandiri"),
     ("surat_keterangan", "komunitas_belajar"),
+    ("surat_keterangan", "bimbingan_tempat_kerja"),
+    ("surat_keterangan", "e_learning"),
 ]
 SUBJECT = {"name": "Etika & Integritas", "jp": "4", "score": "88"}
 SK = {
@@ -387,7 +389,13 @@ def test_labels_start_at_one() -> None:
         ("surat_keterangan", "coaching", "surat_keterangan_coaching.docx"),
         ("surat_keterangan", "mentoring", "surat_keterangan_mentoring.docx"),
         ("surat_keterangan", "belajar_mandiri", "surat_keterangan_belajar_mandiri.docx"),
-        ("surat_keterangan", "komunitas_belajar", "surat_keterangan.docx"),
+        ("surat_keterangan", "komunitas_belajar", "surat_keterangan_komunitas_belajar.docx"),
+        (
+            "surat_keterangan",
+            "bimbingan_tempat_kerja",
+            "surat_keterangan_bimbingan_tempat_kerja.docx",
+        ),
+        ("surat_keterangan", "e_learning", "surat_keterangan.docx"),
         ("surat_keterangan", "magang", "surat_keterangan.docx"),
     ],
 )

@@ -147,6 +147,41 @@ def test_sttp_prints_the_final_score_and_its_predikat() -> None:
         assert sentence in text_of(render("sttp.docx", context)).replace("\u00a0", " ")
 
 
+def test_the_komunitas_belajar_letter_lists_its_meetings() -> None:
+    content = sample_content("surat_keterangan", "komunitas_belajar")
+    text = text_of(
+        render("surat_keterangan_komunitas_belajar.docx", build_context(content, IDENTITY))
+    )
+    text = text.replace("\u00a0", " ").replace("\u2060", "")
+    assert "jalur komunitas belajar (community of practice)" in text
+    assert "sebanyak 3 (tiga) kali pertemuan, dengan rincian sebagai berikut:" in text
+    assert "Topik Pertemuan" in text and "Diskusi: rencana tanggap insiden <CSIRT> daerah" in text
+    assert "di Ruang Rapat Dinas Komunikasi dan Informatika" in text
+    assert "Uraian kegiatan: Berbagi pengetahuan" in text
+    assert "6 (enam) jam pelajaran" in text
+
+
+def test_the_bimbingan_letter_names_the_supervisor_only_when_there_is_one() -> None:
+    content = sample_content("surat_keterangan", "bimbingan_tempat_kerja")
+    name = "surat_keterangan_bimbingan_tempat_kerja.docx"
+    text = text_of(render(name, build_context(content, IDENTITY))).replace("\u00a0", " ")
+    assert "jalur bimbingan di tempat kerja dalam bentuk penugasan" in text
+    assert (
+        "dengan pembimbing Ir. Bambang Sutrisno, M.M., Kepala Bidang Aplikasi Informatika, "
+        "pada tanggal"
+    ) in text
+    assert "sebanyak 3 (tiga) kali penugasan" in text and "Penugasan" in text
+    assert "Laporan hasil penugasan dan umpan balik atasan" in text
+    assert "3 (tiga) jam pelajaran" in text
+    alone = {k: v for k, v in content.details.items() if k != "supervisor"}
+    context = build_context(replace(content, details=alone), IDENTITY)
+    text = text_of(render(name, context)).replace("\u00a0", " ")
+    assert "pembimbing" not in text
+    assert (
+        "dalam bentuk penugasan “Pengelolaan Aset Aplikasi Perangkat Daerah”, pada tanggal" in text
+    )
+
+
 def test_sk_appendix_of_2000_rows_renders_with_a_repeated_header_row() -> None:
     content = sample_content("sk")
     # The holder's own NIP is among the rows, so the lampiran is exactly these 2000 rows.

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.adapters.db import audit
-from registry.adapters.db.schema import ROLES, ApiKey
+from registry.adapters.db.schema import ROLES, ApiKey, Unit
 from registry.domain.actors import CLI_ACTOR, Actor
 from registry.domain.errors import Conflict, InvalidInput, NotFound
 from registry.domain.numbering import parse_unit_code
@@ -65,6 +65,32 @@ def create_key(
         details={"role": role, "unit_code": unit_code, "name": name},
     )
     return CreatedKey(Actor(id=key_id, role=role, unit_code=unit_code, name=name), secret)
+
+
+def create_key_checking_unit(
+    session: Session,
+    *,
+    role: str,
+    unit_code: str | None,
+    name: str | None,
+    now: datetime,
+    actor: Actor = CLI_ACTOR,
+) -> CreatedKey:
+    """:func:`create_key` for an operator: a requester key only for a unit that is registered.
+
+    A requester files and reads in its unit's name, so a key for a code with no ``units`` row (a
+    typo, or a unit not yet added) could do nothing but be refused, and would start working for
+    whichever unit later took that code. :func:`create_key` itself stays as it was: keys made
+    before units existed are still valid data, and the API answers them (``422`` on filing).
+    """
+    code = parse_unit_code(unit_code)
+    if role == "requester" and code is not None and session.get(Unit, code) is None:
+        raise InvalidInput(
+            f"Unit {code!r} belum terdaftar; kunci requester hanya untuk unit yang terdaftar. "
+            f'Daftarkan dulu: satupintu unit add {code} --name "Nama unit"',
+            field="unit",
+        )
+    return create_key(session, role=role, unit_code=code, name=name, now=now, actor=actor)
 
 
 def revoke_key(session: Session, key_id: str, *, now: datetime, actor: Actor = CLI_ACTOR) -> None:
