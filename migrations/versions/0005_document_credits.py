@@ -1,4 +1,4 @@
-"""what each document credited: document_credits and documents.credited_jp
+"""what each document credited: document_credits, documents.credited_jp, requests.credited
 
 Revision ID: 0005
 Revises: 0004
@@ -40,6 +40,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("document_id", "position", name=op.f("pk_document_credits")),
     )
     op.create_index("ix_document_credits_nip", "document_credits", ["nip"], unique=False)
+    with op.batch_alter_table("requests") as batch:
+        batch.add_column(sa.Column("credited", sa.JSON(), nullable=True))
     with op.batch_alter_table("documents") as batch:
         batch.add_column(sa.Column("credited_jp", sa.String(length=20), nullable=True))
     # The crediting types are written out, not imported: a migration must not change with the code.
@@ -59,6 +61,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("requests") as batch:
+        batch.drop_column("credited")
     with op.batch_alter_table("documents") as batch:
         batch.drop_column("credited_jp")
     op.drop_index("ix_document_credits_nip", table_name="document_credits")

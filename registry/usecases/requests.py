@@ -19,7 +19,7 @@ import logging
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,9 +32,10 @@ from registry.adapters.db import audit, credits
 from registry.adapters.db.schema import Document, Request, RequestEvidence, Unit
 from registry.domain import jp as rules
 from registry.domain.actors import Actor
+from registry.domain.decimals import plain_decimal
 from registry.domain.drafts import ActivityDraft, DocumentDraft, RecipientDraft, verdicts_json
 from registry.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from registry.domain.jp_sessions import LogCredit, PriorCredit, credit_log
+from registry.domain.jp_sessions import EntryVerdict, LogCredit, PriorCredit, credit_log
 from registry.domain.nip import Employment
 from registry.domain.numbering import parse_unit_code
 from registry.domain.requests import (
@@ -376,6 +377,7 @@ class Requests:
             if row is None or row.document_id != document_id:
                 return
             row.document_id = None
+            row.credited = None
             document = session.get(Document, document_id)
             audit.append(
                 session,
@@ -521,15 +523,18 @@ class Requests:
         role = guide.pop("role", None) if guide else None
         credit: LogCredit | None = None
         credit_error: str | None = None
-        # BPSDM sees what the log credits next to the employee's other valid letters; an approved
-        # request, next to the others (its own letter holds what it credited).
-        prior = self._prior(row.nip, exclude=row.document_id, session=session)
-        try:
-            credit = self._credit(
-                row.kind, row.scope, row.sessions, row.employee.get("employment"), prior=prior
-            )
-        except InvalidInput as exc:
-            credit_error = exc.message
+        if row.document_id is not None and row.credited is not None:
+            # What its letter was credited with, fixed at approval.
+            credit = credit_from_json(row.credited)
+        else:
+            # BPSDM sees what the log would credit next to the employee's valid letters.
+            prior = self._prior(row.nip, session=session)
+            try:
+                credit = self._credit(
+                    row.kind, row.scope, row.sessions, row.employee.get("employment"), prior=prior
+                )
+            except InvalidInput as exc:
+                credit_error = exc.message
         return RequestView(
             id=row.id,
             unit_code=row.unit_code,
@@ -577,6 +582,13 @@ class _ApprovalHold:
         row = session.get_one(Request, self.request_id)
         row.document_id = document.id
         self.document_id = document.id
+        # The same prior the letter was just credited against (the holder's lock is held), so
+        # these are exactly its verdicts, reasons included.
+        prior = self.requests._prior(row.nip, exclude=document.id, session=session)
+        credit = self.requests._credit(
+            row.kind, row.scope, row.sessions, row.employee.get("employment"), prior=prior
+        )
+        row.credited = credit_json(credit)
 
 
 def _check_visible(row: Request | None, actor: Actor) -> Request:
@@ -655,4 +667,36 @@ def _letter(request: RequestView, unit_name: str) -> DocumentDraft:
         ),
         unit_code=request.unit_code,
         details=details or None,
+    )
+
+
+def credit_json(credit: LogCredit) -> dict[str, Any]:
+    return {
+        "jp": plain_decimal(credit.jp),
+        "sessions": [
+            {
+                "date": v.date.isoformat(),
+                "end_date": v.end_date.isoformat(),
+                "jp": plain_decimal(v.jp),
+                "counted": v.counted,
+                "reason": v.reason,
+            }
+            for v in credit.entries
+        ],
+    }
+
+
+def credit_from_json(stored: dict[str, Any]) -> LogCredit:
+    return LogCredit(
+        jp=Decimal(stored["jp"]),
+        entries=tuple(
+            EntryVerdict(
+                date=date.fromisoformat(v["date"]),
+                end_date=date.fromisoformat(v["end_date"]),
+                jp=Decimal(v["jp"]),
+                counted=v["counted"],
+                reason=v["reason"],
+            )
+            for v in stored["sessions"]
+        ),
     )

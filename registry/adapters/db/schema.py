@@ -364,6 +364,9 @@ class Request(Base):
     status: Mapped[str] = mapped_column(String(20), nullable=False)
     reason: Mapped[str | None] = mapped_column(Text)
     document_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("documents.id"))
+    # The per-session verdicts the letter was credited with, written in the transaction that
+    # numbers it: what the request shows from then on, whatever later happens to other letters.
+    credited: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(80), nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
