@@ -3,7 +3,8 @@
 The format is detected from the content, not the name. The first non-empty row is the header; which
 headers a list may have is its :class:`~registry.domain.table_columns.ColumnSet` (participant lists:
 :mod:`registry.domain.batch_rows`, the default; unit rosters: :mod:`registry.domain.roster_rows`).
-Turning rows into drafts and checking them is the domain's work.
+Turning rows into drafts and checking them is the domain's work. The template a participant list
+is filled in from is written here too (:func:`participant_template_xlsx`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-from registry.domain.batch_rows import PARTICIPANT_COLUMNS, BatchRecipient, recipients_from_rows
+from registry.domain.batch_rows import (
+    MAX_ROWS,
+    PARTICIPANT_COLUMNS,
+    BatchRecipient,
+    recipients_from_rows,
+)
+from registry.domain.batch_template import TEMPLATE_COLUMNS, TEMPLATE_NOTES
 from registry.domain.errors import InvalidInput
 from registry.domain.table_columns import IGNORED_HEADERS, ROW, ColumnSet, header_name
 
@@ -196,3 +203,75 @@ def _xlsx_rows(data: bytes, label: str) -> Iterator[tuple[int, list[Any]]]:
         yield from enumerate((list(row) for row in sheet.iter_rows(values_only=True)), start=1)
     finally:
         workbook.close()
+
+
+def participant_template_xlsx() -> bytes:
+    """The participant list to download, fill in and upload for batch issuance.
+
+    Sheet "Peserta": the header row with the canonical column names, the example row of
+    :mod:`registry.domain.batch_template`, the NIP column formatted as Text (so Excel keeps all
+    18 digits of a typed or pasted NIP), a drop-down where only some values are allowed. Sheet
+    "Petunjuk": what each column takes, in Indonesian. The reader reads the first sheet only.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.worksheets[0]
+    sheet.title = "Peserta"
+    bold = Font(bold=True)
+    for index, column in enumerate(TEMPLATE_COLUMNS, start=1):
+        letter = get_column_letter(index)
+        header = sheet.cell(row=1, column=index, value=column.name)
+        header.font = bold
+        example = sheet.cell(row=2, column=index, value=column.example or None)
+        example.data_type = "s"  # text as typed, never a number or a formula
+        sheet.column_dimensions[letter].width = column.width
+        if column.name == "nip":
+            # The column's style applies to every cell typed into it later, not only row 2.
+            sheet.column_dimensions[letter].number_format = "@"
+            example.number_format = "@"
+        if column.choices:
+            choice = DataValidation(
+                type="list",
+                formula1='"' + ",".join(column.choices) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                error=f"Isi dengan salah satu: {', '.join(column.choices)}",
+                errorTitle=f"Kolom {column.name}",
+            )
+            choice.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+            sheet.add_data_validation(choice)
+    sheet.freeze_panes = "A2"
+
+    guide = book.create_sheet("Petunjuk")
+    for line in TEMPLATE_NOTES:
+        guide.append([line])
+    guide["A1"].font = Font(bold=True, size=13)
+    guide.append([])
+    guide.append(["Kolom", "Wajib", "Nama kolom lain yang diterima", "Isi", "Contoh"])
+    for cell in guide[guide.max_row]:
+        cell.font = bold
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for column in TEMPLATE_COLUMNS:
+        choices = f" Pilihan: {', '.join(column.choices)}." if column.choices else ""
+        guide.append(
+            [
+                column.name,
+                "Ya" if column.required else "Tidak",
+                ", ".join(column.aliases) or "-",
+                column.description + choices,
+                column.example or "-",
+            ]
+        )
+        for cell in guide[guide.max_row]:
+            cell.alignment = wrap
+            cell.data_type = "s"
+    for letter, width in zip("ABCDE", (14, 8, 26, 70, 36), strict=True):
+        guide.column_dimensions[letter].width = width
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
