@@ -16,9 +16,11 @@ from api.auth import AUDITOR, ISSUER, allow, provide_actor
 from api.notices import DeploymentWarnings, warning_headers
 from api.schemas import BatchCreate, BatchSpec, Job, SubmittedJob
 from api.uploads import MAX_UPLOAD_REQUEST, decode_json_field, read_upload
-from registry.adapters.spreadsheets import read_recipients
+from registry.adapters.exports import MEDIA_TYPES
+from registry.adapters.spreadsheets import participant_template_xlsx, read_recipients
 from registry.domain.actors import Actor
 from registry.domain.batch_rows import BatchRecipient, recipients_from_json
+from registry.domain.batch_template import TEMPLATE_FILENAME
 from registry.domain.errors import InvalidInput, NotFound
 from registry.usecases.batches import Batches, BatchRequest
 
@@ -80,6 +82,23 @@ class JobController(Controller):
             return Response(body, status_code=202, headers=headers)
 
         return await to_thread.run_sync(issue)
+
+    @get(
+        "/documents/batch/template.xlsx",
+        guards=[allow(ISSUER)],
+        operation_id="getBatchTemplate",
+        sync_to_thread=True,
+        media_type=MEDIA_TYPES["xlsx"],
+    )
+    def batch_template(self) -> Response[bytes]:
+        """An XLSX participant list to fill in for `POST /documents/batch`: the columns, an
+        example row to delete, the NIP column as Text, and a sheet "Petunjuk" explaining each
+        column."""
+        return Response(
+            participant_template_xlsx(),
+            media_type=MEDIA_TYPES["xlsx"],
+            headers={"Content-Disposition": f'attachment; filename="{TEMPLATE_FILENAME}"'},
+        )
 
     @get(
         "/jobs/{job_id:uuid}",

@@ -20,6 +20,8 @@ import pytest
 from litestar.testing import TestClient
 
 from registry.adapters.db import apikeys
+from registry.adapters.exports import MEDIA_TYPES
+from registry.adapters.spreadsheets import read_recipients
 from registry.domain.units import UnitDraft
 from registry.domain.views import DocumentView
 from registry.usecases.issuing import Registry
@@ -70,6 +72,7 @@ MATRIX: dict[str, tuple[int, ...]] = {
     "POST_verify_file":            (200,     200,  200,     200,    200,     200,       200),
     "POST_verify_page_file":       (200,     200,  200,     200,    200,     200,       200),
     "POST_batch":                  (401,     401,  401,     202,    403,     403,       403),
+    "GET_batch_template":          (401,     401,  401,     200,    403,     403,       403),
     "GET_job":                     (401,     401,  401,     200,    200,     403,       403),
     "GET_job_merged_pdf":          (401,     401,  401,     200,    200,     403,       403),
     "GET_job_zip":                 (401,     401,  401,     200,    200,     403,       403),
@@ -107,6 +110,7 @@ GUARDED = {
     "GET_document_docx",
     "POST_stamp",
     "POST_batch",
+    "GET_batch_template",
     "GET_job",
     "GET_job_merged_pdf",
     "GET_job_zip",
@@ -319,6 +323,9 @@ CALLS: dict[str, Callable[[World, dict[str, str]], httpx.Response]] = {
     "POST_batch": lambda w, h: w.client.post(
         "/api/v1/documents/batch", json=batch_body(2), headers=h
     ),
+    "GET_batch_template": lambda w, h: w.client.get(
+        "/api/v1/documents/batch/template.xlsx", headers=h
+    ),
     "GET_job": lambda w, h: w.client.get(f"/api/v1/jobs/{w.job_id}", headers=h),
     "GET_job_merged_pdf": lambda w, h: w.client.get(
         f"/api/v1/jobs/{w.job_id}/merged.pdf", headers=h
@@ -437,6 +444,12 @@ def test_role_matrix(world: World, endpoint: str, principal: str, expected: int)
     elif endpoint == "POST_batch":
         assert response.json()["total"] == 2
         assert written_state(world.registry)[0] == before[0] + 2
+    elif endpoint == "GET_batch_template":
+        [example] = read_recipients(response.content, filename=None, media_type=None)
+        assert example.row == 2
+        assert response.headers["content-type"].startswith(MEDIA_TYPES["xlsx"])
+        assert "templat-daftar-peserta.xlsx" in response.headers["content-disposition"]
+        assert written_state(world.registry) == before
     elif endpoint in ("GET_document_pdf", "GET_job_merged_pdf"):
         assert response.content.startswith(b"%PDF-")
     elif endpoint == "GET_document_docx" or endpoint == "GET_job_zip":
