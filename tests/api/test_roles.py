@@ -543,6 +543,7 @@ def test_matrix_covers_every_documented_route(client: TestClient[Any]) -> None:
         ("GET", "/api/v1/documents/{document_id}/docx"),
         ("POST", "/api/v1/documents/stamp"),
         ("POST", "/api/v1/documents/batch"),
+        ("GET", "/api/v1/documents/batch/template.xlsx"),
         ("GET", "/api/v1/jobs/{job_id}"),
         ("GET", "/api/v1/jobs/{job_id}/merged.pdf"),
         ("GET", "/api/v1/jobs/{job_id}/documents.zip"),
