@@ -191,13 +191,14 @@ class Notifications:
             batch = session.get(Batch, batch_id)
             if batch is None or batch.status not in ("done", "failed"):
                 return None
-            counts = dict(
-                session.execute(
+            counts: dict[str, int] = {
+                status: count
+                for status, count in session.execute(
                     select(Document.status, func.count())
                     .where(Document.batch_id == batch_id)
                     .group_by(Document.status)
-                ).tuples()
-            )
+                ).all()
+            }
             void = counts.get("void", 0)
             facts = BatchFacts(
                 id=str(batch.id),
