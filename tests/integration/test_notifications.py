@@ -10,19 +10,15 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
-import socket
 import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from email import message_from_bytes, policy
+from dataclasses import dataclass, replace
 from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session
 from sqlalchemy import select, text
 
 from registry.adapters.db.engine import Database
@@ -41,56 +37,20 @@ from registry.domain.units import UnitDraft
 from registry.settings import Settings, SmtpSettings
 from registry.usecases.batches import Batches
 from registry.usecases.issuing import Registry
+from registry.usecases.notifications import Addressbook
 from registry.usecases.requests import Requests
 from registry.usecases.units import Units
 from tests.conftest import BACKENDS, Clock
 from tests.integration.test_batches import participants_csv, prepare
 from tests.integration.test_requests import DPUPR, ISSUE_BODY, ISSUER, PNG
 from tests.support.drafts import outside_pdf
+from tests.support.smtp import Mailbox, free_port
 
 # Only a guard against a hang: the tests assert what arrived, never how fast.
 HANG_GUARD = 120
 ISSUERS = ["penerbit1@bpsdm.example", "penerbit2@bpsdm.example"]
 FILER_EMAIL = "operator@dpupr.example"
 STARTER_EMAIL = "penerbit1@bpsdm.example"
-
-
-@dataclass
-class Mailbox:
-    """What the local SMTP server received; ``refuse`` makes it answer 451 that many times."""
-
-    messages: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
-    attempts: int = 0
-    refuse: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        with self.lock:
-            self.attempts += 1
-            if self.attempts <= self.refuse:
-                return "451 4.3.0 Coba lagi nanti"
-            content = envelope.content if isinstance(envelope.content, bytes) else b""
-            parsed = message_from_bytes(content, policy=policy.default)
-            assert isinstance(parsed, EmailMessage)
-            self.messages.append((list(envelope.rcpt_tos), parsed))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    port = _free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield box, port
-    controller.stop()
 
 
 @dataclass
@@ -105,7 +65,12 @@ class Book:
 
 
 def notifying_registry(
-    settings: Settings, db: Database, keyring: KeyRing, clock: Clock, port: int | None
+    settings: Settings,
+    db: Database,
+    keyring: KeyRing,
+    clock: Clock,
+    port: int | None,
+    addressbook: Addressbook | None = None,
 ) -> Registry:
     smtp = (
         None
@@ -124,7 +89,7 @@ def notifying_registry(
         keyring=keyring,
         converter=UnavailableConverter(),
         clock=clock,
-        addressbook=Book(),
+        addressbook=addressbook or Book(),
     )
     units = Units(registry.db, now=registry.now, today=registry.local_today)
     units.save(UnitDraft("DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang", None), ISSUER)
@@ -320,7 +285,7 @@ def test_a_server_that_keeps_refusing_ends_in_a_failed_notification(
 def test_with_smtp_down_the_action_succeeds_and_the_failure_is_recorded(
     settings: Settings, db: Database, keyring: KeyRing, clock: Clock
 ) -> None:
-    nobody_listens = _free_port()
+    nobody_listens = free_port()
     with running(notifying_registry(settings, db, keyring, clock, nobody_listens)) as world:
         request_id = file_request(world.requests)
         assert world.requests.get(request_id, ISSUER).status == "submitted"
@@ -389,7 +354,7 @@ def test_the_postgresql_queue_sends_and_records_the_last_failure(
     mailbox: tuple[Mailbox, int],
     server_up: bool,
 ) -> None:
-    port = mailbox[1] if server_up else _free_port()
+    port = mailbox[1] if server_up else free_port()
     registry = notifying_registry(settings, db, keyring, clock, port)
     queue = ProcrastinateQueue(settings.database_url)
     batches = Batches(registry, queue)
