@@ -62,20 +62,23 @@ class Background:
         self._stop = threading.Event()
         self._worker: threading.Thread | None = None
         queue: JobQueue
+        # One queue for the batch jobs and the notification e-mail they and requests cause.
+        handlers = self.batches.notifications.with_mail(self.batches.handlers)
         if registry.db.is_sqlite:
             # The embedded default: the same jobs run on threads of this process.
-            queue = InProcessQueue(self.batches.handlers, workers=job_threads(settings))
+            queue = InProcessQueue(handlers, workers=job_threads(settings))
         else:
             queue = ProcrastinateQueue(settings.database_url)
             if embedded_worker:
                 self._worker = threading.Thread(
                     target=run_worker,
-                    args=(settings.database_url, self.batches.handlers),
+                    args=(settings.database_url, handlers),
                     kwargs={"concurrency": job_threads(settings), "stop_event": self._stop},
                     name="satupintu-worker",
                     daemon=True,
                 )
         self.batches.queue = queue
+        registry.mail_queue = queue
         self.queue = queue
         # In-process jobs die with the process; Procrastinate's survive it (see Batches.resume).
         self._resume_after = timedelta(0) if registry.db.is_sqlite else STALE_PENDING

@@ -88,11 +88,12 @@ def worker_command(args: argparse.Namespace, settings: Settings) -> int:
     from registry.adapters.jobs import ProcrastinateQueue
 
     batches = Batches(registry, ProcrastinateQueue(settings.database_url))
+    registry.mail_queue = batches.queue
     batches.resume(older_than=STALE_PENDING)
     try:
         run_worker(
             settings.database_url,
-            batches.handlers,
+            batches.notifications.with_mail(batches.handlers),
             concurrency=args.concurrency or job_threads(settings),
         )
     finally:
@@ -138,8 +139,11 @@ def _run_batch(settings: Settings, start: Callable[[Batches], uuid.UUID], out: P
             print(f"perhatian: {registry.production.pdf_unavailable_reason}", file=sys.stderr)
         batches = Batches(registry)
         # This process is the worker: the jobs run on its own threads, whatever the database.
-        queue = InProcessQueue(batches.handlers, workers=job_threads(settings))
+        queue = InProcessQueue(
+            batches.notifications.with_mail(batches.handlers), workers=job_threads(settings)
+        )
         batches.queue = queue
+        registry.mail_queue = queue
         try:
             view = _follow(batches, start(batches), idle=lambda: queue.wait_idle(0))
         finally:

@@ -22,12 +22,14 @@ from registry.adapters.docx_templates import TemplateSet
 from registry.adapters.files import FileStore
 from registry.adapters.keystore import KeyRing
 from registry.adapters.libreoffice import Converter, build_converter
+from registry.adapters.mail import SmtpMailer
 from registry.domain.actors import CLI_ACTOR, Actor
 from registry.domain.agency import DEFAULT_AGENCY_TOML, AgencyIdentity
 from registry.domain.errors import ConfigurationError
 from registry.domain.numbering import DEFAULT_SERIES_TOML, SeriesCatalog, parse_series_toml
 from registry.settings import Settings
 from registry.usecases.issuing import Registry, utc_now
+from registry.usecases.notifications import Addressbook
 from registry.usecases.production import Production
 
 log = logging.getLogger("satupintu")
@@ -55,8 +57,12 @@ def build_registry(
     keyring: KeyRing | None = None,
     converter: Converter | None = None,
     clock: Callable[[], datetime] = utc_now,
+    addressbook: Addressbook | None = None,
 ) -> Registry:
-    """Wire a registry from settings; a converter passed in is shared, not owned."""
+    """Wire a registry from settings; a converter passed in is shared, not owned.
+
+    Without an ``addressbook`` notifications have no recipients (nobody is known by address).
+    """
     keyring = keyring or KeyRing(settings.keys_dir, settings.key_passphrase)
     production = Production(
         templates=TemplateSet(settings.templates_dir),
@@ -75,6 +81,8 @@ def build_registry(
         settings=settings,
         production=production,
         clock=clock,
+        addressbook=addressbook,
+        mailer=SmtpMailer(settings.smtp) if settings.smtp else None,
     )
 
 

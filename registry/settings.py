@@ -6,7 +6,7 @@ import logging
 import logging.config
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,47 @@ DEFAULT_PORT = 8000
 # The templates shipped as data of the ``templates_docx`` package, found where it is installed (a
 # checkout or site-packages; both unpack it on disk); SATUPINTU_TEMPLATES_DIR may name a copy.
 BUNDLED_TEMPLATES_DIR = Path(str(resources.files("templates_docx")))
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where notification e-mail goes out; the password is never part of a repr or a log line."""
+
+    host: str
+    port: int
+    sender: str
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    starttls: bool = True
+    timeout: float = 30.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SmtpSettings | None:
+        """None (notifications off) unless SATUPINTU_SMTP_HOST is set."""
+        host = env.get("SATUPINTU_SMTP_HOST", "").strip()
+        if not host:
+            return None
+        sender = env.get("SATUPINTU_SMTP_FROM", "").strip()
+        if not sender or "@" not in sender or any(c in sender for c in "\r\n"):
+            raise ConfigurationError(
+                "SATUPINTU_SMTP_FROM wajib berisi alamat pengirim (mis. satupintu@bpsdm.example) "
+                "bila SATUPINTU_SMTP_HOST diisi"
+            )
+        username = env.get("SATUPINTU_SMTP_USERNAME", "").strip() or None
+        password = env.get("SATUPINTU_SMTP_PASSWORD") or None
+        if (username is None) != (password is None):
+            raise ConfigurationError(
+                "SATUPINTU_SMTP_USERNAME dan SATUPINTU_SMTP_PASSWORD diisi keduanya atau "
+                "tidak sama sekali"
+            )
+        return cls(
+            host=host,
+            port=_positive_int(env, "SATUPINTU_SMTP_PORT", 587),
+            sender=sender,
+            username=username,
+            password=password,
+            starttls=_flag(env, "SATUPINTU_SMTP_STARTTLS", default=True),
+        )
 
 
 @dataclass(frozen=True)
@@ -44,6 +85,8 @@ class Settings:
     stamp_corner: str = "bottom-right"
     # On PostgreSQL each service process also works the batch queue unless this is off.
     embedded_worker: bool = True
+    # Notification e-mail; None when SATUPINTU_SMTP_HOST is unset (notifications off).
+    smtp: SmtpSettings | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -111,6 +154,7 @@ class Settings:
             max_upload_bytes=_positive_int(env, "SATUPINTU_MAX_UPLOAD_BYTES", 20_000_000),
             stamp_corner=stamp_corner,
             embedded_worker=env.get("SATUPINTU_EMBEDDED_WORKER", "1").strip() not in ("0", "false"),
+            smtp=SmtpSettings.from_env(env),
         )
 
 
@@ -174,6 +218,17 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     if value < 1:
         raise ConfigurationError(f"{name} harus minimal 1")
     return value
+
+
+def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "ya"):
+        return True
+    if raw in ("0", "false", "no", "tidak"):
+        return False
+    raise ConfigurationError(f"{name} harus 1 atau 0, bukan {raw!r}")
 
 
 def _normalise_database_url(url: str) -> str:

@@ -30,6 +30,9 @@ from registry.bootstrap import build_registry
 from registry.settings import Settings
 from registry.usecases.issuing import Registry
 
+# The local SMTP server of the notification tests (fixture ``mailbox``).
+pytest_plugins = ["tests.support.smtp"]
+
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = [
     name.strip()

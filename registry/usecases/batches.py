@@ -34,6 +34,7 @@ from registry.domain.views import DocumentRef, as_utc
 from registry.settings import Settings
 from registry.usecases.idempotency import Made
 from registry.usecases.issuing import Registry
+from registry.usecases.notifications import Notifications
 
 log = logging.getLogger("satupintu")
 
@@ -102,6 +103,7 @@ class Batches:
     def __init__(self, registry: Registry, queue: JobQueue | None = None) -> None:
         self.registry = registry
         self.queue = queue
+        self.notifications = Notifications(registry)
 
     @property
     def handlers(self) -> JobHandlers:
@@ -285,6 +287,8 @@ class Batches:
         recorded = False
         try:
             recorded = self._record_result(batch_id, len(rows), merged_sha256, zip_sha256)
+            if recorded:
+                self.notifications.batch_ended(batch_id)  # after the commit; never raises
         finally:
             if not recorded and created:
                 # Another finalize recorded its files first, or this one failed to record; an
@@ -360,6 +364,7 @@ class Batches:
                 details={"reason": batch.error},
             )
         log.error("batch %s failed: %s", batch_id, reason)
+        self.notifications.batch_ended(batch_id)
         return True
 
     def retry(self, batch_id: uuid.UUID, actor: Actor) -> BatchView:

@@ -42,6 +42,7 @@ from registry.domain.numbering import SeriesCatalog
 from registry.domain.views import DocumentView, FileMatch, IssueOutcome, Verification
 from registry.settings import Settings
 from registry.usecases.idempotency import IdempotencyKeys, Made
+from registry.usecases.notifications import Addressbook, Mailer, MailQueue, NoAddressbook
 from registry.usecases.production import FileFacts, ProducedFile, Production, RenderPlan
 from registry.usecases.reading import DocumentReader, SearchFilter
 from registry.usecases.recording import PendingRecorder
@@ -86,6 +87,9 @@ class Registry:
         settings: Settings,
         production: Production,
         clock: Callable[[], datetime] = utc_now,
+        *,
+        addressbook: Addressbook | None = None,
+        mailer: Mailer | None = None,
     ) -> None:
         self.db = db
         self.keyring = keyring
@@ -100,6 +104,11 @@ class Registry:
         self.verifier = Verifier(
             db, keyring, view=self.reader.view, verify_url=self.links.verify_url, now=self.now
         )
+        # Notifications (usecases.notifications): who has which address, how mail goes out, and
+        # the queue that sends it (set by whoever runs one; None sends at once, one attempt).
+        self.addressbook: Addressbook = addressbook or NoAddressbook()
+        self.mailer = mailer
+        self.mail_queue: MailQueue | None = None
 
     # -- time and addresses --------------------------------------------------------------------
 

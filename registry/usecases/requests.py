@@ -51,6 +51,7 @@ from registry.domain.requests import (
 from registry.domain.views import as_utc
 from registry.usecases.batches import STALE_PENDING
 from registry.usecases.issuing import Registry
+from registry.usecases.notifications import Notifications
 
 __all__ = ["EvidenceView", "RequestView", "Requests"]
 
@@ -112,6 +113,7 @@ class Requests:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self.db = registry.db
+        self.notifications = Notifications(registry)
 
     # -- filing ---------------------------------------------------------------------------------
 
@@ -229,7 +231,9 @@ class Requests:
             row.submitted_at = now
             return {}
 
-        return self._transition(request_id, actor, Transition.SUBMIT, change)
+        submitted = self._transition(request_id, actor, Transition.SUBMIT, change)
+        self.notifications.request_submitted(submitted.id)  # after the commit; never raises
+        return submitted
 
     def withdraw(self, request_id: uuid.UUID, actor: Actor) -> RequestView:
         _require(actor, _FILERS, "menarik permohonan")
@@ -260,7 +264,9 @@ class Requests:
             row.decided_by = actor.label
             return {"reason": text}
 
-        return self._transition(request_id, actor, Transition.REJECT, change)
+        rejected = self._transition(request_id, actor, Transition.REJECT, change)
+        self.notifications.request_decided(rejected.id)
+        return rejected
 
     def approve(self, request_id: uuid.UUID, actor: Actor) -> RequestView:
         _require(actor, _MANAGERS, "menyetujui permohonan")
@@ -335,7 +341,9 @@ class Requests:
                 details["recovered"] = "true"
             self._audit(session, row, actor, "request.approve", now, details)
             session.flush()
-            return self._view(session, row)
+            approved = self._view(session, row)
+        self.notifications.request_decided(request_id)  # after the commit; never raises
+        return approved
 
     def _orphaned_letter(self, session: Session, row: Request) -> uuid.UUID | None:
         """The letter an earlier approval numbered but never recorded as approved, because its

@@ -12,12 +12,14 @@ import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from registry.adapters.jobs.interface import (
     FINALIZE_BATCH,
     MAX_ATTEMPTS,
     RENDER_CHUNK,
     RETRY_BASE_DELAY,
+    SEND_MAIL,
     JobHandlers,
     is_last_attempt,
     report_give_up,
@@ -62,6 +64,22 @@ class InProcessQueue:
             f"finalize {batch_id}",
             1,
             self._give_up_of(FINALIZE_BATCH, batch_id),
+        )
+
+    def enqueue_mail(self, message: dict[str, Any]) -> None:
+        handlers = self._handlers
+        mail_gave_up = handlers.mail_gave_up
+
+        def send() -> None:
+            if handlers.send_mail is None:
+                raise RuntimeError("this queue has no mail handler")
+            handlers.send_mail(message)
+
+        self._submit(
+            send,
+            SEND_MAIL,
+            1,
+            None if mail_gave_up is None else (lambda error: mail_gave_up(message, error)),
         )
 
     def _give_up_of(self, task: str, batch_id: uuid.UUID) -> Callable[[BaseException], None] | None:

@@ -5,6 +5,10 @@ in jobs. ``render_chunk(batch_id, document_ids)`` renders one chunk and must be 
 document already rendered is skipped), because every queue may run a job again after a failure or
 a crash. ``finalize_batch(batch_id)`` builds the merged PDF and the ZIP once every chunk is done;
 it too must be idempotent. Whoever notices the last chunk finishing calls ``enqueue_finalize``.
+
+``send_mail(message)`` sends one notification (a JSON-able dict, see
+``registry.domain.notifications.Mail``) with the same retry policy; ``mail_gave_up`` is told of
+its last failure, so that failure can be recorded.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from registry.domain.errors import ConfigurationError, RegistryError
 
@@ -21,6 +25,7 @@ logger = logging.getLogger(__name__)
 
 RENDER_CHUNK = "satupintu.render_chunk"
 FINALIZE_BATCH = "satupintu.finalize_batch"
+SEND_MAIL = "satupintu.send_mail"
 #: Runs of one job, counting retries after errors and after crashes.
 MAX_ATTEMPTS = 5
 #: First retry delay in seconds; doubles with each attempt (2, 4, 8, 16).
@@ -54,6 +59,10 @@ class JobHandlers:
     #: reason instead of staying unfinished for ever. Not called for a job that a crash leaves
     #: behind on its last attempt (the stalled-job sweep fails it without running any code).
     gave_up: GiveUpHandler | None = None
+    #: Sends one queued notification; None in a process that sends no mail (it fails the job).
+    send_mail: Callable[[dict[str, Any]], None] | None = None
+    #: Told that a notification failed for the last time: (the message, the error).
+    mail_gave_up: Callable[[dict[str, Any], BaseException], None] | None = None
 
 
 def report_give_up(
@@ -71,5 +80,7 @@ class JobQueue(Protocol):
 
     def enqueue_finalize(self, batch_id: uuid.UUID) -> None:
         """Idempotent: at most one finalize job per batch waits in the queue."""
+
+    def enqueue_mail(self, message: dict[str, Any]) -> None: ...
 
     def close(self) -> None: ...

@@ -36,6 +36,8 @@ from registry.adapters.jobs.interface import (
     FINALIZE_BATCH,
     MAX_ATTEMPTS,
     RENDER_CHUNK,
+    RETRY_BASE_DELAY,
+    SEND_MAIL,
     JobHandlers,
     is_last_attempt,
     report_give_up,
@@ -64,6 +66,9 @@ def psycopg_conninfo(database_url: str) -> str:
 
 
 class _RetryTransient(procrastinate.BaseRetryStrategy):
+    def __init__(self, base_delay: float = RETRY_BASE_DELAY) -> None:
+        self.base_delay = base_delay
+
     def get_retry_decision(
         self, *, exception: BaseException, job: Job
     ) -> procrastinate.RetryDecision | None:
@@ -71,14 +76,16 @@ class _RetryTransient(procrastinate.BaseRetryStrategy):
         if is_last_attempt(exception, job.attempts):
             return None
         return procrastinate.RetryDecision(
-            retry_in={"seconds": round(retry_delay(job.attempts + 1))}
+            retry_in={"seconds": round(retry_delay(job.attempts + 1, self.base_delay))}
         )
 
 
 def _build_app(
-    connector: procrastinate.BaseConnector, handlers: JobHandlers | None
+    connector: procrastinate.BaseConnector,
+    handlers: JobHandlers | None,
+    retry_base_delay: float = RETRY_BASE_DELAY,
 ) -> procrastinate.App:
-    """An App with the two tasks registered by name; their bodies call this process's handlers."""
+    """An App with the tasks registered by name; their bodies call this process's handlers."""
     app = procrastinate.App(connector=connector)
 
     def installed() -> JobHandlers:
@@ -99,17 +106,36 @@ def _build_app(
                 report_give_up(lambda error: gave_up(batch_id, task, error), task, exc)
             raise
 
-    @app.task(name=RENDER_CHUNK, queue=QUEUE, retry=_RetryTransient(), pass_context=True)
+    @app.task(
+        name=RENDER_CHUNK, queue=QUEUE, retry=_RetryTransient(retry_base_delay), pass_context=True
+    )
     def render_chunk(context: JobContext, batch_id: str, document_ids: list[str]) -> None:
         batch = uuid.UUID(batch_id)
         with reporting_last_failure(context, RENDER_CHUNK, batch):
             installed().render_chunk(batch, [uuid.UUID(item) for item in document_ids])
 
-    @app.task(name=FINALIZE_BATCH, queue=QUEUE, retry=_RetryTransient(), pass_context=True)
+    @app.task(
+        name=FINALIZE_BATCH, queue=QUEUE, retry=_RetryTransient(retry_base_delay), pass_context=True
+    )
     def finalize_batch(context: JobContext, batch_id: str) -> None:
         batch = uuid.UUID(batch_id)
         with reporting_last_failure(context, FINALIZE_BATCH, batch):
             installed().finalize_batch(batch)
+
+    @app.task(
+        name=SEND_MAIL, queue=QUEUE, retry=_RetryTransient(retry_base_delay), pass_context=True
+    )
+    def send_mail(context: JobContext, message: dict[str, Any]) -> None:
+        mine = installed()
+        try:
+            if mine.send_mail is None:
+                raise ConfigurationError("Proses ini tidak mengirim surel")
+            mine.send_mail(message)
+        except Exception as exc:
+            mail_gave_up = mine.mail_gave_up
+            if mail_gave_up is not None and is_last_attempt(exc, context.job.attempts):
+                report_give_up(lambda error: mail_gave_up(message, error), SEND_MAIL, exc)
+            raise
 
     return app
 
@@ -145,6 +171,9 @@ class ProcrastinateQueue:
             self._defer(FINALIZE_BATCH, {"queueing_lock": key, "lock": key}, batch_id=str(batch_id))
         except queue_errors.AlreadyEnqueued:
             logger.debug("Finalize of batch %s is already queued", batch_id)
+
+    def enqueue_mail(self, message: dict[str, Any]) -> None:
+        self._defer(SEND_MAIL, {}, message=message)
 
     def close(self) -> None:
         self._app.close()
@@ -219,6 +248,7 @@ def run_worker(
     heartbeat_interval: float = 10.0,
     stalled_after: float = 60.0,
     poll_interval: float = 5.0,
+    retry_base_delay: float = RETRY_BASE_DELAY,
 ) -> None:
     """Run jobs until stopped (SIGTERM/SIGINT in the main thread, or ``stop_event``).
 
@@ -232,7 +262,7 @@ def run_worker(
     connector = procrastinate.PsycopgConnector(
         conninfo=psycopg_conninfo(database_url), min_size=1, max_size=max(4, concurrency + 2)
     )
-    app = _build_app(connector, handlers)
+    app = _build_app(connector, handlers, retry_base_delay)
     options: dict[str, Any] = {
         "queues": [QUEUE],
         "name": name or "satupintu-worker",
