@@ -12,6 +12,8 @@ from litestar.di import NamedDependency, Provide
 from litestar.openapi import OpenAPIConfig
 from sqlalchemy import text
 
+from api.console.rendering import template_config
+from api.console.routing import console_routes
 from api.controllers.documents import DocumentController
 from api.controllers.jobs import JobController
 from api.controllers.jp import JpController
@@ -29,6 +31,7 @@ from registry.adapters.keystore import KeyRing
 from registry.bootstrap import build_registry
 from registry.domain.deployment import deployment_warnings
 from registry.settings import Settings
+from registry.usecases.accounts import Accounts
 from registry.usecases.batches import STALE_PENDING, Batches, job_threads
 from registry.usecases.issuing import Registry
 
@@ -171,6 +174,7 @@ def create_app(
             UnitController,
             VerificationController,
             health,
+            *console_routes(settings),
         ],
         dependencies={
             "registry": Provide(provide_registry, sync_to_thread=False),
@@ -185,9 +189,11 @@ def create_app(
                 "settings": settings,
                 "background": background,
                 "deployment_warnings": warnings,
+                "accounts": Accounts(registry.db, now=registry.now),
             }
         ),
         exception_handlers=EXCEPTION_HANDLERS,
+        template_config=template_config(),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="Satu Pintu",

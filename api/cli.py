@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from api import cli_documents, cli_requests, cli_units
+from api import cli_documents, cli_requests, cli_units, cli_users
 from registry.adapters.db import apikeys, audit
 from registry.adapters.db.engine import Database
 from registry.adapters.keystore import KeyRing
@@ -83,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_documents.add_commands(commands)
     cli_units.add_commands(commands)
     cli_requests.add_commands(commands)
+    cli_users.add_commands(commands)
     return parser
 
 

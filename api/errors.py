@@ -96,11 +96,16 @@ def problem(
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def registry_error_handler(_: Request[Any, Any, Any], exc: RegistryError) -> Response[Any]:
-    status = next(
+def status_of(exc: RegistryError) -> int:
+    """The HTTP status a registry error answers with (the API's and the console's)."""
+    return next(
         (code for cls, code in _STATUS_BY_ERROR.items() if isinstance(exc, cls)),
         HTTP_500_INTERNAL_SERVER_ERROR,
     )
+
+
+def registry_error_handler(_: Request[Any, Any, Any], exc: RegistryError) -> Response[Any]:
+    status = status_of(exc)
     if status >= 500:
         log.error("registry error: %s", exc.message)
     extra = {key: value for key, value in exc.extra.items() if _is_json_scalar_or_list(value)}

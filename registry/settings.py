@@ -104,6 +104,16 @@ class Settings:
     def files_dir(self) -> Path:
         return self.data_dir / "files"
 
+    @property
+    def console_secret_file(self) -> Path:
+        """Signs the console's CSRF tokens; the same in every service process."""
+        return self.data_dir / "console.secret"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies are marked ``Secure`` when the service is reached over https."""
+        return self.public_url.startswith("https://")
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ

@@ -81,14 +81,24 @@ def test_wheel_ships_every_file_read_at_run_time(wheel: Path) -> None:
     templates = _repository_files("templates_docx/*.docx")
     assets = _repository_files("templates_docx/assets/*")
     pages = _repository_files("api/templates/*.html")
+    console = (
+        _repository_files("api/console/templates/*.html")
+        | _repository_files("api/console/static/*")
+        | _repository_files("registry/adapters/data/*.txt")
+    )
     migrations = _repository_files("migrations/**/*.py") | _repository_files("migrations/*.mako")
     # The lists come from the repository; a wrong glob must not make the check vacuous.
     assert {"templates_docx/sttp.docx", "templates_docx/sk.docx"} <= templates
     assert "templates_docx/assets/logo-placeholder.png" in assets
     assert "api/templates/verify.html" in pages
+    assert {
+        "api/console/templates/base.html",
+        "api/console/static/console.css",
+        "registry/adapters/data/common_passwords.txt",
+    } <= console
     assert {"migrations/env.py", "migrations/script.py.mako"} <= migrations
     assert any(name.startswith("migrations/versions/0001_") for name in migrations)
-    for group in (templates, assets, pages, migrations):
+    for group in (templates, assets, pages, console, migrations):
         assert group <= shipped, sorted(group - shipped)
     assert "templates_docx/__init__.py" in shipped
     tops = {name.split("/", 1)[0] for name in shipped}

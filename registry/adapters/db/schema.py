@@ -40,6 +40,8 @@ DOCUMENT_STATUSES = ("pending", "issued", "void", "revoked", "superseded")
 BATCH_STATUSES = ("rendering", "done", "failed")
 FILE_KINDS = ("pdf", "docx", "upload")
 ROLES = ("issuer", "requester", "auditor")
+# People signing in to the console; an admin manages users, units and keys (API keys never are).
+USER_ROLES = ("admin", "issuer", "requester", "auditor")
 EMPLOYMENTS = ("pns", "pppk")
 JABATAN_TYPES = ("struktural", "fungsional", "pelaksana")
 
@@ -395,3 +397,42 @@ class RequestEvidence(Base):
     media_type: Mapped[str] = mapped_column(String(100), nullable=False)
     filename: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class User(Base):
+    """A person who signs in to the console with a username and an Argon2id-hashed password."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        UniqueConstraint("username"),
+        CheckConstraint("role IN ('admin', 'issuer', 'requester', 'auditor')", name="role"),
+        CheckConstraint("role <> 'requester' OR unit_code IS NOT NULL", name="requester_has_unit"),
+        CheckConstraint("username = lower(username)", name="username_lower"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    username: Mapped[str] = mapped_column(String(32), nullable=False)
+    display_name: Mapped[str] = mapped_column(String(200), nullable=False)
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
+    role: Mapped[str] = mapped_column(String(20), nullable=False)
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"))
+    # Consecutive failed sign-ins; the fifth locks the account until ``locked_until``.
+    failed_attempts: Mapped[int] = mapped_column(Integer, nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ConsoleSession(Base):
+    """A signed-in console session. ``id`` is the SHA-256 of the token in the cookie, so a copy
+    of the database does not hand out live sessions."""
+
+    __tablename__ = "console_sessions"
+    __table_args__ = (Index("ix_console_sessions_user_id", "user_id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -1,0 +1,94 @@
+"""The console's router: its pages behind CSRF protection, its error pages, its static files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, PermissionDeniedException
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.response import Redirect, Template
+from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
+
+from api.console.pages import ConsolePages
+from api.console.rendering import STATIC_DIR, page
+from api.console.session import (
+    CONSOLE_PATH,
+    SignInRequired,
+    provide_console_user,
+    sign_in_url,
+)
+from api.errors import status_of
+from registry.adapters.secret_file import read_or_create_secret
+from registry.domain.errors import RegistryError
+from registry.settings import Settings
+
+CSRF_COOKIE = "satupintu_csrf"
+CSRF_REFUSED = (
+    "Formulir ini tidak dapat diterima karena token keamanannya tidak ada atau sudah "
+    "kedaluwarsa. Muat ulang halaman, lalu kirim formulirnya lagi."
+)
+
+
+def console_routes(settings: Settings) -> list[ControllerRouterHandler]:
+    """The console's pages (``/konsol``) and its static files (``/konsol/static``)."""
+    csrf = CSRFConfig(
+        secret=read_or_create_secret(settings.console_secret_file),
+        cookie_name=CSRF_COOKIE,
+        cookie_path=CONSOLE_PATH,
+        cookie_secure=settings.secure_cookies,
+        cookie_httponly=True,
+        cookie_samesite="lax",
+    )
+    pages = Router(
+        path=CONSOLE_PATH,
+        route_handlers=[ConsolePages],
+        middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
+        dependencies={"user": Provide(provide_console_user)},
+        exception_handlers={
+            SignInRequired: _to_sign_in,
+            RegistryError: _registry_error_page,
+            HTTPException: _http_error_page,
+        },
+        include_in_schema=False,
+    )
+    static = create_static_files_router(
+        path=f"{CONSOLE_PATH}/static",
+        directories=[STATIC_DIR],
+        name="console-static",
+        include_in_schema=False,
+    )
+    return [pages, static]
+
+
+def _to_sign_in(_: Request[Any, Any, Any], exc: SignInRequired) -> Response[Any]:
+    return Redirect(sign_in_url(exc.next_path), status_code=303)
+
+
+def _registry_error_page(request: Request[Any, Any, Any], exc: RegistryError) -> Template:
+    return _error_page(request, status_of(exc), exc.title, exc.message)
+
+
+def _http_error_page(request: Request[Any, Any, Any], exc: HTTPException) -> Template:
+    if isinstance(exc, PermissionDeniedException) and "CSRF" in str(exc.detail):
+        return _error_page(request, 403, "Formulir kedaluwarsa", CSRF_REFUSED)
+    titles = {
+        404: ("Halaman tidak ditemukan", "Alamat ini tidak ada di konsol. Kembali ke Beranda."),
+        405: ("Metode tidak diizinkan", "Halaman ini tidak menerima permintaan seperti itu."),
+        413: (
+            "Berkas terlalu besar",
+            "Isi formulir melebihi batas ukuran. Kirim berkas lebih kecil.",
+        ),
+    }
+    title, message = titles.get(
+        exc.status_code, ("Terjadi kesalahan", "Permintaan tidak dapat diproses. Coba lagi.")
+    )
+    return _error_page(request, exc.status_code, title, message)
+
+
+def _error_page(request: Request[Any, Any, Any], status: int, title: str, message: str) -> Template:
+    return page(request, "error.html", None, status_code=status, title=title, message=message)
