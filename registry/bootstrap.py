@@ -28,6 +28,7 @@ from registry.domain.agency import DEFAULT_AGENCY_TOML, AgencyIdentity
 from registry.domain.errors import ConfigurationError
 from registry.domain.numbering import DEFAULT_SERIES_TOML, SeriesCatalog, parse_series_toml
 from registry.settings import Settings
+from registry.usecases.accounts import Accounts
 from registry.usecases.issuing import Registry, utc_now
 from registry.usecases.notifications import Addressbook
 from registry.usecases.production import Production
@@ -61,8 +62,10 @@ def build_registry(
 ) -> Registry:
     """Wire a registry from settings; a converter passed in is shared, not owned.
 
-    Without an ``addressbook`` notifications have no recipients (nobody is known by address).
+    Notifications are addressed through the console's accounts unless ``addressbook`` says
+    otherwise (issuers with an e-mail hear of submitted requests; a person hears of their own).
     """
+    database = db or Database.from_url(settings.database_url)
     keyring = keyring or KeyRing(settings.keys_dir, settings.key_passphrase)
     production = Production(
         templates=TemplateSet(settings.templates_dir),
@@ -75,13 +78,13 @@ def build_registry(
         keyring=keyring,
     )
     return Registry(
-        db=db or Database.from_url(settings.database_url),
+        db=database,
         keyring=keyring,
         catalog=load_catalog(settings),
         settings=settings,
         production=production,
         clock=clock,
-        addressbook=addressbook,
+        addressbook=addressbook or Accounts(database, now=clock),
         mailer=SmtpMailer(settings.smtp) if settings.smtp else None,
     )
 

@@ -33,8 +33,10 @@ from registry.adapters.jobs import (
 from registry.adapters.keystore import KeyRing
 from registry.adapters.libreoffice import UnavailableConverter
 from registry.bootstrap import build_registry
+from registry.domain.actors import Actor
 from registry.domain.units import UnitDraft
 from registry.settings import Settings, SmtpSettings
+from registry.usecases.accounts import Accounts, UserDraft
 from registry.usecases.batches import Batches
 from registry.usecases.issuing import Registry
 from registry.usecases.notifications import Addressbook
@@ -399,3 +401,42 @@ def test_the_postgresql_queue_sends_and_records_the_last_failure(
     assert [tuple(job) for job in jobs] == (
         [("succeeded", 1)] if server_up else [("failed", MAX_ATTEMPTS)]
     )
+
+
+def test_without_an_addressbook_the_console_accounts_are_the_recipients(
+    settings: Settings,
+    db: Database,
+    keyring: KeyRing,
+    clock: Clock,
+    mailbox: tuple[Mailbox, int],
+) -> None:
+    """The service as built: issuers' accounts hear of a request; the account that filed it hears
+    of the decision; an issuer account without an e-mail hears nothing."""
+    box, port = mailbox
+    registry = notifying_registry(settings, db, keyring, clock, port)
+    registry = build_registry(
+        registry.settings, db=db, keyring=keyring, converter=UnavailableConverter(), clock=clock
+    )
+    accounts = Accounts(db, now=clock)
+    admin = Actor(id="cli", role="operator")
+    for username, role, unit, email in (
+        ("siti", "issuer", None, "siti@bpsdm.example"),
+        ("budi", "issuer", None, None),
+        ("andi", "requester", "DPUPR", "andi@dpupr.example"),
+    ):
+        accounts.create_user(UserDraft(username, role, unit, email=email), admin)
+    filer = Actor(id="user:andi", role="requester", unit_code="DPUPR", name="Andi")
+    with running(registry) as started:
+        request = started.requests.create(copy.deepcopy(ISSUE_BODY), filer)
+        for kind, data in (("surat_perintah", outside_pdf()), ("formulir", PNG)):
+            started.requests.add_evidence(request.id, kind, data, filer, filename="bukti")
+        started.requests.submit(request.id, filer)
+        started.idle()
+        started.requests.reject(request.id, "Formulir belum ditandatangani", ISSUER)
+        started.idle()
+
+    assert [sorted(recipients) for recipients, _ in box.messages] == [
+        ["siti@bpsdm.example"],
+        ["andi@dpupr.example"],
+    ]
+    assert "Formulir belum ditandatangani" in body_of(box.messages[1][1])
