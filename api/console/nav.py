@@ -10,10 +10,13 @@ class NavItem:
     path: str
     label: str
     roles: tuple[str, ...]
+    #: The page exists. The console is being built page by page; the header offers only pages
+    #: that answer, never a link to a 404.
+    built: bool = False
 
 
 NAV: tuple[NavItem, ...] = (
-    NavItem("/konsol", "Beranda", ("admin", "issuer", "requester", "auditor")),
+    NavItem("/konsol", "Beranda", ("admin", "issuer", "requester", "auditor"), built=True),
     NavItem("/konsol/terbitkan", "Terbitkan dokumen", ("issuer",)),
     NavItem("/konsol/massal", "Terbitkan massal", ("issuer",)),
     NavItem("/konsol/dokumen", "Dokumen", ("issuer", "auditor")),
@@ -25,4 +28,4 @@ NAV: tuple[NavItem, ...] = (
 
 
 def nav_for(role: str) -> tuple[NavItem, ...]:
-    return tuple(item for item in NAV if role in item.roles)
+    return tuple(item for item in NAV if item.built and role in item.roles)
