@@ -131,7 +131,9 @@ def test_the_first_admin_signs_in_and_out(served: Served, browser: object, width
     page.get_by_label("Kata sandi").fill(password)
     page.get_by_role("button", name="Masuk").click()
     expect(page.get_by_role("heading", name="Beranda", exact=True)).to_be_visible()
-    expect(page.get_by_role("navigation", name="Menu utama")).to_contain_text("Pengaturan")
+    nav = page.get_by_role("navigation", name="Menu utama")
+    expect(nav).to_contain_text("Beranda")
+    expect(nav).not_to_contain_text("Pengaturan")  # offered once the page exists
     expect(page.get_by_text("Admin BPSDM", exact=True)).to_be_visible()
     # Nothing is wider than the screen: a phone never scrolls sideways.
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
