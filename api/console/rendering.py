@@ -45,12 +45,20 @@ def page(
     def when(moment: datetime | None) -> str:
         return "-" if moment is None else long_datetime(moment, zone)
 
+    current = request.url.path.rstrip("/") or "/"
     shared = {
         "agency_name": state.registry.production.identity.name,
         "user": user,
         "role_label": ROLE_LABELS.get(user.role, user.role) if user else None,
         "nav": nav_for(user.role) if user else (),
-        "current_path": request.url.path.rstrip("/") or "/",
+        "current_path": current,
+        "current_section": _section(current),
         "when": when,
     }
     return Template(template_name=template, context=shared | context, status_code=status_code)
+
+
+def _section(path: str) -> str:
+    """The header item a page belongs to: ``/konsol/dokumen/123`` is under Dokumen."""
+    parts = path.split("/")
+    return "/".join(parts[:3]) if len(parts) > 2 else path

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
+from api.console.documents import DocumentFiles
 from api.console.pages import ConsolePages
 from api.console.rendering import STATIC_DIR, page
 from api.console.session import (
@@ -34,6 +35,13 @@ CSRF_REFUSED = (
 )
 
 
+#: The console's page controllers, one module per area of the header (see ``nav.py``).
+PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
+    ConsolePages,
+    DocumentFiles,
+]
+
+
 def console_routes(settings: Settings) -> list[ControllerRouterHandler]:
     """The console's pages (``/konsol``) and its static files (``/konsol/static``)."""
     csrf = CSRFConfig(
@@ -46,7 +54,7 @@ def console_routes(settings: Settings) -> list[ControllerRouterHandler]:
     )
     pages = Router(
         path=CONSOLE_PATH,
-        route_handlers=[ConsolePages],
+        route_handlers=PAGE_CONTROLLERS,
         middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
         dependencies={"user": Provide(provide_console_user)},
         exception_handlers={

@@ -3,63 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from litestar.testing import TestClient
 
-from api.app import create_app
 from api.console.session import SESSION_COOKIE, safe_next
-from registry.domain.actors import CLI_ACTOR
-from registry.domain.units import UnitDraft
-from registry.usecases.accounts import SIGN_IN_REFUSED, Accounts, UserDraft
+from registry.usecases.accounts import SIGN_IN_REFUSED, Accounts
 from registry.usecases.issuing import Registry
-from registry.usecases.units import Units
 from tests.api.conftest import bearer
 from tests.conftest import Keys
+from tests.console.support import PASSWORD, csrf_token, sign_in
 from tests.support.drafts import body
-
-PASSWORD = "kopi tubruk di teras"
-CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')
-
-
-@pytest.fixture
-def accounts(registry: Registry) -> Accounts:
-    units = Units(registry.db, now=registry.now, today=registry.local_today)
-    units.save(UnitDraft("DPUPR", "Dinas Pekerjaan Umum dan Penataan Ruang"), CLI_ACTOR)
-    accounts = Accounts(registry.db, now=registry.now)
-    for username, role, unit in (
-        ("andi", "issuer", None),
-        ("siti", "requester", "DPUPR"),
-        ("rina", "auditor", None),
-        ("root", "admin", None),
-    ):
-        draft = UserDraft(username, role, unit, display_name=f"Nama {username.title()}")
-        accounts.create_user(draft, CLI_ACTOR, password=PASSWORD)
-    return accounts
-
-
-@pytest.fixture
-def console(registry: Registry, accounts: Accounts) -> Iterator[TestClient[Any]]:
-    # The settings' public URL is https, so cookies are Secure: the client must speak https.
-    app = create_app(registry=registry)
-    with TestClient(app, base_url="https://konsol.test") as client:
-        yield client
-
-
-def csrf_token(client: TestClient[Any], path: str = "/konsol/masuk") -> str:
-    page = client.get(path)
-    assert page.status_code == 200, page.text
-    found = CSRF_INPUT.search(page.text)
-    assert found is not None
-    return found.group(1)
-
-
-def sign_in(client: TestClient[Any], username: str, password: str = PASSWORD, **extra: str) -> Any:
-    token = csrf_token(client)
-    form = {"username": username, "password": password, "_csrf_token": token, **extra}
-    return client.post("/konsol/masuk", data=form, follow_redirects=False)
 
 
 def error_text(html: str) -> str:
