@@ -112,6 +112,13 @@ def test_the_unit_report_the_employee_the_csv_and_the_audit_log(
     expect(page.get_by_role("link", name="Buka Kartu Data (PDF)")).to_be_visible()
     no_sideways_scroll(page)
     shot(page, "71-pegawai", width)
+
+    # Beranda shows the same compliance as a chart, beside the units short of 20 JP.
+    page.get_by_role("navigation", name="Menu utama").get_by_role("link", name="Beranda").click()
+    jp = page.get_by_role("region", name=f"Unit dengan pegawai di bawah 20 JP tahun {year}")
+    expect(jp.get_by_role("img", name="Pegawai yang mencapai minimal 20 JP")).to_be_visible()
+    no_sideways_scroll(page)
+    shot(page, "72-beranda-jp", width)
     page.context.close()
 
     # The auditor: the log with its chain status, and this flow's document in it.

@@ -429,3 +429,16 @@ def test_a_broken_chain_is_named_at_the_top(
     assert "Rantai audit rusak pada entri 2: entri 2 telah diubah." in page.text
     assert "Rantai audit utuh" not in page.text
     assert "1 entri sebelumnya utuh" in page.text
+
+
+@pytest.mark.parametrize(
+    ("username", "laporan", "audit"),
+    [("andi", True, False), ("siti", True, False), ("rina", True, True), ("root", False, True)],
+)
+def test_the_header_offers_each_role_its_pages(
+    console: TestClient[Any], username: str, laporan: bool, audit: bool
+) -> None:
+    sign_in(console, username)
+    header = console.get("/konsol").text.split('aria-label="Menu utama"', 1)[1].split("</nav>")[0]
+    assert ('href="/konsol/laporan"' in header) is laporan
+    assert ('href="/konsol/audit"' in header) is audit
