@@ -21,8 +21,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/konsol/massal", "Terbitkan massal", ("issuer",)),
     NavItem("/konsol/dokumen", "Dokumen", ("issuer", "auditor")),
     NavItem("/konsol/permohonan", "Permohonan", ("issuer", "requester")),
-    NavItem("/konsol/laporan", "Laporan JP", ("issuer", "requester", "auditor")),
-    NavItem("/konsol/audit", "Audit", ("admin", "auditor")),
+    NavItem("/konsol/laporan", "Laporan JP", ("issuer", "requester", "auditor"), built=True),
+    NavItem("/konsol/audit", "Audit", ("admin", "auditor"), built=True),
     NavItem("/konsol/pengaturan", "Pengaturan", ("admin",)),
 )
 

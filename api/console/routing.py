@@ -14,9 +14,11 @@ from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
+from api.console.audit import AuditPages
 from api.console.documents import DocumentFiles
 from api.console.pages import ConsolePages
 from api.console.rendering import STATIC_DIR, page
+from api.console.reports import ReportPages
 from api.console.session import (
     CONSOLE_PATH,
     SignInRequired,
@@ -39,6 +41,8 @@ CSRF_REFUSED = (
 PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     ConsolePages,
     DocumentFiles,
+    ReportPages,
+    AuditPages,
 ]
 
 
