@@ -17,6 +17,7 @@ from litestar.types import ControllerRouterHandler
 from api.console.documents import DocumentFiles
 from api.console.pages import ConsolePages
 from api.console.rendering import STATIC_DIR, page
+from api.console.requests import RequestPages
 from api.console.session import (
     CONSOLE_PATH,
     SignInRequired,
@@ -39,6 +40,7 @@ CSRF_REFUSED = (
 PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     ConsolePages,
     DocumentFiles,
+    RequestPages,
 ]
 
 

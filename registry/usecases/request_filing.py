@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from registry.adapters.db.schema import AuditEntry
 from registry.domain.actors import Actor
-from registry.domain.errors import PermissionDenied
+from registry.domain.errors import InvalidInput, PermissionDenied
 from registry.domain.jp_sessions import LogCredit
 from registry.domain.requests import log_entries, refuse_missing_evidence, validate_request
 from registry.domain.views import as_utc
@@ -88,7 +88,13 @@ class RequestFiling:
         _require_filer(actor)
         valid = validate_request(body, today=self.registry.local_today())
         for upload in evidence:
-            self.requests.check_evidence(upload.kind, upload.data)
+            try:
+                self.requests.check_evidence(upload.kind, upload.data)
+            except InvalidInput as exc:
+                # Several files arrive together: the error names the one refused, by its kind.
+                if exc.field == "file":
+                    exc.field = f"evidence.{upload.kind}"
+                raise
         if submit:
             refuse_missing_evidence(valid.kind, (upload.kind for upload in evidence))
         view, replayed = self.requests.create_keyed(body, actor, request_id)
