@@ -20,7 +20,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/konsol/terbitkan", "Terbitkan dokumen", ("issuer",)),
     NavItem("/konsol/massal", "Terbitkan massal", ("issuer",)),
     NavItem("/konsol/dokumen", "Dokumen", ("issuer", "auditor")),
-    NavItem("/konsol/permohonan", "Permohonan", ("issuer", "requester")),
+    NavItem("/konsol/permohonan", "Permohonan", ("issuer", "requester"), built=True),
     NavItem("/konsol/laporan", "Laporan JP", ("issuer", "requester", "auditor"), built=True),
     NavItem("/konsol/audit", "Audit", ("admin", "auditor"), built=True),
     NavItem("/konsol/pengaturan", "Pengaturan", ("admin",)),

@@ -19,6 +19,7 @@ from api.console.documents import DocumentFiles
 from api.console.pages import ConsolePages
 from api.console.rendering import STATIC_DIR, page
 from api.console.reports import ReportPages
+from api.console.requests import RequestPages
 from api.console.session import (
     CONSOLE_PATH,
     SignInRequired,
@@ -43,6 +44,7 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     DocumentFiles,
     ReportPages,
     AuditPages,
+    RequestPages,
 ]
 
 
