@@ -1,7 +1,7 @@
 """Work units and their employee rosters: who may change them, and the audit entry of each change.
 
-Issuers (and the operator at the CLI) add and update units. A requester belongs to one unit: it
-sees only that unit and may import only that unit's roster. Auditors read everything.
+Issuers, admins (and the operator at the CLI) add and update units. A requester belongs to one
+unit: it sees only that unit and may import only that unit's roster. Auditors read everything.
 
 A roster import is all or nothing (see :mod:`registry.domain.roster_rows`) and updates by NIP.
 Employees of the unit that the new file no longer lists **stay rostered**: a SIMPEG export is often
@@ -45,9 +45,10 @@ from registry.domain.units import (
 
 __all__ = ["EmployeeView", "RosterImport", "UnitView", "Units", "unit_signer"]
 
-# Who may do what; the CLI's operator counts as an issuer.
-_MANAGERS = ("issuer", "operator")
-_READERS = ("issuer", "operator", "auditor")
+# Who may do what; the CLI's operator counts as an issuer. The admin manages units and their
+# heads in the console's Pengaturan (the issue: "admin: users, units, keys").
+_MANAGERS = ("issuer", "operator", "admin")
+_READERS = ("issuer", "operator", "auditor", "admin")
 # Rows looked up per query when matching a roster against the stored one (bound-parameter limits).
 _LOOKUP_CHUNK = 500
 
