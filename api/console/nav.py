@@ -23,7 +23,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/konsol/permohonan", "Permohonan", ("issuer", "requester")),
     NavItem("/konsol/laporan", "Laporan JP", ("issuer", "requester", "auditor")),
     NavItem("/konsol/audit", "Audit", ("admin", "auditor")),
-    NavItem("/konsol/pengaturan", "Pengaturan", ("admin",)),
+    NavItem("/konsol/pengaturan", "Pengaturan", ("admin",), built=True),
 )
 
 

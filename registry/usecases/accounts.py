@@ -230,6 +230,9 @@ class Accounts:
         """Disable an account and end its sessions; the row stays (audit entries name it)."""
         _require_manager(actor)
         name = parse_username(username)
+        if actor.label == user_actor_id(name):
+            # The last admin locking themselves out would leave only the server's CLI.
+            raise Conflict("Akun Anda sendiri tidak dapat dinonaktifkan; minta admin lain.")
         with self.db.writing() as session:
             user = session.execute(
                 select(User).where(User.username == name).with_for_update()

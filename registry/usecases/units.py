@@ -27,7 +27,7 @@ from registry.adapters.db.schema import Employee, Unit
 from registry.adapters.spreadsheets import read_rows
 from registry.domain.actors import Actor
 from registry.domain.agency import Signer
-from registry.domain.errors import NotFound, PermissionDenied
+from registry.domain.errors import Conflict, NotFound, PermissionDenied
 from registry.domain.roster_rows import (
     ROSTER_COLUMNS,
     RosterEmployee,
@@ -102,8 +102,12 @@ class Units:
 
     # -- units ---------------------------------------------------------------------------------
 
-    def save(self, draft: UnitDraft, actor: Actor) -> SavedUnit:
-        """Add a unit, or update the one with this code (its name and head, e.g. a new head)."""
+    def save(self, draft: UnitDraft, actor: Actor, *, must_be_new: bool = False) -> SavedUnit:
+        """Add a unit, or update the one with this code (its name and head, e.g. a new head).
+
+        ``must_be_new`` is an "add" form's: a code already registered is refused rather than
+        the existing unit's name and head silently replaced.
+        """
         _require(actor, _MANAGERS, "mengelola unit")
         valid = validate_unit(draft, today=self._today())
         with self.db.writing() as session:
@@ -112,6 +116,12 @@ class Units:
                 select(Unit).where(Unit.code == valid.code).with_for_update()
             ).scalar()
             created = unit is None
+            if must_be_new and unit is not None:
+                raise Conflict(
+                    f"Unit {valid.code!r} sudah terdaftar ({unit.name}). Ubah unit itu dari "
+                    "daftar unit, atau pakai kode lain.",
+                    field="code",
+                )
             before = None if unit is None else _unit_fields(unit)
             if unit is None:
                 unit = Unit(code=valid.code, created_at=now, updated_at=now, name=valid.name)
