@@ -260,7 +260,9 @@ class SettingsPages(Controller):
 
         def load() -> tuple[list[UserView], list[tuple[str, str]]]:
             people = accounts.list_users(user.actor)
-            unit_options = [(unit.code, unit.name) for unit in units.list_units(user.actor)]
+            unit_options = [
+                (unit.code, f"{unit.name} ({unit.code})") for unit in units.list_units(user.actor)
+            ]
             return people, unit_options
 
         people, unit_options = await to_thread.run_sync(load)

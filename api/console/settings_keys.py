@@ -209,7 +209,10 @@ class SettingsKeys(Controller):
 
         def load() -> tuple[list[Any], list[tuple[str, str]]]:
             listed = keys.list_keys(user.actor)
-            return listed, [(unit.code, unit.name) for unit in units.list_units(user.actor)]
+            options = [
+                (unit.code, f"{unit.name} ({unit.code})") for unit in units.list_units(user.actor)
+            ]
+            return listed, options
 
         listed, unit_options = await to_thread.run_sync(load)
         return page(
