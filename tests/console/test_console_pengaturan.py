@@ -442,9 +442,14 @@ def test_a_roster_with_a_bad_row_lists_the_rows_and_imports_nothing(
     assert "Pilih berkas" in alert(empty.text)
 
 
-def test_an_unknown_unit_is_a_404_page(console: TestClient[Any]) -> None:
+def test_an_unknown_unit_or_user_is_a_404_page(console: TestClient[Any]) -> None:
     sign_in(console, "root")
-    for path in ("/konsol/pengaturan/unit/DINKES", "/konsol/pengaturan/unit/DINKES/pegawai"):
+    for path in (
+        "/konsol/pengaturan/unit/DINKES",
+        "/konsol/pengaturan/unit/DINKES/pegawai",
+        "/konsol/pengaturan/pengguna/tidakada/nonaktifkan",
+        "/konsol/pengaturan/pengguna/tidakada/atur-ulang",
+    ):
         missing = console.get(path)
         assert missing.status_code == 404
         assert "tidak ditemukan" in missing.text
@@ -479,6 +484,9 @@ def test_an_api_key_is_shown_once_works_and_is_revoked_after_confirmation(
     assert console.get("/api/v1/units/DPUPR", headers=bearer(secret)).status_code == 200
     confirm = console.get(f"{page}/{key_id}/cabut")
     assert f"Cabut kunci {key_id}?" in confirm.text
+    assert console.get("/api/v1/units/DPUPR", headers=bearer(secret)).status_code == 200
+    no_token = console.post(f"{page}/{key_id}/cabut", data={})
+    assert no_token.status_code == 403
     assert console.get("/api/v1/units/DPUPR", headers=bearer(secret)).status_code == 200
     revoked = post_form(console, f"{page}/{key_id}/cabut", {})
     assert revoked.status_code == 303
