@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
+from api.console.batches import BatchPages
 from api.console.documents import DocumentFiles
 from api.console.pages import ConsolePages
 from api.console.rendering import STATIC_DIR, page
@@ -23,6 +24,7 @@ from api.console.session import (
     provide_console_user,
     sign_in_url,
 )
+from api.console.uploads import CloseFormUploads
 from api.errors import status_of
 from registry.adapters.secret_file import read_or_create_secret
 from registry.domain.errors import RegistryError
@@ -39,6 +41,7 @@ CSRF_REFUSED = (
 PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     ConsolePages,
     DocumentFiles,
+    BatchPages,
 ]
 
 
@@ -55,7 +58,7 @@ def console_routes(settings: Settings) -> list[ControllerRouterHandler]:
     pages = Router(
         path=CONSOLE_PATH,
         route_handlers=PAGE_CONTROLLERS,
-        middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
+        middleware=[CloseFormUploads, DefineMiddleware(CSRFMiddleware, config=csrf)],
         dependencies={"user": Provide(provide_console_user)},
         exception_handlers={
             SignInRequired: _to_sign_in,
