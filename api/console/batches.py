@@ -90,6 +90,8 @@ class Refusal:
     field: str | None = None
     rows: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     row_count: int = 0
+    #: What the field's own error line says, when it is shorter than the summary.
+    field_message: str | None = None
 
 
 class BatchPages(Controller):
@@ -150,6 +152,8 @@ class BatchPages(Controller):
                 field="file",
                 rows=list(refused.extra.get("errors", [])),
                 row_count=int(refused.extra.get("error_count", 0)),
+                field_message="Perbaiki baris yang disebut pada tabel di atas, lalu pilih "
+                "berkasnya lagi.",
             )
             return await _index(request, user, batches, values, refusal=refusal)
         except RegistryError as refused:
@@ -267,6 +271,7 @@ async def _batch_page(
     status_code: int = 200,
 ) -> Template:
     view = await to_thread.run_sync(batches.get, batch_id, user.actor)
+    listing = await to_thread.run_sync(batches.listing, batch_id, user.actor)
     documents = (
         await to_thread.run_sync(batches.documents, batch_id, user.actor)
         if view.status != "rendering"
@@ -278,6 +283,7 @@ async def _batch_page(
         user,
         status_code=status_code,
         batch=view,
+        listing=listing,
         documents=documents,
         done=view.total - view.pending,
         notice=notice,
@@ -287,6 +293,7 @@ async def _batch_page(
         status_badges=STATUS_BADGES,
         document_labels=DOCUMENT_STATUS_LABELS,
         batches_path=BATCHES_PATH,
+        started_by=started_by,
     )
 
 

@@ -91,6 +91,8 @@ class BatchListing:
     created_by: str
     created_at: datetime
     finished_at: datetime | None
+    #: The activity every document of the batch shares.
+    title: str
 
 
 @dataclass(frozen=True)
@@ -481,42 +483,23 @@ class Batches:
         """The latest batches, newest first, with their progress counts."""
         _require_reader(actor)
         with self.registry.db.reading() as session:
-            rows = list(
-                session.execute(
-                    select(Batch).order_by(Batch.created_at.desc(), Batch.id).limit(limit)
-                ).scalars()
+            return _listings(
+                session,
+                list(
+                    session.execute(
+                        select(Batch).order_by(Batch.created_at.desc(), Batch.id).limit(limit)
+                    ).scalars()
+                ),
             )
-            counts: dict[uuid.UUID, dict[str, int]] = {
-                row.id: {"issued": 0, "void": 0, "pending": 0} for row in rows
-            }
-            if rows:
-                for batch_id, status, count in session.execute(
-                    select(Document.batch_id, Document.status, func.count())
-                    .where(Document.batch_id.in_(counts))
-                    .group_by(Document.batch_id, Document.status)
-                ).all():
-                    if batch_id is None:  # not selected; the column is nullable for mypy
-                        continue
-                    # Revoked or superseded later: issued by the batch all the same.
-                    key = status if status in ("void", "pending") else "issued"
-                    counts[batch_id][key] += count
-        return tuple(
-            BatchListing(
-                id=row.id,
-                status=row.status,
-                type=row.type,
-                total=row.total,
-                issued=counts[row.id]["issued"],
-                void=counts[row.id]["void"],
-                pending=counts[row.id]["pending"],
-                first_number=row.first_number,
-                last_number=row.last_number,
-                created_by=row.created_by,
-                created_at=as_utc(row.created_at),
-                finished_at=as_utc(row.finished_at) if row.finished_at else None,
-            )
-            for row in rows
-        )
+
+    def listing(self, batch_id: uuid.UUID, actor: Actor) -> BatchListing:
+        """One batch as a list of batches shows it: its activity, who started it, its counts."""
+        _require_reader(actor)
+        with self.registry.db.reading() as session:
+            batch = session.get(Batch, batch_id)
+            if batch is None:
+                raise NotFound("Batch tidak ditemukan")
+            return _listings(session, [batch])[0]
 
     def documents(self, batch_id: uuid.UUID, actor: Actor) -> tuple[BatchDocument, ...]:
         """A batch's documents in number order, each with its holder's name and status."""
@@ -578,6 +561,43 @@ class Batches:
             error=batch.error,
             documents=documents,
         )
+
+
+def _listings(session: Session, batches: Sequence[Batch]) -> tuple[BatchListing, ...]:
+    counts: dict[uuid.UUID, dict[str, int]] = {
+        batch.id: {"issued": 0, "void": 0, "pending": 0} for batch in batches
+    }
+    titles: dict[uuid.UUID, str] = {}
+    if batches:
+        for batch_id, status, count, title in session.execute(
+            select(Document.batch_id, Document.status, func.count(), func.min(Document.title))
+            .where(Document.batch_id.in_(counts))
+            .group_by(Document.batch_id, Document.status)
+        ).all():
+            if batch_id is None:  # not selected; the column is nullable for mypy
+                continue
+            # Revoked or superseded later: issued by the batch all the same.
+            key = status if status in ("void", "pending") else "issued"
+            counts[batch_id][key] += count
+            titles[batch_id] = title
+    return tuple(
+        BatchListing(
+            id=batch.id,
+            status=batch.status,
+            type=batch.type,
+            total=batch.total,
+            issued=counts[batch.id]["issued"],
+            void=counts[batch.id]["void"],
+            pending=counts[batch.id]["pending"],
+            first_number=batch.first_number,
+            last_number=batch.last_number,
+            created_by=batch.created_by,
+            created_at=as_utc(batch.created_at),
+            finished_at=as_utc(batch.finished_at) if batch.finished_at else None,
+            title=titles.get(batch.id, ""),
+        )
+        for batch in batches
+    )
 
 
 def _require_reader(actor: Actor) -> None:

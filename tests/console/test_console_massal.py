@@ -156,6 +156,8 @@ def test_an_uploaded_list_is_issued_and_its_page_shows_the_results(
     assert 'http-equiv="refresh"' not in page.text
     assert '<progress class="progress" id="progres" max="3" value="3"' in page.text
     assert "3 dari 3 dokumen" in page.text
+    assert f"<dd>{ACTIVITY['title']}</dd>" in page.text
+    assert "oleh andi</dd>" in page.text
     for document in documents:
         assert f'<a href="/konsol/dokumen/{document.id}">{document.number}</a>' in page.text
     if kind == "csv":
@@ -172,7 +174,7 @@ def test_an_uploaded_list_is_issued_and_its_page_shows_the_results(
     assert "PDF gabungan belum tersedia" in missing.text
 
     listing = console.get(FORM).text
-    assert f'href="/konsol/massal/{batch_id}"' in listing
+    assert f'<a href="/konsol/massal/{batch_id}">{ACTIVITY["title"]}</a>' in listing
     assert f"{done.first_number} s.d. {done.last_number}" in listing
     assert "3 dari 3" in listing and ">andi<" in listing
 

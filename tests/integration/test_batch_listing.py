@@ -47,6 +47,10 @@ def test_the_latest_batches_come_first_with_their_counts(registry: Registry, clo
         0,
     )
     assert newest.created_by == "user:andi"
+    assert newest.title == "Pelatihan Teknis Pengadaan Barang/Jasa"
+    assert batches.listing(first, AUDITOR).total == 2
+    with pytest.raises(NotFound):
+        batches.listing(uuid.uuid4(), AUDITOR)
     assert newest.created_at == clock.current
     assert newest.first_number.startswith("00003/") and newest.last_number.startswith("00005/")
     assert [batch.id for batch in batches.recent(ISSUER, limit=1)] == [second]
@@ -80,5 +84,7 @@ def test_only_issuers_auditors_and_the_operator_read_batches(registry: Registry,
         batches.recent(outsider)
     with pytest.raises(PermissionDenied):
         batches.documents(batch_id, outsider)
+    with pytest.raises(PermissionDenied):
+        batches.listing(batch_id, outsider)
     assert batches.get(batch_id, CLI_ACTOR).id == batch_id
     assert [batch.id for batch in batches.recent(CLI_ACTOR)] == [batch_id]
