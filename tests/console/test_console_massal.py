@@ -23,6 +23,7 @@ from registry.usecases.issuing import Registry
 from tests.api.conftest import bearer
 from tests.conftest import Keys
 from tests.console.support import csrf_token, post_form, sign_in, written_rows
+from tests.console.test_console_accessibility import PageAudit
 from tests.support.drafts import batch_body, distinct_nips
 
 FORM = "/konsol/massal"
@@ -426,3 +427,26 @@ def test_an_unknown_batch_is_not_found(console: TestClient[Any]) -> None:
     missing = console.get(f"{FORM}/{uuid.uuid4()}")
     assert missing.status_code == 404
     assert "Batch tidak ditemukan" in missing.text
+
+
+def test_every_state_of_the_pages_keeps_the_basic_rules(
+    console: TestClient[Any], registry: Registry
+) -> None:
+    """The crawl of test_console_accessibility sees only what its data makes reachable: here
+    the refused form and a batch done, running and failed are checked by the same audit."""
+    sign_in(console, "andi")
+    pages = {"refused": upload(console, participants_csv(3, bad_row=2)).text}
+    batch_id = started(upload(console, participants_csv(2)))
+    wait_ended(console, batch_id)
+    pages["list"] = console.get(FORM).text
+    pages["done"] = console.get(f"{FORM}/{batch_id}").text
+    for status in ("rendering", "failed"):
+        with registry.db.writing() as session:
+            session.get_one(Batch, uuid.UUID(batch_id)).status = status
+        pages[status] = console.get(f"{FORM}/{batch_id}").text
+    problems = {}
+    for name, text in pages.items():
+        audit = PageAudit()
+        audit.feed(text)
+        problems[name] = audit.problems()
+    assert problems == {name: [] for name in pages}
