@@ -123,27 +123,7 @@ class BatchPages(Controller):
         values = {name: str(form.get(name, "")).strip()[:300] for name in FORM_FIELDS}
         key = str(form.get("idempotency_key", "")).strip() or None
         try:
-            activity = _activity(values)
-            upload = form.get("file")
-            # A browser sends an empty part, not a file, when none was chosen.
-            if not isinstance(upload, UploadFile) or not upload.filename:
-                raise InvalidInput(
-                    "Pilih berkas daftar peserta (XLSX atau CSV) sebelum mengirim.", field="file"
-                )
-            data = read_upload(upload, batches.registry.settings.max_upload_bytes)
-            filename, media_type = upload.filename, upload.content_type
-            recipients = await to_thread.run_sync(
-                lambda: read_recipients(data, filename=filename, media_type=media_type)
-            )
-            batch = BatchRequest(
-                type=values["type"],
-                activity=activity,
-                recipients=recipients,
-                unit_code=values["unit_code"] or None,
-                details={"achievement": values["achievement"]}
-                if values["type"] == "piagam" and values["achievement"]
-                else None,
-            )
+            batch = await _batch_request(form.get("file"), values, batches)
             outcome = await to_thread.run_sync(lambda: batches.submit(batch, user.actor, key))
         except BatchInvalid as refused:
             refusal = Refusal(
@@ -227,6 +207,29 @@ class BatchPages(Controller):
         require_role(user, *BATCH_READERS)
         view = await to_thread.run_sync(batches.get, batch_id, user.actor)
         return _stored(batches, view.zip_sha256, f"massal-{view.id}.zip", "Arsip ZIP")
+
+
+async def _batch_request(upload: Any, values: dict[str, str], batches: Batches) -> BatchRequest:
+    """The batch the form describes, its participants read as the API reads an upload."""
+    activity = _activity(values)
+    # A browser sends an empty part, not a file, when none was chosen.
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise InvalidInput(
+            "Pilih berkas daftar peserta (XLSX atau CSV) sebelum mengirim.", field="file"
+        )
+    data = read_upload(upload, batches.registry.settings.max_upload_bytes)
+    filename, media_type = upload.filename, upload.content_type
+    recipients = await to_thread.run_sync(
+        lambda: read_recipients(data, filename=filename, media_type=media_type)
+    )
+    achievement = values["achievement"] if values["type"] == "piagam" else ""
+    return BatchRequest(
+        type=values["type"],
+        activity=activity,
+        recipients=recipients,
+        unit_code=values["unit_code"] or None,
+        details={"achievement": achievement} if achievement else None,
+    )
 
 
 async def _index(

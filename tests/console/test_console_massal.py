@@ -450,3 +450,18 @@ def test_every_state_of_the_pages_keeps_the_basic_rules(
         audit.feed(text)
         problems[name] = audit.problems()
     assert problems == {name: [] for name in pages}
+
+
+def test_a_piagam_batch_carries_its_achievement(
+    console: TestClient[Any], registry: Registry
+) -> None:
+    sign_in(console, "andi")
+    batch_id = started(
+        upload(console, participants_csv(2), type="piagam", achievement="Peserta Teladan")
+    )
+    assert wait_ended(console, batch_id).status == "done"
+    with registry.db.reading() as session:
+        details = session.execute(
+            select(Document.details).where(Document.batch_id == uuid.UUID(batch_id))
+        ).scalars()
+        assert [d["achievement"] if d else None for d in details] == ["Peserta Teladan"] * 2
