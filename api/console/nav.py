@@ -18,7 +18,7 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem("/konsol", "Beranda", ("admin", "issuer", "requester", "auditor"), built=True),
     NavItem("/konsol/terbitkan", "Terbitkan dokumen", ("issuer",)),
-    NavItem("/konsol/massal", "Terbitkan massal", ("issuer",)),
+    NavItem("/konsol/massal", "Terbitkan massal", ("issuer",), built=True),
     NavItem("/konsol/dokumen", "Dokumen", ("issuer", "auditor")),
     NavItem("/konsol/permohonan", "Permohonan", ("issuer", "requester"), built=True),
     NavItem("/konsol/laporan", "Laporan JP", ("issuer", "requester", "auditor"), built=True),

@@ -15,6 +15,7 @@ from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 from api.console.audit import AuditPages
+from api.console.batches import BatchPages
 from api.console.documents import DocumentFiles
 from api.console.pages import ConsolePages
 from api.console.rendering import STATIC_DIR, page
@@ -27,6 +28,7 @@ from api.console.session import (
     sign_in_url,
 )
 from api.console.settings import SETTINGS_CONTROLLERS
+from api.console.uploads import CloseFormUploads
 from api.errors import status_of
 from registry.adapters.secret_file import read_or_create_secret
 from registry.domain.errors import RegistryError
@@ -47,6 +49,7 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     AuditPages,
     RequestPages,
     *SETTINGS_CONTROLLERS,
+    BatchPages,
 ]
 
 
@@ -63,7 +66,7 @@ def console_routes(settings: Settings) -> list[ControllerRouterHandler]:
     pages = Router(
         path=CONSOLE_PATH,
         route_handlers=PAGE_CONTROLLERS,
-        middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
+        middleware=[CloseFormUploads, DefineMiddleware(CSRFMiddleware, config=csrf)],
         dependencies={"user": Provide(provide_console_user)},
         exception_handlers={
             SignInRequired: _to_sign_in,

@@ -43,6 +43,10 @@ MAX_BATCH = 5000
 # A single document left pending this long was being produced by a process that died.
 STALE_PENDING = timedelta(minutes=10)
 MAX_ERROR = 1000
+#: Batches a listing shows at most, newest first.
+RECENT_LIMIT = 50
+# Who reads batches: as the API's guards on the job routes (the operator at the CLI too).
+_READERS = ("issuer", "auditor", "operator")
 BATCH_STATUS_LABELS = {"rendering": "sedang diproses", "done": "selesai", "failed": "gagal"}
 
 
@@ -69,6 +73,36 @@ class BatchView:
     zip_sha256: str | None
     error: str | None
     documents: tuple[DocumentRef, ...]
+
+
+@dataclass(frozen=True)
+class BatchListing:
+    """One batch in a list of batches: what it is, how far it got, who started it and when."""
+
+    id: uuid.UUID
+    status: str
+    type: str
+    total: int
+    issued: int
+    void: int
+    pending: int
+    first_number: str
+    last_number: str
+    created_by: str
+    created_at: datetime
+    finished_at: datetime | None
+    #: The activity every document of the batch shares.
+    title: str
+
+
+@dataclass(frozen=True)
+class BatchDocument:
+    """One document of a batch, in number order, with the name it was issued to."""
+
+    id: uuid.UUID
+    number: str
+    holder_name: str
+    status: str
 
 
 @dataclass(frozen=True)
@@ -442,9 +476,47 @@ class Batches:
     # -- reading -------------------------------------------------------------------------------
 
     def get(self, batch_id: uuid.UUID, actor: Actor) -> BatchView:
-        if actor.role == "requester":
-            raise PermissionDenied("Batch hanya dapat dilihat penerbit dan auditor")
+        _require_reader(actor)
         return self.view(batch_id)
+
+    def recent(self, actor: Actor, limit: int = RECENT_LIMIT) -> tuple[BatchListing, ...]:
+        """The latest batches, newest first, with their progress counts."""
+        _require_reader(actor)
+        with self.registry.db.reading() as session:
+            return _listings(
+                session,
+                list(
+                    session.execute(
+                        select(Batch).order_by(Batch.created_at.desc(), Batch.id).limit(limit)
+                    ).scalars()
+                ),
+            )
+
+    def listing(self, batch_id: uuid.UUID, actor: Actor) -> BatchListing:
+        """One batch as a list of batches shows it: its activity, who started it, its counts."""
+        _require_reader(actor)
+        with self.registry.db.reading() as session:
+            batch = session.get(Batch, batch_id)
+            if batch is None:
+                raise NotFound("Batch tidak ditemukan")
+            return _listings(session, [batch])[0]
+
+    def documents(self, batch_id: uuid.UUID, actor: Actor) -> tuple[BatchDocument, ...]:
+        """A batch's documents in number order, each with its holder's name and status."""
+        _require_reader(actor)
+        with self.registry.db.reading() as session:
+            if session.get(Batch, batch_id) is None:
+                raise NotFound("Batch tidak ditemukan")
+            return tuple(
+                BatchDocument(
+                    id=row.id, number=row.number, holder_name=row.holder_name, status=row.status
+                )
+                for row in session.execute(
+                    select(Document.id, Document.number, Document.holder_name, Document.status)
+                    .where(Document.batch_id == batch_id)
+                    .order_by(Document.seq)
+                ).all()
+            )
 
     def view(self, batch_id: uuid.UUID) -> BatchView:
         with self.registry.db.reading() as session:
@@ -489,6 +561,48 @@ class Batches:
             error=batch.error,
             documents=documents,
         )
+
+
+def _listings(session: Session, batches: Sequence[Batch]) -> tuple[BatchListing, ...]:
+    counts: dict[uuid.UUID, dict[str, int]] = {
+        batch.id: {"issued": 0, "void": 0, "pending": 0} for batch in batches
+    }
+    titles: dict[uuid.UUID, str] = {}
+    if batches:
+        for batch_id, status, count, title in session.execute(
+            select(Document.batch_id, Document.status, func.count(), func.min(Document.title))
+            .where(Document.batch_id.in_(counts))
+            .group_by(Document.batch_id, Document.status)
+        ).all():
+            if batch_id is None:  # not selected; the column is nullable for mypy
+                continue
+            # Revoked or superseded later: issued by the batch all the same.
+            key = status if status in ("void", "pending") else "issued"
+            counts[batch_id][key] += count
+            titles[batch_id] = title
+    return tuple(
+        BatchListing(
+            id=batch.id,
+            status=batch.status,
+            type=batch.type,
+            total=batch.total,
+            issued=counts[batch.id]["issued"],
+            void=counts[batch.id]["void"],
+            pending=counts[batch.id]["pending"],
+            first_number=batch.first_number,
+            last_number=batch.last_number,
+            created_by=batch.created_by,
+            created_at=as_utc(batch.created_at),
+            finished_at=as_utc(batch.finished_at) if batch.finished_at else None,
+            title=titles.get(batch.id, ""),
+        )
+        for batch in batches
+    )
+
+
+def _require_reader(actor: Actor) -> None:
+    if actor.role not in _READERS:
+        raise PermissionDenied("Batch hanya dapat dilihat penerbit dan auditor")
 
 
 def _batch_of(made: Made) -> uuid.UUID:
