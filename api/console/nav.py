@@ -17,9 +17,9 @@ class NavItem:
 
 NAV: tuple[NavItem, ...] = (
     NavItem("/konsol", "Beranda", ("admin", "issuer", "requester", "auditor"), built=True),
-    NavItem("/konsol/terbitkan", "Terbitkan dokumen", ("issuer",)),
+    NavItem("/konsol/terbitkan", "Terbitkan dokumen", ("issuer",), built=True),
     NavItem("/konsol/massal", "Terbitkan massal", ("issuer",)),
-    NavItem("/konsol/dokumen", "Dokumen", ("issuer", "auditor")),
+    NavItem("/konsol/dokumen", "Dokumen", ("issuer", "requester", "auditor"), built=True),
     NavItem("/konsol/permohonan", "Permohonan", ("issuer", "requester")),
     NavItem("/konsol/laporan", "Laporan JP", ("issuer", "requester", "auditor")),
     NavItem("/konsol/audit", "Audit", ("admin", "auditor")),

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
-from api.console.documents import DocumentFiles
+from api.console.documents import DOCUMENT_CONTROLLERS
 from api.console.pages import ConsolePages
 from api.console.rendering import STATIC_DIR, page
 from api.console.session import (
@@ -38,7 +38,7 @@ CSRF_REFUSED = (
 #: The console's page controllers, one module per area of the header (see ``nav.py``).
 PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     ConsolePages,
-    DocumentFiles,
+    *DOCUMENT_CONTROLLERS,
 ]
 
 
