@@ -22,6 +22,7 @@ from api.console.issue_form import (
     TYPE_SPECS,
     FormValues,
     draft_from_form,
+    input_names,
     new_key,
     read_form,
     values_from_draft,
@@ -165,12 +166,14 @@ def _revoke_page(
 def _confirm_page(
     request: Request[Any, Any, Any], user: UserView, view: DocumentView, values: FormValues
 ) -> Template:
+    # Carried to the last step as hidden inputs: only the form's own fields, never other names.
+    known = {*input_names(TYPE_SPECS[view.type], values), "reason", "idempotency_key"}
     return page(
         request,
         "dokumen_ganti_periksa.html",
         user,
         document=view,
-        values=values,
+        values={name: value for name, value in values.items() if name in known},
         type_labels=DOCUMENT_TYPE_LABELS,
     )
 

@@ -35,6 +35,7 @@ from registry.domain.errors import RegistryError
 from registry.domain.formatting import date_span, number_id
 from registry.domain.views import DocumentView
 from registry.usecases.accounts import UserView
+from registry.usecases.idempotency import KEY_FIELD
 from registry.usecases.issuing import Registry
 from registry.usecases.jp_calculation import JpCalculation, calculate_with_history
 from registry.usecases.units import Units
@@ -120,6 +121,10 @@ async def form_page(
 
     ``replacing``: the form corrects that document (supersede), with a reason and its own action.
     """
+    if refused is not None and refused.field == KEY_FIELD:
+        # This form was sent before with other values (the browser's Back button): what it made
+        # stands, and the form gets a new key so that sending it again makes a new document.
+        values = values | {"idempotency_key": new_key()}
     units = await to_thread.run_sync(
         Units(registry.db, now=registry.now, today=registry.local_today).list_units, user.actor
     )
@@ -134,6 +139,7 @@ async def form_page(
         values=values,
         refused=refused,
         field_errors={target: refused.message} if refused and target else {},
+        resent=refused is not None and refused.field == KEY_FIELD,
         preview=preview,
         credits_jp=spec.type in CREDITING_TYPES,
         replacing=replacing,

@@ -19,7 +19,7 @@ from litestar.testing import TestClient
 from registry.domain.actors import Actor
 from registry.usecases.issuing import Registry, SearchFilter
 from tests.console.support import csrf_token, post_form, sign_in
-from tests.support.drafts import PNS_NIP, distinct_nips, draft
+from tests.support.drafts import PNS_NIP, distinct_nips, draft, template_draft
 
 ISSUER = Actor(id="user:andi", role="issuer")
 READER = Actor(id="test-auditor", role="auditor")
@@ -690,3 +690,54 @@ def test_replacing_without_the_csrf_token_writes_nothing(
     )
     assert refused.status_code == 403
     assert len(documents(registry)) == 3
+
+
+def test_a_form_sent_again_with_other_values_gets_a_new_key_and_issues_nothing(
+    console: TestClient[Any], registry: Registry
+) -> None:
+    sign_in(console, "andi")
+    once = key()
+    issued_id(issue_form(console, "sertifikat", SERTIFIKAT, idempotency_key=once))
+    # The browser's Back button, a changed name, the same form sent again.
+    again = issue_form(
+        console, "sertifikat", {**SERTIFIKAT, "recipient.name": "Orang Lain"}, idempotency_key=once
+    )
+    assert again.status_code == 409
+    assert "sudah pernah dikirim dengan isian lain" in again.text
+    fresh = value_of(again.text, "idempotency_key")
+    assert fresh and fresh != once
+    assert len(documents(registry)) == 1
+    second = issue_form(
+        console, "sertifikat", {**SERTIFIKAT, "recipient.name": "Orang Lain"}, idempotency_key=fresh
+    )
+    assert registry.get(issued_id(second), READER).holder_name == "Orang Lain"
+
+
+def test_replacing_a_letter_starts_from_its_sessions_and_its_coach(
+    console: TestClient[Any], registry: Registry
+) -> None:
+    letter = registry.issue(template_draft("surat_keterangan_coaching"), ISSUER).document
+    sign_in(console, "andi")
+    form = console.get(f"/konsol/dokumen/{letter.id}/ganti")
+    assert form.status_code == 200
+    assert value_of(form.text, "activity.sessions[0].date") == "2026-03-02"
+    assert value_of(form.text, "activity.sessions[0].topic") == "Rencana kerja"
+    assert value_of(form.text, "activity.sessions[1].date") == "2026-03-16"
+    assert value_of(form.text, "details.guide.name") == "Ir. Bambang Susilo, M.T."
+    assert '<option value="coaching" selected>' in form.text
+
+    fields = {
+        name: value_of(form.text, name)
+        for name in re.findall(r'<input id="[^"]+" name="([^"]+)"', form.text)
+    }
+    fields |= {"unit_code": "DPUPR", "activity.path": "coaching", "activity.scope": "nasional"}
+    fields |= {"idempotency_key": value_of(form.text, "idempotency_key")}
+    check = post_form(
+        console,
+        f"/konsol/dokumen/{letter.id}/ganti",
+        {**fields, "reason": "Topik sesi kedua", "aksi": "periksa", "bukan.isian": "x"},
+    )
+    assert check.status_code == 200, check.text
+    carried = hidden_inputs(check.text)
+    assert "bukan.isian" not in carried  # only the form's own fields go to the last step
+    assert carried["activity.sessions[1].date"] == "2026-03-16"
