@@ -167,7 +167,7 @@ def _confirm_page(
     request: Request[Any, Any, Any], user: UserView, view: DocumentView, values: FormValues
 ) -> Template:
     # Carried to the last step as hidden inputs: only the form's own fields, never other names.
-    known = {*input_names(TYPE_SPECS[view.type], values), "reason", "idempotency_key"}
+    known = {*input_names(TYPE_SPECS[view.type], values), "reason", "idempotency_key", "series"}
     return page(
         request,
         "dokumen_ganti_periksa.html",

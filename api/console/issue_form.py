@@ -256,6 +256,8 @@ def draft_from_form(spec: TypeSpec, values: Mapping[str, str]) -> DocumentDraft:
             semesters=read.integer("activity.semesters", "Jumlah semester"),
         ),
         unit_code=read.text("unit_code"),
+        # Not offered on the form: a correction keeps the series of the document it replaces.
+        series=read.text("series"),
         details=_details(spec, read, path) or None,
     )
 
@@ -378,6 +380,7 @@ def values_from_draft(draft: DocumentDraft) -> FormValues:
         "recipient.unit": recipient.unit or "",
         "recipient.employment": recipient.employment or "",
         "unit_code": draft.unit_code or "",
+        "series": draft.series or "",
         "activity.title": activity.title,
         "activity.path": activity.path,
         "activity.scope": activity.scope,

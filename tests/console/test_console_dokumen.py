@@ -16,6 +16,7 @@ from urllib.parse import quote
 import pytest
 from litestar.testing import TestClient
 
+from registry.adapters.db.schema import Document
 from registry.domain.actors import Actor
 from registry.usecases.issuing import Registry, SearchFilter
 from tests.console.support import csrf_token, post_form, sign_in
@@ -624,6 +625,8 @@ def test_replacing_starts_from_the_document_checks_then_confirms(
     }
     fields |= {"unit_code": "DPUPR", "activity.path": "seminar", "activity.scope": "nasional"}
     fields |= {"idempotency_key": value_of(form.text, "idempotency_key")}
+    fields["series"] = value_of(form.text, "series")  # the replacement keeps the old series
+    assert fields["series"] == old.series
     fields["recipient.name"] = "Dra. Siti Aminah Lubis, M.Si."
 
     no_reason = post_form(console, path, {**fields, "aksi": "periksa"})
@@ -646,6 +649,7 @@ def test_replacing_starts_from_the_document_checks_then_confirms(
         assert found is not None
     new = registry.get(uuid.UUID(found.group(1)), READER)
     assert new.holder_name == "Dra. Siti Aminah Lubis, M.Si." and new.number != old.number
+    assert new.series == old.series
     assert new.supersedes is not None and new.supersedes.id == old.id
     assert registry.get(old.id, READER).status == "superseded"
     assert len(documents(registry)) == 4
@@ -741,3 +745,15 @@ def test_replacing_a_letter_starts_from_its_sessions_and_its_coach(
     carried = hidden_inputs(check.text)
     assert "bukan.isian" not in carried  # only the form's own fields go to the last step
     assert carried["activity.sessions[1].date"] == "2026-03-16"
+
+
+def test_a_document_still_being_made_reloads_its_page_by_itself(
+    console: TestClient[Any], registry: Registry, three: dict[str, Any]
+) -> None:
+    with registry.db.writing() as session:
+        session.get_one(Document, three["aminah"].id).status = "pending"
+    sign_in(console, "rina")
+    page = console.get(f"/konsol/dokumen/{three['aminah'].id}").text
+    assert '<meta http-equiv="refresh" content="5">' in page
+    assert "sedang dibuat" in page
+    assert "refresh" not in console.get(f"/konsol/dokumen/{three['budi'].id}").text
