@@ -19,7 +19,6 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from api.console.issue_form import (
-    TYPE_SPECS,
     FormValues,
     draft_from_form,
     input_names,
@@ -28,6 +27,7 @@ from api.console.issue_form import (
     values_from_draft,
 )
 from api.console.issue_pages import ISSUER, calculate, form_page
+from api.console.issue_types import TYPE_SPECS
 from api.console.pages import DOCUMENT_TYPE_LABELS
 from api.console.rendering import page
 from api.console.session import require_role

@@ -1,5 +1,6 @@
-"""The issue form: the fields each document type asks for, the draft a filled form makes, and the
-form values a document's draft gives back (for a correction).
+"""The issue form as data: the draft a filled form makes, the form values a document's draft gives
+back (for a correction), and the input an error is about. Which fields a type asks for is in
+``issue_types``.
 
 A form is a flat mapping of input names to what was typed. The names follow the fields the
 registry's errors name (``recipient.nip``, ``activity.sessions[0].date``, ``details.about``), so an
@@ -12,16 +13,14 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from registry.domain.content import PATH_LABELS
+from api.console.issue_types import TypeSpec
 from registry.domain.decimals import plain_decimal
-from registry.domain.details import NONKLASIKAL_PATHS
 from registry.domain.drafts import ActivityDraft, DocumentDraft, RecipientDraft
-from registry.domain.errors import InvalidInput, NotFound
+from registry.domain.errors import InvalidInput
 from registry.domain.jp_sessions import LogEntry
 from registry.usecases.jp_calculation import JpQuestion
 
@@ -37,90 +36,6 @@ APPENDIX_FIELDS = ("name", "nip", "position", "unit", "remarks")
 #: Paragraph lists of an SK and a letter: one paragraph a line in a textarea.
 LINE_LISTS = ("considering", "legal_basis", "noting", "decisions")
 MAX_ROWS = 200
-
-
-@dataclass(frozen=True)
-class TypeSpec:
-    type: str
-    label: str
-    summary: str
-    #: "optional" or "required" list of subjects (mata pelatihan), or none.
-    subjects: str | None = None
-    final_score: bool = False
-    predikat: bool = False
-    achievement: bool = False
-    decree: bool = False  # an SK: Menimbang, Mengingat, diktum, lampiran
-    letter: bool = False  # a surat keterangan: a session log, the guide, a description
-
-    @property
-    def paths(self) -> list[tuple[str, str]]:
-        """The paths the form offers, by label: a letter certifies nonklasikal paths only."""
-        paths = [
-            (str(path), label)
-            for path, label in PATH_LABELS.items()
-            if not self.letter or path in NONKLASIKAL_PATHS
-        ]
-        return sorted(paths, key=lambda item: item[1])
-
-
-TYPE_SPECS: dict[str, TypeSpec] = {
-    spec.type: spec
-    for spec in (
-        TypeSpec(
-            "sttp",
-            "STTP",
-            "Surat Tanda Tamat Pelatihan bagi peserta yang menyelesaikan pelatihan; dapat memuat "
-            "daftar mata pelatihan dan nilai.",
-            subjects="optional",
-            final_score=True,
-            predikat=True,
-        ),
-        TypeSpec(
-            "sertifikat",
-            "Sertifikat",
-            "Sertifikat seminar, workshop, kursus, bimbingan teknis, atau kegiatan lain.",
-            predikat=True,
-        ),
-        TypeSpec(
-            "transkrip",
-            "Transkrip nilai",
-            "Daftar mata pelatihan dengan JP dan nilai; menyertai STTP, tidak menambah JP.",
-            subjects="required",
-            final_score=True,
-            predikat=True,
-        ),
-        TypeSpec(
-            "piagam",
-            "Piagam",
-            "Piagam penghargaan, misalnya peserta terbaik; tidak menambah JP.",
-            achievement=True,
-        ),
-        TypeSpec(
-            "sk",
-            "SK (Keputusan)",
-            "Keputusan dengan Menimbang, Mengingat, diktum, dan lampiran daftar nama; tidak "
-            "menambah JP.",
-            decree=True,
-        ),
-        TypeSpec(
-            "surat_keterangan",
-            "Surat keterangan",
-            "Surat keterangan coaching, mentoring, belajar mandiri, komunitas belajar, atau "
-            "jalur nonklasikal lain; JP dihitung dari daftar sesi.",
-            letter=True,
-        ),
-    )
-}
-
-SCOPE_LABELS = {"nasional": "Nasional (dalam negeri)", "internasional": "Internasional"}
-EMPLOYMENT_LABELS = {"": "Baca dari NIP", "pns": "PNS", "pppk": "PPPK"}
-
-
-def spec_for(document_type: str) -> TypeSpec:
-    spec = TYPE_SPECS.get(document_type)
-    if spec is None:
-        raise NotFound("Jenis dokumen ini tidak ada. Pilih jenis dokumen dari daftar.")
-    return spec
 
 
 def new_key() -> str:

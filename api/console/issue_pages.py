@@ -11,11 +11,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from api.console.issue_form import (
-    EMPLOYMENT_LABELS,
-    SCOPE_LABELS,
-    TYPE_SPECS,
     FormValues,
-    TypeSpec,
     draft_from_form,
     error_target,
     field_id,
@@ -24,9 +20,9 @@ from api.console.issue_form import (
     new_key,
     read_form,
     session_rows,
-    spec_for,
     subject_rows,
 )
+from api.console.issue_types import EMPLOYMENT_LABELS, SCOPE_LABELS, TYPE_SPECS, TypeSpec, spec_for
 from api.console.rendering import page
 from api.console.session import require_role
 from api.errors import status_of
