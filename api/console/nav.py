@@ -20,9 +20,9 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/konsol/terbitkan", "Terbitkan dokumen", ("issuer",), built=True),
     NavItem("/konsol/massal", "Terbitkan massal", ("issuer",)),
     NavItem("/konsol/dokumen", "Dokumen", ("issuer", "requester", "auditor"), built=True),
-    NavItem("/konsol/permohonan", "Permohonan", ("issuer", "requester")),
-    NavItem("/konsol/laporan", "Laporan JP", ("issuer", "requester", "auditor")),
-    NavItem("/konsol/audit", "Audit", ("admin", "auditor")),
+    NavItem("/konsol/permohonan", "Permohonan", ("issuer", "requester"), built=True),
+    NavItem("/konsol/laporan", "Laporan JP", ("issuer", "requester", "auditor"), built=True),
+    NavItem("/konsol/audit", "Audit", ("admin", "auditor"), built=True),
     NavItem("/konsol/pengaturan", "Pengaturan", ("admin",)),
 )
 

@@ -9,6 +9,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Redirect, Template
+from markupsafe import Markup
 
 from api.console.rendering import page
 from api.console.session import (
@@ -19,6 +20,7 @@ from api.console.session import (
     session_cookie,
     signed_in_user,
 )
+from registry.domain.charts import compliance_chart
 from registry.usecases.accounts import SignInRefused, UserView
 from registry.usecases.dashboard import Dashboard
 from registry.usecases.issuing import Registry
@@ -120,6 +122,10 @@ class ConsolePages(Controller):
             status_labels=REQUEST_STATUS_LABELS,
             kind_labels=REQUEST_KIND_LABELS,
             type_labels=DOCUMENT_TYPE_LABELS,
+            # Drawn from escaped data by registry.domain.charts: safe to embed as markup.
+            compliance_svg=Markup(compliance_chart(home.compliance, home.year))  # noqa: S704
+            if home.shows_jp
+            else None,
         )
 
 

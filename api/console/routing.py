@@ -14,9 +14,12 @@ from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
+from api.console.audit import AuditPages
 from api.console.documents import DOCUMENT_CONTROLLERS
 from api.console.pages import ConsolePages
 from api.console.rendering import STATIC_DIR, page
+from api.console.reports import ReportPages
+from api.console.requests import RequestPages
 from api.console.session import (
     CONSOLE_PATH,
     SignInRequired,
@@ -39,6 +42,9 @@ CSRF_REFUSED = (
 PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     ConsolePages,
     *DOCUMENT_CONTROLLERS,
+    ReportPages,
+    AuditPages,
+    RequestPages,
 ]
 
 

@@ -400,19 +400,21 @@ def monthly_chart(data: MonthlyJp, *, id_prefix: str = "chart-jp-bulanan") -> st
     top = 30 + 24 * len(heading)
     values_room = 26  # the value printed above the tallest column
     baseline = top + values_room + plot_height
-    height = baseline + 30 + 78
+    minimum = number_id(MINIMUM_JP)
+    target = (
+        f"{minimum} JP setahun"
+        if data.employees == 1
+        else f"{minimum} JP setahun untuk {data.employees} pegawai"
+    )
+    # A unit's target ("... untuk 1234 pegawai") is too long for one line beside the key.
+    legend_lines = _wrap(f"rata-rata yang diperlukan untuk {target}", SMALLEST_FONT, WIDTH - 48)
+    height = baseline + 30 + 78 + 22 * (len(legend_lines) - 1)
     scale_max = max(max(data.values), data.reference)
     column_slot = (WIDTH - 2 * _MARGIN) / 12
     column_width = column_slot * 0.72
     reference = _jp(data.reference)
     each = ", ".join(
         f"{name} {_jp(value)}" for name, value in zip(_MONTH_NAMES, data.values, strict=True)
-    )
-    minimum = number_id(MINIMUM_JP)
-    target = (
-        f"{minimum} JP setahun"
-        if data.employees == 1
-        else f"{minimum} JP setahun untuk {data.employees} pegawai"
     )
     svg = _Svg(
         id_prefix=id_prefix,
@@ -466,6 +468,8 @@ def monthly_chart(data: MonthlyJp, *, id_prefix: str = "chart-jp-bulanan") -> st
         stroke_dasharray="6 4",
     )
     svg.text(_MARGIN + 36, legend_y, f"{reference} JP per bulan", fill=_REFERENCE, bold=True)
-    svg.text(_MARGIN + 36, legend_y + 22, f"rata-rata yang diperlukan untuk {target}", fill=_MUTED)
-    svg.text(_MARGIN, legend_y + 50, f"Total {_jp(data.total)} JP", bold=True)
+    for index, line in enumerate(legend_lines, start=1):
+        svg.text(_MARGIN + 36, legend_y + 22 * index, line, fill=_MUTED)
+    total_y = legend_y + 50 + 22 * (len(legend_lines) - 1)
+    svg.text(_MARGIN, total_y, f"Total {_jp(data.total)} JP", bold=True)
     return svg.svg()

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from registry.adapters.db.schema import Batch, Document, Request, Unit
+from registry.domain import charts
 from registry.domain.actors import Actor
 from registry.domain.jp_reports import UnitReport
 from registry.usecases.issuing import Registry
@@ -76,6 +77,8 @@ class Home:
     unit_requests: tuple[RequestSummary, ...] = ()
     #: Units with rostered employees below the yearly minimum (fewest met first).
     units_below: tuple[UnitCompliance, ...] = ()
+    #: Every unit with a roster and its share at the minimum, lowest first (the chart's bars).
+    compliance: tuple[charts.UnitCompliance, ...] = ()
     shows_decisions: bool = False
     shows_unit_requests: bool = False
     shows_jp: bool = False
@@ -147,9 +150,11 @@ class Dashboard:
             names = {code: name for code, name in session.execute(select(Unit.code, Unit.name))}
         shows_jp = actor.role in _REPORT_READERS and (actor.sees_every_unit or requesting)
         below: tuple[UnitCompliance, ...] = ()
+        compliance: tuple[charts.UnitCompliance, ...] = ()
         if shows_jp:
             report = self.reports.unit_report(None, today.year, actor)
             below = units_below(report, names)
+            compliance = tuple(charts.unit_compliance([report], names))
         return Home(
             year=today.year,
             waiting=waiting,
@@ -159,6 +164,7 @@ class Dashboard:
             unit_status_counts=counts,
             unit_requests=latest,
             units_below=below,
+            compliance=compliance,
             shows_decisions=deciding,
             shows_unit_requests=requesting,
             shows_jp=shows_jp,

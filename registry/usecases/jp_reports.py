@@ -73,8 +73,9 @@ class JpReports:
         code = _unit_code(unit)
         if not actor.sees_every_unit:
             if actor.unit_code is None or (code is not None and code != actor.unit_code):
+                # Said to a console user and an API key alike, so it names neither.
                 raise PermissionDenied(
-                    f"Kunci API ini hanya untuk laporan unit {actor.unit_code or '-'}"
+                    f"Anda hanya dapat membaca laporan unit {actor.unit_code or '-'}"
                 )
             code = actor.unit_code
         with self.db.reading() as session:

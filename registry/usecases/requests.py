@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.adapters import pdf
@@ -118,7 +119,37 @@ class Requests:
     # -- filing ---------------------------------------------------------------------------------
 
     def create(self, body: dict[str, Any], actor: Actor) -> RequestView:
+        return self.create_keyed(body, actor)[0]
+
+    def create_keyed(
+        self, body: dict[str, Any], actor: Actor, request_id: uuid.UUID | None = None
+    ) -> tuple[RequestView, bool]:
+        """As :meth:`create`; with ``request_id`` (chosen by the caller, e.g. when a form is
+        rendered) a repeated call answers with the request the first one made, and True."""
         _require(actor, _FILERS, "mengajukan permohonan")
+        if request_id is not None:
+            earlier = self._replay(request_id, actor)
+            if earlier is not None:
+                return earlier, True
+        try:
+            return self._create(body, actor, request_id or uuid.uuid4()), False
+        except IntegrityError:
+            # A concurrent call with the same id committed first: answer as it did.
+            earlier = None if request_id is None else self._replay(request_id, actor)
+            if earlier is None:
+                raise
+            return earlier, True
+
+    def _replay(self, request_id: uuid.UUID, actor: Actor) -> RequestView | None:
+        with self.db.reading() as session:
+            row = session.get(Request, request_id)
+            if row is None:
+                return None
+            if row.created_by != actor.label:
+                raise Conflict("ID permohonan ini sudah dipakai; muat ulang formulirnya")
+            return self._view(session, row)
+
+    def _create(self, body: dict[str, Any], actor: Actor, request_id: uuid.UUID) -> RequestView:
         valid = validate_request(body, today=self.registry.local_today())
         unit_code = self._filing_unit(actor, valid.unit_code, valid.employee.get("unit"))
         self._credit(valid.kind, valid.scope, valid.sessions, valid.employee["employment"])
@@ -131,7 +162,7 @@ class Requests:
             now = self.registry.now()
             guide = None if valid.guide is None else {"role": valid.guide_role, **valid.guide}
             row = Request(
-                id=uuid.uuid4(),
+                id=request_id,
                 unit_code=unit_code,
                 kind=valid.kind,
                 scope=valid.scope,
@@ -169,17 +200,7 @@ class Requests:
         filename: str | None = None,
     ) -> EvidenceView:
         _require(actor, _FILERS, "melampirkan bukti dukung")
-        evidence_kind = parse_evidence_kind(kind)
-        limit = self.registry.settings.max_upload_bytes
-        if len(data) > limit:
-            raise InvalidInput(
-                f"Berkas terlalu besar (lebih dari {limit // 1_000_000} MB)",
-                field="file",
-                max_bytes=limit,
-            )
-        media_type = evidence_media_type(data)
-        if media_type == "application/pdf":
-            pdf.check_upload(data, max_bytes=limit)
+        evidence_kind, media_type = self.check_evidence(kind, data)
         name = _filename(filename)
         with self.db.reading() as session:
             check_transition(
@@ -217,6 +238,22 @@ class Requests:
             if stored.created:
                 self.registry.production.store.remove(stored.sha256)
             raise
+
+    def check_evidence(self, kind: str | None, data: bytes) -> tuple[str, str]:
+        """The evidence kind and the media type its content was judged to be, or InvalidInput:
+        what :meth:`add_evidence` refuses, asked before anything is stored."""
+        evidence_kind = parse_evidence_kind(kind)
+        limit = self.registry.settings.max_upload_bytes
+        if len(data) > limit:
+            raise InvalidInput(
+                f"Berkas terlalu besar (lebih dari {limit // 1_000_000} MB)",
+                field="file",
+                max_bytes=limit,
+            )
+        media_type = evidence_media_type(data)
+        if media_type == "application/pdf":
+            pdf.check_upload(data, max_bytes=limit)
+        return evidence_kind, media_type
 
     # -- transitions ----------------------------------------------------------------------------
 

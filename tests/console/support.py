@@ -6,6 +6,10 @@ import re
 from typing import Any
 
 from litestar.testing import TestClient
+from sqlalchemy import func, select
+
+from registry.adapters.db.engine import Database
+from registry.adapters.db.schema import Base
 
 PASSWORD = "kopi tubruk di teras"
 CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')
@@ -48,3 +52,12 @@ def post_form(
     return client.post(
         path, data={**data, "_csrf_token": token}, files=files, follow_redirects=False
     )
+
+
+def written_rows(db: Database) -> dict[str, int]:
+    """Rows per table: unchanged after a refused form means the form wrote nothing."""
+    with db.reading() as session:
+        return {
+            table.name: session.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in Base.metadata.sorted_tables
+        }

@@ -335,3 +335,23 @@ def test_two_charts_on_one_page_can_have_distinct_ids() -> None:
     second = parse(monthly_chart(MonthlyJp(2026, "S", (Decimal(0),) * 12), id_prefix="b"))
     ids = [e.get("id") for root in (first, second) for e in root.iter() if e.get("id")]
     assert len(ids) == len(set(ids)) == 4
+
+
+def test_the_monthly_legend_stays_inside_the_drawing_for_a_large_unit() -> None:
+    """Found on the console's unit report: "... untuk 20 JP setahun untuk 1234 pegawai" ran past
+    the right edge and was cut off. Every start-anchored text must fit (estimated as the chart
+    estimates names: DejaVu Sans's average character width)."""
+    values = months_of("2", "0", "4", "0", "0", "0", "0", "0", "0", "0", "0", "3")
+    for employees in (1, 3, 1234):
+        root = parse(monthly_chart(MonthlyJp(2026, "Dinas Uji", values, employees=employees)))
+        printed = " ".join(texts(root))
+        assert f"20 JP setahun{' untuk' if employees > 1 else ''}" in printed
+        if employees > 1:
+            assert f"{employees} pegawai" in printed
+        for element in root.iter("{http://www.w3.org/2000/svg}text"):
+            if element.get("text-anchor") != "start":
+                continue
+            size = float(element.get("font-size", "0"))
+            per_char = 0.7 if element.get("font-weight") == "bold" else 0.62
+            right = float(element.get("x", "0")) + len(element.text or "") * size * per_char
+            assert right <= WIDTH, element.text
