@@ -30,6 +30,7 @@ from registry.domain.formatting import date_span, number_id
 from registry.domain.nip import format_nip
 from registry.domain.numbering import DOCUMENT_TYPES
 from registry.usecases.accounts import UserView
+from registry.usecases.audit_log import AUDIT_READERS, AuditFilter, AuditLog
 from registry.usecases.issuing import STATUS_LABELS, Registry, SearchFilter
 from registry.usecases.production import MEDIA_TYPES
 from registry.usecases.units import Units
@@ -116,7 +117,12 @@ class DocumentFiles(Controller):
         """A document's record, files, verification links and history."""
         require_role(user, *DOCUMENT_READERS)
         view = await to_thread.run_sync(registry.get, document_id, user.actor)
-        trail = await to_thread.run_sync(registry.audit_trail, document_id, user.actor)
+        trail = None
+        if user.role in AUDIT_READERS:
+            # The log names every actor: only its readers (as on the Audit page) see its entries.
+            log = AuditLog(registry.db, zone=registry.settings.zone)
+            subject = AuditFilter(subject=str(view.id))
+            trail = (await to_thread.run_sync(log.entries, user.actor, subject)).rows
         return page(
             request,
             "dokumen_detail.html",

@@ -44,7 +44,7 @@ from registry.settings import Settings
 from registry.usecases.idempotency import IdempotencyKeys, Made
 from registry.usecases.notifications import Addressbook, Mailer, MailQueue, NoAddressbook
 from registry.usecases.production import FileFacts, ProducedFile, Production, RenderPlan
-from registry.usecases.reading import AuditLine, DocumentReader, SearchFilter
+from registry.usecases.reading import DocumentReader, SearchFilter
 from registry.usecases.recording import PendingRecorder
 from registry.usecases.verification import Verifier
 
@@ -491,9 +491,6 @@ class Registry:
 
     def draft_of(self, document_id: uuid.UUID, actor: Actor) -> DocumentDraft:
         return self.reader.draft_of(document_id, actor)
-
-    def audit_trail(self, document_id: uuid.UUID, actor: Actor) -> list[AuditLine]:
-        return self.reader.audit_trail(document_id, actor)
 
     def file_path(
         self, document_id: uuid.UUID, kind: str, actor: Actor

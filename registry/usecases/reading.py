@@ -1,5 +1,5 @@
-"""Reading documents: one by id, a filtered list, the mapping from rows to plain views, the draft a
-correction starts from, and a document's entries in the audit log.
+"""Reading documents: one by id, a filtered list, the mapping from rows to plain views, and the
+draft a correction starts from.
 
 A list is read in a fixed number of queries whatever its length: the rows, then the files of all
 of them, then the numbers of the documents they replace or were replaced by.
@@ -7,20 +7,18 @@ of them, then the numbers of the documents they replace or were replaced by.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
 from registry.adapters.db.engine import Database
-from registry.adapters.db.schema import AuditEntry, Document, DocumentFile
+from registry.adapters.db.schema import Document, DocumentFile
 from registry.domain.actors import Actor
 from registry.domain.drafts import ActivityDraft, DocumentDraft, RecipientDraft
 from registry.domain.errors import NotFound, PermissionDenied
@@ -42,17 +40,6 @@ class SearchFilter:
     unit_code: str | None = None
     limit: int = 50
     offset: int = 0
-
-
-@dataclass(frozen=True)
-class AuditLine:
-    """One entry of the audit log about a document."""
-
-    seq: int
-    at: datetime
-    actor: str  # user:andi, apikey:1a2b3c4d, cli, system
-    action: str  # document.issue, document.files, document.revoke, ...
-    details: dict[str, Any]
 
 
 class DocumentReader:
@@ -147,26 +134,6 @@ class DocumentReader:
                 series=document.series_id,
                 details=details or None,
             )
-
-    def audit_trail(self, document_id: uuid.UUID, actor: Actor) -> list[AuditLine]:
-        """The audit log's entries about one document, oldest first, for whoever may read it."""
-        self.get(document_id, actor)
-        with self.db.reading() as session:
-            rows = session.execute(
-                select(AuditEntry)
-                .where(AuditEntry.subject == str(document_id))
-                .order_by(AuditEntry.seq)
-            ).scalars()
-            return [
-                AuditLine(
-                    seq=row.seq,
-                    at=as_utc(row.at),
-                    actor=row.actor,
-                    action=row.action,
-                    details=json.loads(row.details),
-                )
-                for row in rows
-            ]
 
     def view(self, document: Document) -> DocumentView:
         """The view of one row, read in the session the row belongs to."""

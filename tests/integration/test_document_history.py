@@ -1,14 +1,13 @@
-"""What a correction starts from (the draft of an issued document) and a document's audit trail."""
+"""What a correction starts from: the draft of an issued document, as far as its record keeps it."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 import pytest
 
 from registry.domain.actors import Actor
-from registry.domain.errors import NotFound, PermissionDenied
+from registry.domain.errors import PermissionDenied
 from registry.usecases.issuing import Registry
 from tests.support.drafts import PNS_NIP, draft, template_draft
 
@@ -60,28 +59,3 @@ def test_the_draft_of_another_units_document_is_refused(registry: Registry) -> N
     assert registry.draft_of(issued.id, OWN_REQUESTER).recipient.nip == PNS_NIP
     with pytest.raises(PermissionDenied):
         registry.draft_of(issued.id, OTHER_REQUESTER)
-
-
-def test_the_audit_trail_names_who_issued_and_revoked(registry: Registry) -> None:
-    issued = registry.issue(draft(unit_code="DPUPR"), ISSUER).document
-    other = registry.issue(draft(unit_code="DPUPR", name="Orang Lain"), ISSUER).document
-    registry.revoke(issued.id, "Peserta tidak hadir", ISSUER)
-
-    trail = registry.audit_trail(issued.id, OWN_REQUESTER)
-
-    assert [(line.action, line.actor) for line in trail] == [
-        ("document.issue", "user:andi"),
-        ("document.files", "system"),
-        ("document.revoke", "user:andi"),
-    ]
-    assert trail[-1].details == {"number": issued.number, "reason": "Peserta tidak hadir"}
-    assert all(line.at.tzinfo is not None for line in trail)
-    assert [line.seq for line in trail] == sorted(line.seq for line in trail)
-    assert all(other.number != line.details.get("number") for line in trail)
-    with pytest.raises(PermissionDenied):
-        registry.audit_trail(issued.id, OTHER_REQUESTER)
-
-
-def test_the_audit_trail_of_no_document(registry: Registry) -> None:
-    with pytest.raises(NotFound):
-        registry.audit_trail(uuid.uuid4(), ISSUER)
