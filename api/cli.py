@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from api import cli_documents, cli_requests, cli_units, cli_users
-from registry.adapters.db import apikeys, audit
+from registry.adapters.db import audit
 from registry.adapters.db.engine import Database
 from registry.adapters.keystore import KeyRing
-from registry.bootstrap import create_key, initialize
+from registry.bootstrap import initialize
+from registry.domain.actors import CLI_ACTOR
 from registry.domain.errors import RegistryError
 from registry.settings import (
     DEFAULT_HOST,
@@ -23,6 +24,8 @@ from registry.settings import (
     default_public_url,
     logging_config,
 )
+from registry.usecases.api_keys import ApiKeys
+from registry.usecases.signing_keys import SigningKeys
 
 log = logging.getLogger("satupintu")
 
@@ -123,11 +126,16 @@ def _keys_init(_: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _signing_keys(settings: Settings, database: Database) -> SigningKeys:
+    keyring = KeyRing(settings.keys_dir, settings.key_passphrase)
+    return SigningKeys(database, keyring, now=_now)
+
+
 def _keys_rotate(_: argparse.Namespace, settings: Settings) -> int:
     initialize(settings)
     database = Database.from_url(settings.database_url)
     try:
-        kid = create_key(database, KeyRing(settings.keys_dir, settings.key_passphrase))
+        kid = _signing_keys(settings, database).rotate(CLI_ACTOR)
     finally:
         database.dispose()
     print(f"new active key {kid}")
@@ -135,9 +143,15 @@ def _keys_rotate(_: argparse.Namespace, settings: Settings) -> int:
 
 
 def _keys_list(_: argparse.Namespace, settings: Settings) -> int:
-    for info in KeyRing(settings.keys_dir, settings.key_passphrase).list():
-        created = info.created_at.isoformat(timespec="seconds")
-        print(f"{info.kid}  {created}{'  active' if info.active else ''}")
+    database = Database.from_url(settings.database_url)
+    try:
+        # Oldest first, as this command always printed them.
+        keys = reversed(_signing_keys(settings, database).list_keys(CLI_ACTOR))
+        for key in keys:
+            created = key.created_at.isoformat(timespec="seconds")
+            print(f"{key.kid}  {created}{'  active' if key.active else ''}")
+    finally:
+        database.dispose()
     return 0
 
 
@@ -145,10 +159,9 @@ def _apikey_create(args: argparse.Namespace, settings: Settings) -> int:
     initialize(settings)
     database = Database.from_url(settings.database_url)
     try:
-        with database.writing() as session:
-            created = apikeys.create_key_checking_unit(
-                session, role=args.role, unit_code=args.unit, name=args.name, now=_now()
-            )
+        created = ApiKeys(database, now=_now).create(
+            role=args.role, unit_code=args.unit, name=args.name, actor=CLI_ACTOR
+        )
     finally:
         database.dispose()
     actor = created.actor
@@ -161,8 +174,7 @@ def _apikey_create(args: argparse.Namespace, settings: Settings) -> int:
 def _apikey_revoke(args: argparse.Namespace, settings: Settings) -> int:
     database = Database.from_url(settings.database_url)
     try:
-        with database.writing() as session:
-            apikeys.revoke_key(session, args.id, now=_now())
+        ApiKeys(database, now=_now).revoke(args.id, CLI_ACTOR)
     finally:
         database.dispose()
     print(f"revoked {args.id}")
@@ -172,11 +184,10 @@ def _apikey_revoke(args: argparse.Namespace, settings: Settings) -> int:
 def _apikey_list(_: argparse.Namespace, settings: Settings) -> int:
     database = Database.from_url(settings.database_url)
     try:
-        with database.reading() as session:
-            for key in apikeys.list_keys(session):
-                state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
-                unit = key.unit_code or "-"
-                print(f"{key.id}  {key.role:<9}  {unit:<12}  {state}  {key.name or ''}")
+        for key in ApiKeys(database, now=_now).list_keys(CLI_ACTOR):
+            state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+            unit = key.unit_code or "-"
+            print(f"{key.id}  {key.role:<9}  {unit:<12}  {state}  {key.name or ''}")
     finally:
         database.dispose()
     return 0

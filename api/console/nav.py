@@ -23,7 +23,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/konsol/permohonan", "Permohonan", ("issuer", "requester"), built=True),
     NavItem("/konsol/laporan", "Laporan JP", ("issuer", "requester", "auditor"), built=True),
     NavItem("/konsol/audit", "Audit", ("admin", "auditor"), built=True),
-    NavItem("/konsol/pengaturan", "Pengaturan", ("admin",)),
+    NavItem("/konsol/pengaturan", "Pengaturan", ("admin",), built=True),
 )
 
 

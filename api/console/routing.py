@@ -26,6 +26,7 @@ from api.console.session import (
     provide_console_user,
     sign_in_url,
 )
+from api.console.settings import SETTINGS_CONTROLLERS
 from api.errors import status_of
 from registry.adapters.secret_file import read_or_create_secret
 from registry.domain.errors import RegistryError
@@ -45,6 +46,7 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     ReportPages,
     AuditPages,
     RequestPages,
+    *SETTINGS_CONTROLLERS,
 ]
 
 

@@ -40,11 +40,13 @@ from registry.domain.actors import USER_PREFIX, Actor, user_actor_id
 from registry.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RegistryError
 from registry.domain.passwords import check_password, generate_password
 from registry.domain.units import parse_code
+from registry.usecases.idempotency import IdempotencyKeys, Made
 
 __all__ = [
     "LOCKOUT",
     "MAX_FAILED_ATTEMPTS",
     "Accounts",
+    "AlreadyDone",
     "CreatedUser",
     "SignInRefused",
     "SignedIn",
@@ -71,6 +73,10 @@ SIGN_IN_REFUSED = (
     f"{int(LOCKOUT.total_seconds() // 60)} menit: tunggu lalu coba lagi, atau minta admin "
     "memeriksa akun Anda."
 )
+
+
+class AlreadyDone(Conflict):
+    """A repeated submit of a form whose first submit already acted (and showed its secret)."""
 
 
 class SignInRefused(RegistryError):
@@ -102,6 +108,7 @@ class UserView:
     created_at: datetime
     disabled_at: datetime | None
     locked_until: datetime | None
+    last_sign_in_at: datetime | None = None
 
     @property
     def actor(self) -> Actor:
@@ -144,9 +151,18 @@ class Accounts:
     # -- people --------------------------------------------------------------------------------
 
     def create_user(
-        self, draft: UserDraft, actor: Actor, *, password: str | None = None
+        self,
+        draft: UserDraft,
+        actor: Actor,
+        *,
+        password: str | None = None,
+        idempotency_key: str | None = None,
     ) -> CreatedUser:
-        """Create an account; without ``password`` one is generated (shown once to the caller)."""
+        """Create an account; without ``password`` one is generated (shown once to the caller).
+
+        A form submitted twice with one ``idempotency_key`` creates one account; the repeat is
+        refused (:class:`AlreadyDone`), since the password it made is never shown again.
+        """
         _require_manager(actor)
         username = parse_username(draft.username)
         if draft.role not in USER_ROLES:
@@ -168,12 +184,15 @@ class Accounts:
             raise InvalidInput(
                 "Nama tampilan terlalu panjang (maksimal 200 karakter)", field="name"
             )
+        payload = {"draft": draft.__dict__, "generated": password is None}
         if password is None:
-            password = generate_password(username=username, common=self._common)
+            secret = generate_password(username=username, common=self._common)
         else:
             check_password(password, username=username, common=self._common)
-        password_hash = self._hasher.hash(password)
-        with self.db.writing() as session:
+            secret = password
+        password_hash = self._hasher.hash(secret)
+
+        def work(session: Session) -> CreatedUser:
             if unit_code is not None and session.get(Unit, unit_code) is None:
                 raise InvalidInput(
                     f"Unit {unit_code!r} belum terdaftar. Daftarkan dulu: "
@@ -203,12 +222,17 @@ class Accounts:
                 subject=user_actor_id(username),
                 details={"role": draft.role, "unit_code": unit_code, "email": email},
             )
-            return CreatedUser(_view(user), password)
+            return CreatedUser(_view(user), secret)
+
+        return self._once(actor, idempotency_key, "user.create", payload, work)
 
     def disable_user(self, username: str, actor: Actor) -> UserView:
         """Disable an account and end its sessions; the row stays (audit entries name it)."""
         _require_manager(actor)
         name = parse_username(username)
+        if actor.label == user_actor_id(name):
+            # The last admin locking themselves out would leave only the server's CLI.
+            raise Conflict("Akun Anda sendiri tidak dapat dinonaktifkan; minta admin lain.")
         with self.db.writing() as session:
             user = session.execute(
                 select(User).where(User.username == name).with_for_update()
@@ -227,6 +251,72 @@ class Accounts:
                 action="user.disable",
                 subject=user_actor_id(name),
             )
+            return _view(user)
+
+    def enable_user(self, username: str, actor: Actor) -> UserView:
+        """Let a disabled account sign in again, with the password it had."""
+        _require_manager(actor)
+        name = parse_username(username)
+        with self.db.writing() as session:
+            user = _locked_row(session, name)
+            if user.disabled_at is None:
+                raise Conflict(f"Pengguna {name!r} sudah aktif")
+            now = self._now()
+            user.disabled_at = None
+            user.failed_attempts = 0
+            user.locked_until = None
+            audit.append(
+                session,
+                at=now,
+                actor=actor.label,
+                action="user.enable",
+                subject=user_actor_id(name),
+            )
+            return _view(user)
+
+    def reset_password(
+        self, username: str, actor: Actor, *, idempotency_key: str | None = None
+    ) -> CreatedUser:
+        """Give an account a new generated one-time password, lift a lockout, end its sessions.
+
+        The person who forgot a password, or whose account was locked by someone guessing, gets
+        back in through an admin; the old password stops working at once. A repeat of one
+        ``idempotency_key`` is refused (:class:`AlreadyDone`), not a second new password.
+        """
+        _require_manager(actor)
+        name = parse_username(username)
+        password = generate_password(username=name, common=self._common)
+        password_hash = self._hasher.hash(password)
+
+        def work(session: Session) -> CreatedUser:
+            user = _locked_row(session, name)
+            if user.disabled_at is not None:
+                raise Conflict(
+                    f"Pengguna {name!r} dinonaktifkan: aktifkan dulu, lalu atur ulang kata sandinya"
+                )
+            now = self._now()
+            user.password_hash = password_hash
+            user.failed_attempts = 0
+            user.locked_until = None
+            session.execute(delete(ConsoleSession).where(ConsoleSession.user_id == user.id))
+            audit.append(
+                session,
+                at=now,
+                actor=actor.label,
+                action="user.password_reset",
+                subject=user_actor_id(name),
+            )
+            return CreatedUser(_view(user), password)
+
+        return self._once(actor, idempotency_key, "user.password_reset", {"user": name}, work)
+
+    def get_user(self, username: str, actor: Actor) -> UserView:
+        _require_manager(actor)
+        name = parse_username(username)
+        with self.db.reading() as session:
+            user = _by_username(session, name)
+            if user is None:
+                raise NotFound(f"Pengguna {name!r} tidak ditemukan")
             return _view(user)
 
     def list_users(self, actor: Actor) -> list[UserView]:
@@ -323,6 +413,7 @@ class Accounts:
             return None
         user.failed_attempts = 0
         user.locked_until = None
+        user.last_sign_in_at = now
         if self._hasher.check_needs_rehash(user.password_hash):
             user.password_hash = self._hasher.hash(password)
         session.execute(
@@ -379,6 +470,36 @@ class Accounts:
 
     # -- internals -----------------------------------------------------------------------------
 
+    def _once(
+        self,
+        actor: Actor,
+        key: str | None,
+        operation: str,
+        payload: object,
+        work: Callable[[Session], CreatedUser],
+    ) -> CreatedUser:
+        """``work`` in one write transaction; with ``key``, only the first submit of a form."""
+        if key is None:
+            with self.db.writing() as session:
+                return work(session)
+        made: list[CreatedUser] = []
+
+        def run(session: Session, _: datetime) -> Made:
+            made.append(work(session))
+            return Made()
+
+        answered = IdempotencyKeys(self.db, self._now).run(
+            actor, key, operation, payload, run, lambda _, __: None
+        )
+        # A replay (also one that lost a race: its own run was rolled back) shows no secret.
+        if answered.replayed:
+            raise AlreadyDone(
+                "Formulir ini sudah dikirim dan sudah dijalankan. Kata sandi sekali pakai hanya "
+                "ditampilkan sekali: bila belum tersimpan, atur ulang kata sandinya dari daftar "
+                "pengguna."
+            )
+        return made[-1]
+
     def _dummy(self) -> str:
         if self._dummy_hash is None:
             self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
@@ -426,6 +547,13 @@ def _email(raw: str | None) -> str | None:
     return email
 
 
+def _locked_row(session: Session, username: str) -> User:
+    user = session.execute(select(User).where(User.username == username).with_for_update()).scalar()
+    if user is None:
+        raise NotFound(f"Pengguna {username!r} tidak ditemukan")
+    return user
+
+
 def _by_username(session: Session, username: str) -> User | None:
     return session.execute(select(User).where(User.username == username)).scalar()
 
@@ -455,4 +583,5 @@ def _view(user: User) -> UserView:
         created_at=user.created_at,
         disabled_at=user.disabled_at,
         locked_until=user.locked_until,
+        last_sign_in_at=user.last_sign_in_at,
     )

@@ -22,6 +22,7 @@ from registry.domain.actors import Actor
 from registry.domain.jp_reports import UnitReport
 from registry.usecases.issuing import Registry
 from registry.usecases.jp_reports import JpReports
+from registry.usecases.mail_failures import MailFailures
 
 __all__ = ["BatchSummary", "Dashboard", "Home", "RequestSummary", "UnitCompliance"]
 
@@ -82,6 +83,8 @@ class Home:
     shows_decisions: bool = False
     shows_unit_requests: bool = False
     shows_jp: bool = False
+    #: Admins: notification e-mails that failed in the last seven days (None for other roles).
+    failed_mail_last_week: int | None = None
 
 
 class Dashboard:
@@ -155,8 +158,12 @@ class Dashboard:
             report = self.reports.unit_report(None, today.year, actor)
             below = units_below(report, names)
             compliance = tuple(charts.unit_compliance([report], names))
+        failed_mail = None
+        if actor.role == "admin":
+            failed_mail = MailFailures(self.db).count_last_week(actor, self.registry.now())
         return Home(
             year=today.year,
+            failed_mail_last_week=failed_mail,
             waiting=waiting,
             waiting_total=waiting_total,
             running_batches=batches,

@@ -1,7 +1,7 @@
 """Work units and their employee rosters: who may change them, and the audit entry of each change.
 
-Issuers (and the operator at the CLI) add and update units. A requester belongs to one unit: it
-sees only that unit and may import only that unit's roster. Auditors read everything.
+Issuers, admins (and the operator at the CLI) add and update units. A requester belongs to one
+unit: it sees only that unit and may import only that unit's roster. Auditors read everything.
 
 A roster import is all or nothing (see :mod:`registry.domain.roster_rows`) and updates by NIP.
 Employees of the unit that the new file no longer lists **stay rostered**: a SIMPEG export is often
@@ -27,7 +27,7 @@ from registry.adapters.db.schema import Employee, Unit
 from registry.adapters.spreadsheets import read_rows
 from registry.domain.actors import Actor
 from registry.domain.agency import Signer
-from registry.domain.errors import NotFound, PermissionDenied
+from registry.domain.errors import Conflict, NotFound, PermissionDenied
 from registry.domain.roster_rows import (
     ROSTER_COLUMNS,
     RosterEmployee,
@@ -45,9 +45,10 @@ from registry.domain.units import (
 
 __all__ = ["EmployeeView", "RosterImport", "UnitView", "Units", "unit_signer"]
 
-# Who may do what; the CLI's operator counts as an issuer.
-_MANAGERS = ("issuer", "operator")
-_READERS = ("issuer", "operator", "auditor")
+# Who may do what; the CLI's operator counts as an issuer. The admin manages units and their
+# heads in the console's Pengaturan (the issue: "admin: users, units, keys").
+_MANAGERS = ("issuer", "operator", "admin")
+_READERS = ("issuer", "operator", "auditor", "admin")
 # Rows looked up per query when matching a roster against the stored one (bound-parameter limits).
 _LOOKUP_CHUNK = 500
 
@@ -101,8 +102,12 @@ class Units:
 
     # -- units ---------------------------------------------------------------------------------
 
-    def save(self, draft: UnitDraft, actor: Actor) -> SavedUnit:
-        """Add a unit, or update the one with this code (its name and head, e.g. a new head)."""
+    def save(self, draft: UnitDraft, actor: Actor, *, must_be_new: bool = False) -> SavedUnit:
+        """Add a unit, or update the one with this code (its name and head, e.g. a new head).
+
+        ``must_be_new`` is an "add" form's: a code already registered is refused rather than
+        the existing unit's name and head silently replaced.
+        """
         _require(actor, _MANAGERS, "mengelola unit")
         valid = validate_unit(draft, today=self._today())
         with self.db.writing() as session:
@@ -111,6 +116,12 @@ class Units:
                 select(Unit).where(Unit.code == valid.code).with_for_update()
             ).scalar()
             created = unit is None
+            if must_be_new and unit is not None:
+                raise Conflict(
+                    f"Unit {valid.code!r} sudah terdaftar ({unit.name}). Ubah unit itu dari "
+                    "daftar unit, atau pakai kode lain.",
+                    field="code",
+                )
             before = None if unit is None else _unit_fields(unit)
             if unit is None:
                 unit = Unit(code=valid.code, created_at=now, updated_at=now, name=valid.name)

@@ -160,7 +160,7 @@ def test_beranda_differs_by_role(
 
     sign_in(console, "root")
     admin = console.get("/konsol").text
-    assert "Pengelolaan" in admin and "satupintu" in admin
+    assert 'href="/konsol/pengaturan/pengguna"' in admin and "E-mail gagal terkirim" in admin
     assert "Permohonan menunggu keputusan" not in admin
     assert "di bawah 20 JP" not in admin
 

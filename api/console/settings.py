@@ -1,0 +1,298 @@
+"""Pengaturan (admin): the overview, the people who sign in, and the e-mails that failed.
+
+Units and rosters are in ``settings_units.py``, API keys and signing keys in ``settings_keys.py``.
+Every action is the use case's (``Accounts``, ``MailFailures``) under the admin's own actor, so
+the role checks and the audit entries are the same as at the CLI.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from anyio import to_thread
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from api.console.rendering import page
+from api.console.session import ROLE_LABELS, accounts_of
+from api.console.settings_forms import (
+    SETTINGS_PATH,
+    aware,
+    new_form_key,
+    no_error,
+    not_cached,
+    refused,
+    require_admin,
+    text,
+)
+from api.console.settings_keys import SettingsKeys
+from api.console.settings_units import SettingsUnits
+from registry.adapters.db.schema import USER_ROLES
+from registry.domain.errors import RegistryError
+from registry.usecases.accounts import UserDraft, UserView
+from registry.usecases.issuing import Registry
+from registry.usecases.mail_failures import MailFailures
+from registry.usecases.units import Units
+
+USERS_PATH = f"{SETTINGS_PATH}/pengguna"
+#: The fixed notices a redirect may ask for; the URL carries only the code.
+USER_NOTICES = {
+    "dinonaktifkan": "Akun dinonaktifkan dan sesinya diakhiri. Pemiliknya tidak dapat masuk lagi.",
+    "diaktifkan": "Akun diaktifkan lagi. Pemiliknya dapat masuk dengan kata sandinya.",
+}
+#: The use case's field names -> the form's.
+USER_FIELDS = {
+    "username": "username",
+    "name": "name",
+    "role": "role",
+    "unit": "unit",
+    "email": "email",
+}
+MAIL_EVENTS = {
+    "request.submitted": "Permohonan diajukan (kepada penerbit)",
+    "request.approved": "Permohonan disetujui (kepada pemohon)",
+    "request.rejected": "Permohonan ditolak (kepada pemohon)",
+    "batch.done": "Penerbitan massal selesai (kepada penerbit)",
+    "batch.failed": "Penerbitan massal gagal (kepada penerbit)",
+}
+
+
+class SettingsPages(Controller):
+    path = "/pengaturan"
+    include_in_schema = False
+
+    @get("/", name="console-settings")
+    async def overview(
+        self,
+        request: Request[Any, Any, Any],
+        user: NamedDependency[UserView],
+        registry: NamedDependency[Registry],
+    ) -> Template:
+        require_admin(user)
+        failed = await to_thread.run_sync(
+            lambda: MailFailures(registry.db).count_last_week(user.actor, registry.now())
+        )
+        return page(request, "pengaturan_ikhtisar.html", user, failed_last_week=failed)
+
+    # -- people ---------------------------------------------------------------------------------
+
+    @get("/pengguna", name="console-settings-users")
+    async def users(
+        self,
+        request: Request[Any, Any, Any],
+        user: NamedDependency[UserView],
+        registry: NamedDependency[Registry],
+        selesai: FromQuery[str | None] = None,
+    ) -> Template:
+        require_admin(user)
+        return await self._users_page(
+            request, user, registry, form={}, notice=USER_NOTICES.get(selesai or ""), **no_error()
+        )
+
+    @post("/pengguna", name="console-settings-user-create", status_code=200)
+    async def create_user(
+        self,
+        request: Request[Any, Any, Any],
+        user: NamedDependency[UserView],
+        registry: NamedDependency[Registry],
+    ) -> Template:
+        require_admin(user)
+        form = await request.form()
+        values = {name: text(form, name) for name in ("username", "name", "role", "unit", "email")}
+        values["idempotency_key"] = text(form, "idempotency_key", 200)
+        role = values["role"]
+        draft = UserDraft(
+            username=values["username"],
+            role=role,
+            # Only a requester belongs to a unit; a unit left selected for another role is noise.
+            unit_code=values["unit"] if role == "requester" else None,
+            display_name=values["name"],
+            email=values["email"],
+        )
+        accounts = accounts_of(request)
+        try:
+            created = await to_thread.run_sync(
+                lambda: accounts.create_user(
+                    draft, user.actor, idempotency_key=values["idempotency_key"] or None
+                )
+            )
+        except RegistryError as error:
+            return await self._users_page(
+                request, user, registry, form=values, notice=None, **refused(error, USER_FIELDS)
+            )
+        return not_cached(
+            page(
+                request,
+                "pengaturan_kata_sandi.html",
+                user,
+                account=created.user,
+                password=created.password,
+                new_account=True,
+                role_labels=ROLE_LABELS,
+            )
+        )
+
+    @get("/pengguna/{username:str}/nonaktifkan", name="console-settings-user-disable-confirm")
+    async def confirm_disable(
+        self,
+        request: Request[Any, Any, Any],
+        user: NamedDependency[UserView],
+        username: FromPath[str],
+    ) -> Template:
+        require_admin(user)
+        account = await self._account(request, user, username)
+        return page(request, "pengaturan_pengguna_nonaktifkan.html", user, account=account)
+
+    @post("/pengguna/{username:str}/nonaktifkan", name="console-settings-user-disable")
+    async def disable(
+        self,
+        request: Request[Any, Any, Any],
+        user: NamedDependency[UserView],
+        username: FromPath[str],
+    ) -> Redirect:
+        require_admin(user)
+        accounts = accounts_of(request)
+        await to_thread.run_sync(lambda: accounts.disable_user(username, user.actor))
+        return Redirect(f"{USERS_PATH}?selesai=dinonaktifkan", status_code=303)
+
+    @post("/pengguna/{username:str}/aktifkan", name="console-settings-user-enable")
+    async def enable(
+        self,
+        request: Request[Any, Any, Any],
+        user: NamedDependency[UserView],
+        username: FromPath[str],
+    ) -> Redirect:
+        require_admin(user)
+        accounts = accounts_of(request)
+        await to_thread.run_sync(lambda: accounts.enable_user(username, user.actor))
+        return Redirect(f"{USERS_PATH}?selesai=diaktifkan", status_code=303)
+
+    @get("/pengguna/{username:str}/atur-ulang", name="console-settings-user-reset-confirm")
+    async def confirm_reset(
+        self,
+        request: Request[Any, Any, Any],
+        user: NamedDependency[UserView],
+        username: FromPath[str],
+    ) -> Template:
+        require_admin(user)
+        account = await self._account(request, user, username)
+        return page(
+            request,
+            "pengaturan_pengguna_atur_ulang.html",
+            user,
+            account=account,
+            form_key=new_form_key(),
+        )
+
+    @post(
+        "/pengguna/{username:str}/atur-ulang", name="console-settings-user-reset", status_code=200
+    )
+    async def reset(
+        self,
+        request: Request[Any, Any, Any],
+        user: NamedDependency[UserView],
+        username: FromPath[str],
+    ) -> Template:
+        require_admin(user)
+        form = await request.form()
+        key = text(form, "idempotency_key", 200) or None
+        accounts = accounts_of(request)
+        done = await to_thread.run_sync(
+            lambda: accounts.reset_password(username, user.actor, idempotency_key=key)
+        )
+        return not_cached(
+            page(
+                request,
+                "pengaturan_kata_sandi.html",
+                user,
+                account=done.user,
+                password=done.password,
+                new_account=False,
+                role_labels=ROLE_LABELS,
+            )
+        )
+
+    # -- failed e-mails ------------------------------------------------------------------------
+
+    @get("/notifikasi", name="console-settings-mail")
+    async def failed_mail(
+        self,
+        request: Request[Any, Any, Any],
+        user: NamedDependency[UserView],
+        registry: NamedDependency[Registry],
+    ) -> Template:
+        require_admin(user)
+        failures = await to_thread.run_sync(lambda: MailFailures(registry.db).latest(user.actor))
+        return page(
+            request,
+            "pengaturan_notifikasi.html",
+            user,
+            failures=failures,
+            event_labels=MAIL_EVENTS,
+            mail_enabled=registry.settings.smtp is not None,
+        )
+
+    # -- inside ---------------------------------------------------------------------------------
+
+    async def _account(
+        self, request: Request[Any, Any, Any], user: UserView, username: str
+    ) -> UserView:
+        accounts = accounts_of(request)
+        return await to_thread.run_sync(lambda: accounts.get_user(username, user.actor))
+
+    async def _users_page(
+        self,
+        request: Request[Any, Any, Any],
+        user: UserView,
+        registry: Registry,
+        *,
+        form: dict[str, str],
+        notice: str | None,
+        error: dict[str, str] | None,
+        errors: dict[str, str],
+        status_code: int = 200,
+    ) -> Template:
+        accounts = accounts_of(request)
+        units = Units(registry.db, now=registry.now, today=registry.local_today)
+
+        def load() -> tuple[list[UserView], list[tuple[str, str]]]:
+            people = accounts.list_users(user.actor)
+            unit_options = [
+                (unit.code, f"{unit.name} ({unit.code})") for unit in units.list_units(user.actor)
+            ]
+            return people, unit_options
+
+        people, unit_options = await to_thread.run_sync(load)
+        now = registry.now()
+        return page(
+            request,
+            "pengaturan_pengguna.html",
+            user,
+            status_code=status_code,
+            people=[(person, _status(person, now)) for person in people],
+            unit_options=unit_options,
+            role_options=[(role, ROLE_LABELS.get(role, role)) for role in USER_ROLES],
+            role_labels=ROLE_LABELS,
+            form=form,
+            form_key=form.get("idempotency_key") or new_form_key(),
+            notice=notice,
+            error=error,
+            errors=errors,
+        )
+
+
+def _status(person: UserView, now: datetime) -> tuple[str, str]:
+    """(badge code, label): the words say it, the colour only repeats it."""
+    if person.disabled_at is not None:
+        return "void", "Nonaktif"
+    locked = aware(person.locked_until)
+    if locked is not None and locked > now:
+        return "submitted", "Terkunci sementara"
+    return "done", "Aktif"
+
+
+#: The Pengaturan area's controllers, one line in ``routing.PAGE_CONTROLLERS``.
+SETTINGS_CONTROLLERS = [SettingsPages, SettingsUnits, SettingsKeys]
