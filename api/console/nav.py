@@ -10,22 +10,19 @@ class NavItem:
     path: str
     label: str
     roles: tuple[str, ...]
-    #: The page exists. The console is being built page by page; the header offers only pages
-    #: that answer, never a link to a 404.
-    built: bool = False
 
 
 NAV: tuple[NavItem, ...] = (
-    NavItem("/konsol", "Beranda", ("admin", "issuer", "requester", "auditor"), built=True),
+    NavItem("/konsol", "Beranda", ("admin", "issuer", "requester", "auditor")),
     NavItem("/konsol/terbitkan", "Terbitkan dokumen", ("issuer",)),
-    NavItem("/konsol/massal", "Terbitkan massal", ("issuer",), built=True),
-    NavItem("/konsol/dokumen", "Dokumen", ("issuer", "auditor")),
-    NavItem("/konsol/permohonan", "Permohonan", ("issuer", "requester"), built=True),
-    NavItem("/konsol/laporan", "Laporan JP", ("issuer", "requester", "auditor"), built=True),
-    NavItem("/konsol/audit", "Audit", ("admin", "auditor"), built=True),
-    NavItem("/konsol/pengaturan", "Pengaturan", ("admin",), built=True),
+    NavItem("/konsol/massal", "Terbitkan massal", ("issuer",)),
+    NavItem("/konsol/dokumen", "Dokumen", ("issuer", "requester", "auditor")),
+    NavItem("/konsol/permohonan", "Permohonan", ("issuer", "requester", "auditor")),
+    NavItem("/konsol/laporan", "Laporan JP", ("issuer", "requester", "auditor")),
+    NavItem("/konsol/audit", "Audit", ("admin", "auditor")),
+    NavItem("/konsol/pengaturan", "Pengaturan", ("admin",)),
 )
 
 
 def nav_for(role: str) -> tuple[NavItem, ...]:
-    return tuple(item for item in NAV if item.built and role in item.roles)
+    return tuple(item for item in NAV if role in item.roles)

@@ -16,7 +16,7 @@ from litestar.types import ControllerRouterHandler
 
 from api.console.audit import AuditPages
 from api.console.batches import BatchPages
-from api.console.documents import DocumentFiles
+from api.console.documents import DOCUMENT_CONTROLLERS
 from api.console.pages import ConsolePages
 from api.console.rendering import STATIC_DIR, page
 from api.console.reports import ReportPages
@@ -44,7 +44,7 @@ CSRF_REFUSED = (
 #: The console's page controllers, one module per area of the header (see ``nav.py``).
 PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
     ConsolePages,
-    DocumentFiles,
+    *DOCUMENT_CONTROLLERS,
     ReportPages,
     AuditPages,
     RequestPages,

@@ -76,6 +76,8 @@ class DocumentController(Controller):
         actor: NamedDependency[Actor],
         number: FromQuery[str | None] = None,
         nip: Annotated[str | None, QueryParameter(max_length=30)] = None,
+        # Part of the holder's name, any case: what a person remembers of a certificate.
+        name: Annotated[str | None, QueryParameter(max_length=100)] = None,
         year: Annotated[int | None, QueryParameter(ge=2000, le=2100)] = None,
         # Named like the query parameter clients send (?type=), so errors name the right field.
         type: Annotated[
@@ -88,10 +90,12 @@ class DocumentController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> DocumentList:
-        """Find documents. A requester key sees only its own unit's documents."""
+        """Find documents. A requester key sees only its own unit's documents. `name` matches part
+        of the holder's name, any case."""
         query = SearchFilter(
             number=number,
             nip=nip,
+            name=name,
             year=year,
             type=type,
             status=status,

@@ -36,6 +36,8 @@ class AuditFilter:
     action: str | None = None
     #: Part of the actor's label: ``andi`` finds ``user:andi``.
     actor: str | None = None
+    #: What an entry is about, exactly: a document's id gives that document's history.
+    subject: str | None = None
     since: date | None = None
     until: date | None = None
     page: int = 1
@@ -119,6 +121,8 @@ class AuditLog:
             conditions.append(AuditEntry.action == query.action.strip())
         if query.actor and query.actor.strip():
             conditions.append(AuditEntry.actor.contains(query.actor.strip(), autoescape=True))
+        if query.subject and query.subject.strip():
+            conditions.append(AuditEntry.subject == query.subject.strip())
         if query.since:
             conditions.append(AuditEntry.at >= self._start_of(query.since))
         if query.until:

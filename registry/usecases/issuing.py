@@ -489,6 +489,9 @@ class Registry:
     def search(self, actor: Actor, query: SearchFilter) -> list[DocumentView]:
         return self.reader.search(actor, query)
 
+    def draft_of(self, document_id: uuid.UUID, actor: Actor) -> DocumentDraft:
+        return self.reader.draft_of(document_id, actor)
+
     def file_path(
         self, document_id: uuid.UUID, kind: str, actor: Actor
     ) -> tuple[DocumentView, Path]:

@@ -1,4 +1,5 @@
-"""Reading documents: one by id, a filtered list, and the mapping from rows to plain views.
+"""Reading documents: one by id, a filtered list, the mapping from rows to plain views, and the
+draft a correction starts from.
 
 A list is read in a fixed number of queries whatever its length: the rows, then the files of all
 of them, then the numbers of the documents they replace or were replaced by.
@@ -10,14 +11,18 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 
 from registry.adapters.db.engine import Database
 from registry.adapters.db.schema import Document, DocumentFile
 from registry.domain.actors import Actor
+from registry.domain.drafts import ActivityDraft, DocumentDraft, RecipientDraft
 from registry.domain.errors import NotFound, PermissionDenied
+from registry.domain.jp_sessions import LogEntry
 from registry.domain.links import PublicLinks
 from registry.domain.nip import mask_nip
 from registry.domain.views import DocumentRef, DocumentView, FileView, as_utc
@@ -27,6 +32,8 @@ from registry.domain.views import DocumentRef, DocumentView, FileView, as_utc
 class SearchFilter:
     number: str | None = None
     nip: str | None = None
+    #: Part of the holder's name, any case ("aminah" finds "Dra. Siti Aminah, M.Si.").
+    name: str | None = None
     year: int | None = None
     type: str | None = None
     status: str | None = None
@@ -58,6 +65,13 @@ class DocumentReader:
             statement = statement.where(Document.number == query.number.strip())
         if query.nip:
             statement = statement.where(Document.nip == query.nip.replace(" ", ""))
+        if query.name and query.name.strip():
+            # autoescape: a typed % or _ is a character of the name, not a wildcard.
+            statement = statement.where(
+                func.lower(Document.holder_name).contains(
+                    query.name.strip().lower(), autoescape=True
+                )
+            )
         if query.year is not None:
             statement = statement.where(Document.year == query.year)
         if query.type:
@@ -71,6 +85,55 @@ class DocumentReader:
         )
         with self.db.reading() as session:
             return self.views(session, list(session.execute(statement).scalars()))
+
+    def draft_of(self, document_id: uuid.UUID, actor: Actor) -> DocumentDraft:
+        """The request a document was issued from, as far as the record keeps it: what a
+        correction (supersede) starts from.
+
+        A surat keterangan keeps only the sessions it credited (their dates and topics); the
+        log is given back as those sessions, whose JP the engine counts again.
+        """
+        with self.db.reading() as session:
+            document = session.get(Document, document_id)
+            if document is None:
+                raise NotFound("Dokumen tidak ditemukan")
+            if actor.role == "requester" and document.unit_code != actor.unit_code:
+                raise PermissionDenied("Dokumen ini milik unit lain")
+            details = dict(document.details or {})
+            logged = details.pop("sessions", None) if document.type == "surat_keterangan" else None
+            sessions = (
+                tuple(
+                    LogEntry(date=date.fromisoformat(entry["date"]), topic=entry.get("topic"))
+                    for entry in logged
+                )
+                if logged
+                else None
+            )
+            return DocumentDraft(
+                type=document.type,
+                recipient=RecipientDraft(
+                    nip=document.nip,
+                    name=document.holder_name,
+                    position=document.holder_position,
+                    unit=document.holder_unit,
+                    employment=document.employment,
+                ),
+                activity=ActivityDraft(
+                    title=document.title,
+                    path=document.path,
+                    scope=document.scope,
+                    start_date=document.start_date,
+                    end_date=document.end_date,
+                    jp=None
+                    if sessions is not None or document.stated_jp is None
+                    else Decimal(document.stated_jp),
+                    organizer=document.organizer,
+                    sessions=sessions,
+                ),
+                unit_code=document.unit_code,
+                series=document.series_id,
+                details=details or None,
+            )
 
     def view(self, document: Document) -> DocumentView:
         """The view of one row, read in the session the row belongs to."""

@@ -428,6 +428,7 @@ def test_document_id_that_is_not_a_uuid_is_404(
         pytest.param("type=ijazah", "type", id="unknown-type"),
         pytest.param("status=hilang", "status", id="unknown-status"),
         pytest.param("nip=" + "1" * 31, "nip", id="nip-too-long"),
+        pytest.param("name=" + "a" * 101, "name", id="name-too-long"),
     ],
 )
 def test_bad_list_query_is_400(

@@ -128,3 +128,21 @@ def test_the_chain_status_names_the_broken_entry(registry: Registry) -> None:
     broken = log.chain(ADMIN)
     assert (broken.ok, broken.first_broken_seq, broken.entries) == (False, 2, 1)
     assert broken.problem == "entri 2 telah diubah"
+
+
+def test_filters_by_subject_exactly(registry: Registry) -> None:
+    at = datetime(2026, 3, 2, tzinfo=UTC)
+    with registry.db.writing() as session:
+        for subject in ("doc-1", "doc-12", "doc-1", None):
+            audit.append(
+                session,
+                at=at,
+                actor="user:andi",
+                action="document.issue",
+                subject=subject,
+                details={},
+            )
+    page = log_of(registry).entries(AUDITOR, AuditFilter(subject=" doc-1 "))
+    assert page.total == 2
+    assert {row.subject for row in page.rows} == {"doc-1"}
+    assert log_of(registry).entries(AUDITOR, AuditFilter(subject="")).total == 4

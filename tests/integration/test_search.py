@@ -58,3 +58,27 @@ def test_a_search_of_30_documents_takes_as_many_queries_as_a_search_of_2(
     for view in thirty:
         assert view == registry.get(view.id, AUDITOR)
         assert [f.kind for f in view.files] == ["docx"]
+
+
+def test_a_name_filter_finds_part_of_the_holders_name_in_any_case(registry: Registry) -> None:
+    nips = distinct_nips(3)
+    aminah = registry.issue(draft(nip=nips[0], name="Dra. Siti Aminah, M.Si."), ISSUER).document
+    registry.issue(draft(nip=nips[1], name="Budi Santoso"), ISSUER)
+    percent = registry.issue(draft(nip=nips[2], name="Ani 100% Rahayu"), ISSUER).document
+
+    found = registry.search(AUDITOR, SearchFilter(name="  aMiNaH "))
+    assert [view.id for view in found] == [aminah.id]
+    # A typed % is a character of the name, not a wildcard matching every name.
+    assert [view.id for view in registry.search(AUDITOR, SearchFilter(name="0%"))] == [percent.id]
+    assert registry.search(AUDITOR, SearchFilter(name="santoso", nip=nips[0])) == []
+    assert len(registry.search(AUDITOR, SearchFilter(name="   "))) == 3
+
+
+def test_a_requesters_name_search_stays_in_its_unit(registry: Registry) -> None:
+    nips = distinct_nips(2)
+    own = registry.issue(draft(nip=nips[0], name="Rahmat Hidayat", unit_code="DPUPR"), ISSUER)
+    registry.issue(draft(nip=nips[1], name="Rahmat Hidayat", unit_code="BAPPEDA"), ISSUER)
+    requester = Actor(id="user:siti", role="requester", unit_code="DPUPR")
+
+    found = registry.search(requester, SearchFilter(name="rahmat", unit_code="BAPPEDA"))
+    assert [view.id for view in found] == [own.document.id]
