@@ -157,6 +157,7 @@ class VerifyPage:
         *,
         token: str,
         nip_result: str | None = None,
+        nip_refused: str | None = None,
         file_check_url: str | None = None,
         file_check: FileCheck | None = None,
     ) -> str:
@@ -166,6 +167,8 @@ class VerifyPage:
         status = _STATUSES[status_key]
         document = verification.document
         nip_box = _NIP_RESULTS.get(nip_result) if nip_result is not None else None
+        if nip_refused is not None:  # the typed value was no NIP: say why, nothing was compared
+            nip_box = ("none", nip_refused)
         file_box = (
             _file_result(file_check, status_key, self._max_upload_mb)
             if file_check is not None
@@ -195,6 +198,7 @@ class VerifyPage:
             nip_action=f"/v/{token_path}/nip",
             nip_tone=nip_box[0] if nip_box else None,
             nip_message=nip_box[1] if nip_box else None,
+            nip_invalid=nip_refused is not None,
             file_check_url=file_check_url,
             file_result=file_box,
             other_document_url=_safe_link(file_check.other_verify_url) if file_check else None,

@@ -7,6 +7,7 @@ from litestar import Controller, MediaType, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect
+from litestar.status_codes import HTTP_200_OK, HTTP_422_UNPROCESSABLE_ENTITY
 
 from api.schemas import FileForm, FileVerificationResult, VerificationResult
 from api.uploads import MAX_UPLOAD_REQUEST, read_upload
@@ -125,7 +126,17 @@ class VerificationController(Controller):
         data: URLEncodedBody[dict[str, Any]],
     ) -> Response[str]:
         candidate = data.get("nip")
-        result = registry.confirm_nip(token, candidate if isinstance(candidate, str) else "")
+        try:
+            result = registry.confirm_nip(token, candidate if isinstance(candidate, str) else "")
+        except InvalidInput as refused:
+            # The page is the form: it comes back with the field's message, as a 422.
+            page = verify_page.render(
+                registry.verify(token),
+                token=token,
+                nip_refused=refused.message,
+                file_check_url=_file_url(token),
+            )
+            return _page(page, status_code=HTTP_422_UNPROCESSABLE_ENTITY)
         page = verify_page.render(
             registry.verify(token), token=token, nip_result=result, file_check_url=_file_url(token)
         )
@@ -145,9 +156,10 @@ def _file_url(token: str) -> str:
     return f"/v/{quote(token, safe='')}/file"
 
 
-def _page(html: str) -> Response[str]:
+def _page(html: str, status_code: int = HTTP_200_OK) -> Response[str]:
     return Response(
         html,
+        status_code=status_code,
         media_type=MediaType.HTML,
         headers={
             # The page has no script and no outside asset; say so to the browser as well.

@@ -28,6 +28,7 @@ __all__ = [
     "format_nip",
     "mask_nip",
     "parse_employee_number",
+    "typed_nip_digits",
 ]
 
 NIP_LENGTH = 18
@@ -225,6 +226,20 @@ def parse_employee_number(
             return _parse_pppk(digits, today, field)
         except InvalidInput:
             raise pns_error from None
+
+
+def typed_nip_digits(value: str, *, field: str = "nip") -> str:
+    """The 18 ASCII digits of a NIP or NI PPPK someone typed to compare with a document.
+
+    Only the shape is checked, not the structure: the number is compared with a signed
+    commitment, never stored, so a birth date or TMT check (which depends on "today" and on the
+    employment) would only add ways to refuse the holder's own number. Full-width or Arabic-Indic
+    digits are refused like any other character, as every other NIP field does.
+    """
+    trimmed = value.strip()
+    if not trimmed:
+        raise InvalidInput("NIP wajib diisi: ketik 18 digit angka NIP pada dokumen", field=field)
+    return _normalise(trimmed, "NIP", field)
 
 
 def mask_nip(digits: str) -> str:

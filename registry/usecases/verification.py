@@ -21,6 +21,7 @@ from registry.adapters.db.schema import Document, DocumentFile, NipCheckWindow
 from registry.adapters.keystore import KeyRing
 from registry.domain.errors import VerificationError
 from registry.domain.media import is_pdf
+from registry.domain.nip import typed_nip_digits
 from registry.domain.records import file_attestation_bytes, nip_matches
 from registry.domain.short_codes import normalise_short_code
 from registry.domain.signing import verify_signature
@@ -196,9 +197,11 @@ class Verifier:
         """Compare a typed NIP with the document's signed commitment.
 
         Returns ``match``, ``no_match``, ``locked`` (too many failures this hour: the page must not
-        let anyone walk the ~20,000 plausible birth dates) or ``not_applicable``.
+        let anyone walk the ~20,000 plausible birth dates) or ``not_applicable``. A candidate that
+        is not 18 digits raises :class:`InvalidInput` before anything is read: it is never
+        compared and never counted, so empty submissions cannot lock the holder out.
         """
-        digits = candidate.replace(" ", "").strip()
+        digits = typed_nip_digits(candidate)
         now = self._now()
         window = now.replace(minute=0, second=0, microsecond=0)
         with self.db.writing() as session:
@@ -214,7 +217,7 @@ class Verifier:
             if sum(failures) >= MAX_NIP_FAILURES_PER_HOUR:
                 return "locked"
             commitment = json.loads(verification.signed)["holder_nip_commitment"]
-            if digits.isdigit() and nip_matches(digits, document.nip_salt, commitment):
+            if nip_matches(digits, document.nip_salt, commitment):
                 return "match"
             dialect = session.get_bind().dialect.name
             insert = postgresql.insert if dialect == "postgresql" else sqlite.insert

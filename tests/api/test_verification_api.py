@@ -23,7 +23,7 @@ from registry.adapters.db.schema import Document
 from registry.domain.tokens import TOKEN_LENGTH, issue_token
 from registry.domain.views import DocumentView
 from registry.usecases.issuing import Registry
-from tests.api.conftest import bearer
+from tests.api.conftest import bearer, written_state
 from tests.conftest import Keys
 from tests.support.drafts import PNS_NIP, body, draft
 
@@ -590,6 +590,26 @@ def test_nip_lockout_is_per_document(
     assert "NIP cocok dengan dokumen ini" in confirm(client, token_of(other), PNS_NIP).text
 
 
+@pytest.mark.parametrize(
+    "candidate",
+    ["", "1", "abc", "１９８５０３１５２０１００１１０１２", "١٩٨٥٠٣١٥٢٠١٠٠١١٠١٢"],
+)
+def test_a_malformed_nip_on_the_page_is_refused_with_a_field_message(
+    client: TestClient[Any], registry: Registry, issued: DocumentView, candidate: str
+) -> None:
+    token = token_of(issued)
+    before = written_state(registry)
+    for _ in range(6):
+        refused = client.post(f"/v/{token}/nip", data={"nip": candidate})
+        assert refused.status_code == 422, refused.text
+        assert refused.headers["content-type"].startswith("text/html")
+        assert "NIP" in refused.text and ("wajib diisi" in refused.text or "angka" in refused.text)
+        assert "NIP tidak cocok" not in refused.text
+        assert headline(refused.text) == "SAH"  # the document's own status is still shown
+    assert written_state(registry) == before
+    assert "NIP cocok dengan dokumen ini" in confirm(client, token, PNS_NIP).text
+
+
 def test_nip_confirmation_on_a_forged_token_says_not_applicable(
     client: TestClient[Any], issued: DocumentView
 ) -> None:
@@ -609,8 +629,10 @@ def test_page_has_no_script_and_a_content_security_policy(
         api_keys.issuer.actor,
     ).document
     token = token_of(hostile)
-    for response in (client.get(f"/v/{token}"), client.post(f"/v/{token}/nip", data={"nip": "1"})):
-        assert response.status_code == 200
+    refused = client.post(f"/v/{token}/nip", data={"nip": "1"})
+    wrong = client.post(f"/v/{token}/nip", data={"nip": "198503162010011012"})
+    for response in (client.get(f"/v/{token}"), refused, wrong):
+        assert response.status_code == (422 if response is refused else 200)
         assert "<script" not in response.text.lower()
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
         policy = response.headers["content-security-policy"]

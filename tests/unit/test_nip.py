@@ -13,6 +13,7 @@ from registry.domain.nip import (
     format_nip,
     mask_nip,
     parse_employee_number,
+    typed_nip_digits,
 )
 
 TODAY = date(2025, 6, 30)
@@ -319,3 +320,29 @@ def test_mask_hides_first_eight_and_keeps_last_ten(digits: str) -> None:
     assert len(masked) == 18
     assert masked[:8] == "********"
     assert masked[8:] == digits[8:]
+
+
+# -- a NIP typed to be compared (the verification page) -----------------------------------------
+
+
+def test_typed_nip_digits_keeps_only_the_digits() -> None:
+    assert typed_nip_digits(" 19850315 201001 1 012 \n") == "198503152010011012"
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("", "wajib diisi"),
+        ("   ", "wajib diisi"),
+        ("1", "18 digit"),
+        ("1985031520100110129", "18 digit"),
+        ("abc", "hanya boleh berisi angka 0-9"),
+        ("１９８５０３１５２０１００１１０１２", "hanya boleh berisi angka 0-9"),  # full-width
+        ("١٩٨٥٠٣١٥٢٠١٠٠١١٠١٢", "hanya boleh berisi angka 0-9"),  # Arabic-Indic
+        ("198503152010011012\x00", "hanya boleh berisi angka 0-9"),
+    ],
+)
+def test_typed_nip_digits_refuses_what_is_no_nip(value: str, fragment: str) -> None:
+    with pytest.raises(InvalidInput, match=fragment) as refused:
+        typed_nip_digits(value)
+    assert refused.value.field == "nip"
