@@ -65,7 +65,7 @@ _STATUSES: Final = {
 _NIP_RESULTS: Final = {
     "match": ("ok", "NIP cocok dengan dokumen ini."),
     "no_match": ("bad", "NIP tidak cocok."),
-    "locked": ("warn", "Terlalu banyak percobaan. Coba lagi dalam satu jam."),
+    "locked": ("warn", "Terlalu banyak percobaan. Coba lagi nanti (paling lama satu jam)."),
     "not_applicable": ("none", "NIP tidak dapat dicocokkan untuk dokumen ini."),
 }
 

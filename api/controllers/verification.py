@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from litestar import Controller, MediaType, Response, get, post
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect
@@ -124,10 +124,15 @@ class VerificationController(Controller):
         registry: NamedDependency[Registry],
         verify_page: NamedDependency[VerifyPage],
         data: URLEncodedBody[dict[str, Any]],
+        request: Request[Any, Any, Any],
     ) -> Response[str]:
         candidate = data.get("nip")
         try:
-            result = registry.confirm_nip(token, candidate if isinstance(candidate, str) else "")
+            result = registry.confirm_nip(
+                token,
+                candidate if isinstance(candidate, str) else "",
+                client=client_address(request),
+            )
         except InvalidInput as refused:
             # The page is the form: it comes back with the field's message, as a 422.
             page = verify_page.render(
@@ -170,3 +175,14 @@ def _page(html: str, status_code: int = HTTP_200_OK) -> Response[str]:
             "Cache-Control": "no-store",
         },
     )
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """The peer address from the ASGI scope, never a request header.
+
+    Behind a reverse proxy, ``satupintu serve`` runs uvicorn with ``proxy_headers``: uvicorn
+    replaces the peer with the ``X-Forwarded-For`` address only when the connection comes from an
+    address in ``FORWARDED_ALLOW_IPS`` (default 127.0.0.1). Reading the header here as well would
+    let any client name itself a fresh address and escape the NIP check's limit.
+    """
+    return request.client.host if request.client is not None else "unknown"

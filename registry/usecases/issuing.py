@@ -515,8 +515,8 @@ class Registry:
     def verify_file(self, data: bytes) -> FileMatch:
         return self.verifier.verify_file(data)
 
-    def confirm_nip(self, token: str, candidate: str) -> str:
-        return self.verifier.confirm_nip(token, candidate)
+    def confirm_nip(self, token: str, candidate: str, *, client: str) -> str:
+        return self.verifier.confirm_nip(token, candidate, client=client)
 
 
 def _voided(reason: str, number: str) -> NumberVoided:

@@ -9,19 +9,20 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from registry.adapters.db import nip_checks
 from registry.adapters.db.engine import Database
-from registry.adapters.db.schema import Document, DocumentFile, NipCheckWindow
+from registry.adapters.db.schema import Document, DocumentFile
 from registry.adapters.keystore import KeyRing
 from registry.domain.errors import VerificationError
 from registry.domain.media import is_pdf
 from registry.domain.nip import typed_nip_digits
+from registry.domain.nip_checks import KEPT_FOR, counter_keys, limit_of
 from registry.domain.records import file_attestation_bytes, nip_matches
 from registry.domain.short_codes import normalise_short_code
 from registry.domain.signing import verify_signature
@@ -34,8 +35,6 @@ from registry.domain.views import (
     public_document,
 )
 from registry.domain.views import as_utc as _as_utc
-
-MAX_NIP_FAILURES_PER_HOUR = 5
 
 
 class Verifier:
@@ -193,41 +192,29 @@ class Verifier:
             return FileCheck(outcome="not_pdf")
         return FileCheck(outcome="no_match")
 
-    def confirm_nip(self, token: str, candidate: str) -> str:
+    def confirm_nip(self, token: str, candidate: str, *, client: str) -> str:
         """Compare a typed NIP with the document's signed commitment.
 
-        Returns ``match``, ``no_match``, ``locked`` (too many failures this hour: the page must not
-        let anyone walk the ~20,000 plausible birth dates) or ``not_applicable``. A candidate that
-        is not 18 digits raises :class:`InvalidInput` before anything is read: it is never
-        compared and never counted, so empty submissions cannot lock the holder out.
+        Returns ``match``, ``no_match``, ``locked`` or ``not_applicable``. ``locked``: too many
+        failures for this holder from ``client`` (the peer address), from ``client`` overall, or
+        for this holder overall (see ``registry.domain.nip_checks``); nothing is compared then. A
+        candidate that is not 18 digits raises :class:`InvalidInput` before anything is read: it
+        is never compared and never counted, so empty submissions cannot lock the holder out.
         """
         digits = typed_nip_digits(candidate)
-        now = self._now()
-        window = now.replace(minute=0, second=0, microsecond=0)
+        now = _as_utc(self._now())
         with self.db.writing() as session:
             verification, document = self._verify(session, token)
             if document is None or verification.signed is None:
                 return "not_applicable"
-            failures = session.execute(
-                select(NipCheckWindow.failures).where(
-                    NipCheckWindow.document_id == document.id,
-                    NipCheckWindow.window_start >= window - timedelta(hours=1),
-                )
-            ).scalars()
-            if sum(failures) >= MAX_NIP_FAILURES_PER_HOUR:
+            # Keyed by the holder's NIP, not the document: one person's documents share a budget.
+            keys = counter_keys(document.nip, client, now)
+            failures = nip_checks.lock_counters(session, keys)
+            nip_checks.sweep_expired(session, before=now - KEPT_FOR)
+            if any(count >= limit_of(key.scope) for key, count in zip(keys, failures, strict=True)):
                 return "locked"
             commitment = json.loads(verification.signed)["holder_nip_commitment"]
             if nip_matches(digits, document.nip_salt, commitment):
                 return "match"
-            dialect = session.get_bind().dialect.name
-            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-            statement = insert(NipCheckWindow).values(
-                document_id=document.id, window_start=window, failures=1
-            )
-            session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["document_id", "window_start"],
-                    set_={"failures": NipCheckWindow.failures + 1},
-                )
-            )
+            nip_checks.count_failure(session, keys)
             return "no_match"

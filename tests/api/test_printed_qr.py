@@ -29,6 +29,7 @@ GOLDEN = golden()
 VECTORS = GOLDEN.vectors
 TOKEN = VECTORS["token"]["token"]
 FIELDS = VECTORS["record"]["fields"]
+CLIENT = "192.0.2.1"
 
 
 @pytest.fixture
@@ -114,8 +115,10 @@ def test_the_printed_url_opens_the_verification_page(
     confirm = client.post(f"{url.path}/nip", data={"nip": VECTORS["nip_commitment"]["nip"]})
     assert confirm.status_code == 200
     # The NIP typed from paper matches the commitment signed into the golden record.
-    assert printed.confirm_nip(TOKEN, VECTORS["nip_commitment"]["nip"]) == "match", BREAKS_PAPER
-    assert printed.confirm_nip(TOKEN, "198503152010011013") == "no_match"
+    assert printed.confirm_nip(TOKEN, VECTORS["nip_commitment"]["nip"], client=CLIENT) == "match", (
+        BREAKS_PAPER
+    )
+    assert printed.confirm_nip(TOKEN, "198503152010011013", client=CLIENT) == "no_match"
 
 
 def test_the_registry_prints_the_golden_url_for_the_golden_setting(

@@ -25,7 +25,7 @@ from registry.domain.views import DocumentView
 from registry.usecases.issuing import Registry
 from tests.api.conftest import bearer, written_state
 from tests.conftest import Keys
-from tests.support.drafts import PNS_NIP, body, draft
+from tests.support.drafts import PNS_NIP, PPPK_NIP, body, draft
 
 BIRTH_DATE = "19850315"
 ED25519_SPKI_PREFIX = bytes.fromhex("302a300506032b6570032100")
@@ -580,14 +580,52 @@ def test_nip_confirmation_locks_after_five_failures(
     assert "NIP cocok dengan dokumen ini" not in locked.text
 
 
-def test_nip_lockout_is_per_document(
+def test_nip_lockout_is_per_holder(
     client: TestClient[Any], registry: Registry, api_keys: Keys, issued: DocumentView
 ) -> None:
-    other = registry.issue(draft(name="Budi"), api_keys.issuer.actor).document
+    same_holder = registry.issue(draft(title="Pelatihan Lain"), api_keys.issuer.actor).document
+    other_holder = registry.issue(draft(nip=PPPK_NIP, name="Budi"), api_keys.issuer.actor).document
     for _ in range(5):
         confirm(client, token_of(issued), "000000000000000000")
     assert "Terlalu banyak percobaan" in confirm(client, token_of(issued), PNS_NIP).text
-    assert "NIP cocok dengan dokumen ini" in confirm(client, token_of(other), PNS_NIP).text
+    # One person's documents share the budget, or each document would add five guesses.
+    assert "Terlalu banyak percobaan" in confirm(client, token_of(same_holder), PNS_NIP).text
+    assert "NIP cocok dengan dokumen ini" in confirm(client, token_of(other_holder), PPPK_NIP).text
+
+
+def test_a_strangers_failures_on_the_page_do_not_lock_the_holder_out(
+    registry: Registry, issued: DocumentView
+) -> None:
+    token = token_of(issued)
+    with TestClient(_with_peer(create_app(registry=registry))) as client:
+
+        def post(peer: str, nip: str, **headers: str) -> str:
+            response = client.post(
+                f"/v/{token}/nip", data={"nip": nip}, headers={"x-test-peer": peer, **headers}
+            )
+            assert response.status_code == 200, response.text
+            return response.text
+
+        for day in range(1, 6):
+            # A forwarded-for header from the client itself names no new address.
+            spoofed = {"X-Forwarded-For": f"10.0.0.{day}"}
+            assert "NIP tidak cocok" in post("203.0.113.7", f"198503{day:02d}2010011012", **spoofed)
+        assert "Terlalu banyak percobaan" in post("203.0.113.7", PNS_NIP, **spoofed)
+        assert "NIP cocok dengan dokumen ini" in post("198.51.100.20", PNS_NIP)
+
+
+def _with_peer(app: Any) -> Any:
+    """The app as reached from the address in the test-only ``x-test-peer`` header (the ASGI
+    scope's client, as uvicorn sets it from the connection)."""
+
+    async def asgi(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            peer = dict(scope["headers"]).get(b"x-test-peer")
+            if peer:
+                scope = {**scope, "client": (peer.decode(), 50000)}
+        await app(scope, receive, send)
+
+    return asgi
 
 
 @pytest.mark.parametrize(

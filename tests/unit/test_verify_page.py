@@ -328,7 +328,7 @@ def test_nip_form_only_when_a_document_exists(status: str) -> None:
     [
         ("match", "NIP cocok dengan dokumen ini."),
         ("no_match", "NIP tidak cocok."),
-        ("locked", "Terlalu banyak percobaan. Coba lagi dalam satu jam."),
+        ("locked", "Terlalu banyak percobaan. Coba lagi nanti (paling lama satu jam)."),
     ],
 )
 def test_nip_result_messages(nip_result: str, message: str) -> None:

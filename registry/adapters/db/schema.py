@@ -251,15 +251,22 @@ class AuditHead(Base):
     last_hash: Mapped[str] = mapped_column(String(64), nullable=False)
 
 
-class NipCheckWindow(Base):
-    """Failed NIP confirmations per document per hour.
+class NipCheckCounter(Base):
+    """Failed NIP confirmations in one fixed window of one allowance.
 
-    The verification page must not become an oracle for walking through plausible birth dates.
+    The allowances are in ``registry.domain.nip_checks``.
+
+    The verification page must not become an oracle for walking through plausible birth dates, nor
+    a way for a stranger to lock a holder out. ``subject`` is a digest of the holder's NIP and/or
+    the client address, never either in the clear.
     """
 
-    __tablename__ = "nip_check_windows"
+    __tablename__ = "nip_check_counters"
+    # Expired windows are swept by start time.
+    __table_args__ = (Index("ix_nip_check_counters_window_start", "window_start"),)
 
-    document_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, nullable=False)
 
