@@ -22,7 +22,7 @@ def check_upload(data: bytes, *, max_bytes: int) -> None:
             max_bytes=max_bytes,
         )
     if not is_pdf(data):
-        raise InvalidInput("Berkas bukan PDF", field="file")
+        raise InvalidInput("Berkas bukan PDF (tidak diawali %PDF-)", field="file")
     try:
         reader = PdfReader(io.BytesIO(data))
         encrypted = reader.is_encrypted
