@@ -4,7 +4,7 @@ are refused with a 422 that names what was found, before a number is taken or a 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +19,8 @@ from tests.integration.test_requests import ISSUE_BODY
 from tests.support import hostile_pdf
 from tests.support.drafts import body, outside_pdf
 from tests.support.files import stored_hashes
+
+ACTIVE = hostile_pdf.ACTIVE_CONTENT
 
 
 def nothing_written(registry: Registry) -> tuple[tuple[int, int, int], set[str]]:
@@ -35,6 +37,25 @@ def stamp(
         data={"document": json.dumps(body(unit_code="DPUPR"))},
         headers=bearer(keys.issuer.secret),
     )
+
+
+@pytest.mark.parametrize(("build", "kind", "found_in"), list(ACTIVE.values()), ids=list(ACTIVE))
+def test_stamping_refuses_active_content_before_numbering(
+    client: TestClient[Any],
+    api_keys: Keys,
+    registry: Registry,
+    build: Callable[[], bytes],
+    kind: str,
+    found_in: str,
+) -> None:
+    before = nothing_written(registry)
+    response = stamp(client, api_keys, build())
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["field"] == "file"
+    assert problem["active_content"] == kind
+    assert problem["detail"].startswith("PDF berisi ") and f"({found_in})" in problem["detail"]
+    assert nothing_written(registry) == before
 
 
 @pytest.mark.parametrize(
@@ -71,6 +92,11 @@ def test_stamping_refuses_a_pdf_sent_as_an_image(
     assert nothing_written(registry) == before
 
 
+def test_stamping_accepts_links_and_form_fields(client: TestClient[Any], api_keys: Keys) -> None:
+    response = stamp(client, api_keys, hostile_pdf.links_and_form_fields())
+    assert response.status_code == 201, response.text
+
+
 # -- evidence of a request: stored, and served inline to staff ----------------------------------
 
 
@@ -102,6 +128,16 @@ def evidence_of(client: TestClient[Any], keys: Keys, request_id: str) -> list[An
 @pytest.mark.parametrize(
     ("file", "expected"),
     [
+        pytest.param(
+            ("sp.pdf", hostile_pdf.open_action_script(), "application/pdf"),
+            "PDF berisi JavaScript (OpenAction)",
+            id="open-action-javascript",
+        ),
+        pytest.param(
+            ("sp.pdf", hostile_pdf.embedded_file(), "application/pdf"),
+            "PDF berisi berkas sematan (EmbeddedFiles)",
+            id="embedded-files",
+        ),
         pytest.param(
             ("sp.pdf", hostile_pdf.png_with_pdf_appended(), "application/pdf"),
             "Isi berkas bukan PDF",

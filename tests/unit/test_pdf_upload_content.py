@@ -1,15 +1,48 @@
-"""What an uploaded PDF must be before a number is taken: a PDF from its first byte."""
+"""What an uploaded PDF may hold: active content is refused before a number is taken, ordinary
+links and form fields are not, and a PDF must be one from its first byte."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pytest
 
 from registry.adapters import pdf
 from registry.domain.errors import InvalidInput
 from tests.support import hostile_pdf
+from tests.support.drafts import outside_pdf
 
 MB = 1_000_000
 LIMIT = 20 * MB
+
+
+@pytest.mark.parametrize(
+    ("build", "kind", "found_in"),
+    list(hostile_pdf.ACTIVE_CONTENT.values()),
+    ids=list(hostile_pdf.ACTIVE_CONTENT),
+)
+def test_active_content_is_refused_naming_its_kind(
+    build: Callable[[], bytes], kind: str, found_in: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        pdf.check_upload(build(), max_bytes=LIMIT)
+    refusal = caught.value
+    assert refusal.field == "file"
+    assert refusal.extra["active_content"] == kind
+    assert refusal.extra["found_in"] == found_in
+    assert refusal.message.startswith("PDF berisi ")
+    assert f"({found_in})" in refusal.message
+    assert "unggah kembali" in refusal.message
+
+
+def test_the_open_action_script_is_named_as_the_issue_asks() -> None:
+    with pytest.raises(InvalidInput, match=r"^PDF berisi JavaScript \(OpenAction\); simpan ulang"):
+        pdf.check_upload(hostile_pdf.open_action_script(), max_bytes=LIMIT)
+
+
+def test_links_and_form_fields_without_scripts_are_accepted() -> None:
+    pdf.check_upload(hostile_pdf.links_and_form_fields(), max_bytes=LIMIT)
+    pdf.check_upload(outside_pdf(3), max_bytes=LIMIT)
 
 
 def test_a_png_with_a_pdf_appended_is_refused() -> None:
