@@ -58,6 +58,17 @@ def test_stamping_refuses_active_content_before_numbering(
     assert nothing_written(registry) == before
 
 
+def test_stamping_refuses_a_decompression_bomb_before_numbering(
+    client: TestClient[Any], api_keys: Keys, registry: Registry
+) -> None:
+    before = nothing_written(registry)
+    response = stamp(client, api_keys, hostile_pdf.content_bomb(256))
+    assert response.status_code == 422, response.text
+    assert "bom dekompresi" in response.json()["detail"]
+    assert response.json()["field"] == "file"
+    assert nothing_written(registry) == before  # before the fix: a number taken, left void
+
+
 @pytest.mark.parametrize(
     ("upload", "name"),
     [
@@ -137,6 +148,11 @@ def evidence_of(client: TestClient[Any], keys: Keys, request_id: str) -> list[An
             ("sp.pdf", hostile_pdf.embedded_file(), "application/pdf"),
             "PDF berisi berkas sematan (EmbeddedFiles)",
             id="embedded-files",
+        ),
+        pytest.param(
+            ("sp.pdf", hostile_pdf.content_bomb(256), "application/pdf"),
+            "bom dekompresi",
+            id="decompression-bomb",
         ),
         pytest.param(
             ("sp.pdf", hostile_pdf.png_with_pdf_appended(), "application/pdf"),

@@ -1,9 +1,9 @@
-"""What an uploaded PDF holds besides pages: active content, judged before a number is taken.
+"""What an uploaded PDF holds besides pages: active content, and how far its streams inflate.
 
-Active content is refused, not stripped: the stamped file is the signer's copy of what was sent,
-a stripped file would differ from it in ways nobody reviewed, and "nothing active is left" is far
-easier to prove of a refusal than of a rewrite. The person who sent it can save or print the
-document again without the scripts.
+Both are judged before a number is taken. Active content is refused, not stripped: the stamped
+file is the signer's copy of what was sent, a stripped file would differ from it in ways nobody
+reviewed, and "nothing active is left" is far easier to prove of a refusal than of a rewrite. The
+person who sent it can save or print the document again without the scripts.
 """
 
 from __future__ import annotations
@@ -12,15 +12,27 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pypdf import PdfReader
+from pypdf.errors import LimitReachedError
+from pypdf.filters import decode_stream_data
 from pypdf.generic import (
     ArrayObject,
     DictionaryObject,
     IndirectObject,
     NameObject,
     PdfObject,
+    StreamObject,
 )
 
 from registry.domain.errors import InvalidInput
+
+#: Inflated bytes every stream of one upload may add up to. Scanned certificates and letters
+#: (JPEG or Flate pages) stay far below it; a decompression bomb reaches it within a second.
+MAX_INFLATED_BYTES = 200_000_000
+#: Per upload byte, so a large honest file of Flate-compressed scans is not refused as a bomb.
+MAX_INFLATION_RATIO = 40
+
+# pypdf hands JBIG2 to an external program; images in it are bilevel scans, never inflated by us.
+_EXTERNAL_DECODER = "/JBIG2Decode"
 
 
 @dataclass(frozen=True)
@@ -59,10 +71,20 @@ _RUNS_ON_EVENT = (_JAVASCRIPT, _LAUNCH, _FORM_ACTION)
 _TRIGGERS = frozenset({"/OpenAction", "/AA", "/Names", "/A", "/Next", "/AcroForm", "/Annots"})
 
 
-def check_content(reader: PdfReader) -> None:
-    """Refuse active content anywhere in the file."""
-    for obj, trigger in _objects(reader):
+def check_content(reader: PdfReader, size: int) -> None:
+    """Refuse active content anywhere in the file, then streams that inflate past the budget."""
+    objects = list(_objects(reader))
+    for obj, trigger in objects:
         _refuse_active(obj, trigger)
+    _bound_inflation(
+        (obj for obj, _ in objects if isinstance(obj, StreamObject)),
+        budget=inflation_budget(size),
+    )
+
+
+def inflation_budget(size: int) -> int:
+    """How many bytes the streams of an upload of ``size`` bytes may inflate to, together."""
+    return max(MAX_INFLATED_BYTES, MAX_INFLATION_RATIO * size)
 
 
 def _objects(reader: PdfReader) -> Iterator[tuple[PdfObject, str]]:
@@ -136,3 +158,33 @@ def _where(kind: _Kind, name: str, trigger: str) -> str:
     if trigger == "/Names":
         return f"Names/{name.lstrip('/')}"
     return trigger.lstrip("/")
+
+
+def _bound_inflation(streams: Iterator[StreamObject], *, budget: int) -> None:
+    inflated = 0
+    for stream in streams:
+        try:
+            inflated += _inflated_size(stream)
+        except LimitReachedError:
+            inflated = budget + 1  # one stream alone is past pypdf's own limit
+        if inflated > budget:
+            raise InvalidInput(
+                "PDF mengembang terlalu besar saat dibuka (lebih dari "
+                f"{budget // 1_000_000} MB; kemungkinan bom dekompresi); "
+                "simpan ulang atau cetak ulang ke PDF, lalu unggah kembali",
+                field="file",
+                max_inflated_bytes=budget,
+            )
+
+
+def _inflated_size(stream: StreamObject) -> int:
+    filters = stream.get("/Filter", ())
+    if isinstance(filters, IndirectObject):
+        filters = filters.get_object()
+    chain = filters if isinstance(filters, ArrayObject) else [filters]
+    if _EXTERNAL_DECODER in chain:
+        return 0
+    try:
+        return len(decode_stream_data(stream))
+    except NotImplementedError:
+        return 0  # a filter no reader here decodes: nothing of it is ever inflated

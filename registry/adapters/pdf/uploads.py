@@ -13,8 +13,8 @@ from registry.domain.media import is_pdf
 
 def check_upload(data: bytes, *, max_bytes: int) -> None:
     """Refuse an uploaded file that cannot be stamped or served; judge it by content, never by
-    name: not a PDF from its first byte, unreadable, encrypted, without pages, or with active
-    content (see :mod:`registry.adapters.pdf.inspection`)."""
+    name: not a PDF from its first byte, unreadable, encrypted, without pages, with active
+    content, or inflating past a budget (see :mod:`registry.adapters.pdf.inspection`)."""
     if not data:
         raise InvalidInput("Berkas kosong", field="file")
     if len(data) > max_bytes:
@@ -31,7 +31,7 @@ def check_upload(data: bytes, *, max_bytes: int) -> None:
         encrypted = reader.is_encrypted
         pages = -1 if encrypted else len(reader.pages)
         if pages > 0:
-            check_content(reader)
+            check_content(reader, len(data))
     except InvalidInput:
         raise
     except Exception as exc:  # pypdf raises many types on hostile input; all mean the same here
