@@ -9,6 +9,7 @@ from litestar.datastructures import UploadFile
 
 from api.errors import MalformedJson, indonesian
 from registry.domain.errors import InvalidInput
+from registry.domain.media import refuse_disguised
 
 # The HTTP layer's hard cap on an upload request; the configured limit
 # (SATUPINTU_MAX_UPLOAD_BYTES) is checked below it with a message a person can act on.
@@ -27,6 +28,14 @@ def read_upload(upload: UploadFile | Any, max_bytes: int, field: str = "file") -
             field=field,
             max_bytes=max_bytes,
         )
+    return data
+
+
+def read_typed_upload(upload: UploadFile | Any, max_bytes: int, field: str = "file") -> bytes:
+    """An upload that will be stored or served as what its content is (a PDF, PNG or JPEG): a
+    stated type or file name naming another of these is refused (a disguise or a polyglot)."""
+    data = read_upload(upload, max_bytes, field)
+    refuse_disguised(data, content_type=upload.content_type, filename=upload.filename, field=field)
     return data
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from litestar.datastructures import UploadFile
 
-from api.uploads import read_upload
+from api.uploads import read_typed_upload
 from registry.domain.errors import InvalidInput
 from registry.domain.requests import EVIDENCE_KINDS, GUIDE_ROLES, REQUEST_KINDS
 from registry.usecases.request_filing import EvidenceUpload
@@ -222,7 +222,7 @@ def read_evidence(form: Mapping[str, Any], max_bytes: int) -> list[EvidenceUploa
         if not isinstance(upload, UploadFile) or not upload.filename:
             continue
         try:
-            data = read_upload(upload, max_bytes)
+            data = read_typed_upload(upload, max_bytes)
         except InvalidInput as exc:
             exc.field = f"evidence.{kind}"
             raise

@@ -31,7 +31,7 @@ from api.console.request_form import (
 )
 from api.console.session import require_role
 from api.errors import status_of
-from api.uploads import MAX_UPLOAD_REQUEST, read_upload
+from api.uploads import MAX_UPLOAD_REQUEST, read_typed_upload
 from registry.domain.errors import InvalidInput, RegistryError
 from registry.domain.formatting import long_date, number_id
 from registry.domain.jp_sessions import LogCredit
@@ -218,7 +218,7 @@ class RequestPages(Controller):
         try:
             if not isinstance(upload, UploadFile) or not upload.filename:
                 raise InvalidInput("Pilih berkas bukti dukung (PDF, JPG atau PNG)", field="file")
-            data = read_upload(upload, registry.settings.max_upload_bytes)
+            data = read_typed_upload(upload, registry.settings.max_upload_bytes)
             await to_thread.run_sync(
                 lambda: requests.add_evidence(
                     request_id,

@@ -26,7 +26,7 @@ from api.schemas import (
     RevokeRequest,
     StampForm,
 )
-from api.uploads import MAX_UPLOAD_REQUEST, decode_json_field, read_upload
+from api.uploads import MAX_UPLOAD_REQUEST, decode_json_field, read_typed_upload
 from registry.domain.actors import Actor
 from registry.domain.numbering import DOCUMENT_TYPES
 from registry.domain.views import IssueOutcome
@@ -214,7 +214,7 @@ class DocumentController(Controller):
         fields as `POST /api/v1/documents`). Answers with the stamped PDF; the document's id,
         number and verify URL are in the `Location`, `X-Document-Number` and `Link` headers."""
         draft = decode_json_field(data.document, DocumentCreate, "document").to_draft()
-        upload = read_upload(data.file, registry.settings.max_upload_bytes)
+        upload = read_typed_upload(data.file, registry.settings.max_upload_bytes)
         outcome, stamped = registry.stamp(draft, upload, actor, idempotency_key)
         view = outcome.document
         headers = {

@@ -14,7 +14,7 @@ from litestar.response import File
 
 from api.auth import ISSUER, READERS, REQUESTER, allow, provide_actor
 from api.schemas_requests import EvidenceOut, RejectIn, RequestList, RequestOut
-from api.uploads import MAX_UPLOAD_REQUEST, read_upload
+from api.uploads import MAX_UPLOAD_REQUEST, read_typed_upload
 from registry.domain.actors import Actor
 from registry.domain.errors import InvalidInput
 from registry.domain.requests import evidence_download_name
@@ -103,7 +103,7 @@ class RequestController(Controller):
             )
         form = await request.form()
         upload = form.get("file")
-        data = read_upload(upload, registry.settings.max_upload_bytes)
+        data = read_typed_upload(upload, registry.settings.max_upload_bytes)
         filename = upload.filename if isinstance(upload, UploadFile) else None
         kind = form.get("kind")
         view = await to_thread.run_sync(
