@@ -133,7 +133,7 @@ class RequestForm:
                 continue
             minutes: int | None = None
             if row.menit:
-                if not row.menit.isdigit():
+                if not (row.menit.isascii() and row.menit.isdigit()):
                     raise InvalidInput(
                         f"Baris {index + 1}: lama sesi diisi bilangan bulat menit, misalnya 90",
                         field=f"rows[{index}].menit",

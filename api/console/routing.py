@@ -29,7 +29,7 @@ from api.console.session import (
 )
 from api.console.settings import SETTINGS_CONTROLLERS
 from api.console.uploads import CloseFormUploads
-from api.errors import status_of
+from api.errors import log, status_of
 from registry.adapters.secret_file import read_or_create_secret
 from registry.domain.errors import RegistryError
 from registry.settings import Settings
@@ -72,6 +72,7 @@ def console_routes(settings: Settings) -> list[ControllerRouterHandler]:
             SignInRequired: _to_sign_in,
             RegistryError: _registry_error_page,
             HTTPException: _http_error_page,
+            Exception: _unexpected_error_page,
         },
         include_in_schema=False,
     )
@@ -107,6 +108,17 @@ def _http_error_page(request: Request[Any, Any, Any], exc: HTTPException) -> Tem
         exc.status_code, ("Terjadi kesalahan", "Permintaan tidak dapat diproses. Coba lagi.")
     )
     return _error_page(request, exc.status_code, title, message)
+
+
+def _unexpected_error_page(request: Request[Any, Any, Any], exc: Exception) -> Template:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _error_page(
+        request,
+        500,
+        "Terjadi kesalahan di server",
+        "Permintaan tidak selesai dan tidak ada perubahan yang tersimpan sebagian. Coba lagi; "
+        "bila terulang, hubungi admin BPSDM dan sebutkan waktu kejadiannya.",
+    )
 
 
 def _error_page(request: Request[Any, Any, Any], status: int, title: str, message: str) -> Template:

@@ -184,6 +184,9 @@ def test_a_repeated_submit_files_once(console: TestClient[Any], registry: Regist
     [
         ({"sesi_1_tanggal": "9 Maret"}, "sesi-1-tanggal", "YYYY-MM-DD"),
         ({"sesi_2_menit": "satu jam"}, "sesi-2-menit", "bilangan bulat menit"),
+        # Digits Python calls digits but int() refuses, or reads as another number.
+        ({"sesi_2_menit": "²"}, "sesi-2-menit", "bilangan bulat menit"),
+        ({"sesi_2_menit": "٩٠"}, "sesi-2-menit", "bilangan bulat menit"),
         ({"nama": ""}, "nama", "employee.name wajib diisi"),
         ({"nip": "12345"}, "nip", "NIP"),
         (

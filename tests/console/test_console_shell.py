@@ -10,6 +10,7 @@ from litestar.testing import TestClient
 
 from api.console.session import SESSION_COOKIE, safe_next
 from registry.usecases.accounts import SIGN_IN_REFUSED, Accounts
+from registry.usecases.dashboard import Dashboard
 from registry.usecases.issuing import Registry
 from tests.api.conftest import bearer
 from tests.conftest import Keys
@@ -203,3 +204,22 @@ def test_every_console_link_a_role_sees_opens_a_page(
     assert "/konsol" in links
     for link in sorted(links):
         assert console.get(link).status_code == 200, link
+
+
+def test_an_unexpected_failure_is_an_indonesian_page_and_is_logged(
+    console: TestClient[Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    sign_in(console, "andi")
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(Dashboard, "home", broken)
+    page = console.get("/konsol")
+    assert page.status_code == 500
+    assert page.headers["content-type"].startswith("text/html")
+    assert '<html lang="id">' in page.text
+    assert "Terjadi kesalahan di server" in page.text
+    assert "disk on fire" not in page.text
+    logged = [record.exc_info[1] for record in caplog.records if record.exc_info]
+    assert any("disk on fire" in str(error) for error in logged)
