@@ -174,7 +174,10 @@ class VerifyPage:
             if file_check is not None
             else None
         )
-        code_not_found = status_key == "unknown" and verification.reason == "code_not_found"
+        # Only a token's signature is ever checked ("not_found": genuine, but no document); any
+        # other unknown answer, a typed short code above all, is told "not found" and nothing
+        # about signatures, since a short code carries none.
+        code_not_found = status_key == "unknown" and verification.reason != "not_found"
         token_path = quote(token, safe="")
         return self._render(
             title=file_box.word if file_box else status.word,

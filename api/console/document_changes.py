@@ -32,8 +32,8 @@ from api.console.pages import DOCUMENT_TYPE_LABELS
 from api.console.rendering import page
 from api.console.session import require_role
 from api.errors import status_of
-from registry.domain.drafts import clean_text
 from registry.domain.errors import RegistryError
+from registry.domain.text import clean_text
 from registry.domain.views import DocumentView
 from registry.usecases.accounts import UserView
 from registry.usecases.issuing import MAX_REASON, STATUS_LABELS, Registry

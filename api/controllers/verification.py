@@ -8,6 +8,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK, HTTP_422_UNPROCESSABLE_ENTITY
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.schemas import FileForm, FileVerificationResult, VerificationResult
 from api.uploads import MAX_UPLOAD_REQUEST, read_upload
@@ -22,10 +23,35 @@ from registry.usecases.issuing import Registry
 _MAX_TYPED = 200
 
 
+class NotStoredByDefault:
+    """``Cache-Control: no-store`` on every answer whose handler did not choose its own.
+
+    A shared cache that kept a verification answer would go on saying ``valid`` after a
+    revocation, and a refusal (422, 413) is no more final. As middleware it also covers the
+    problem-details answers, which the exception handlers build outside the route handler. No
+    ``Vary``: nothing is stored, and the answer depends on the path alone.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_not_stored(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                if not any(name.lower() == b"cache-control" for name, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_not_stored)
+
+
 class VerificationController(Controller):
     """Public: no key needed. Answers 200 with a status for every token, genuine or not."""
 
     tags = ["verification"]
+    middleware = [NotStoredByDefault]
 
     @get("/api/v1/verify/{token:str}", operation_id="verifyToken", sync_to_thread=True)
     def verify(

@@ -49,10 +49,10 @@ from registry.domain.drafts import (
     DocumentDraft,
     RecipientDraft,
     ValidDraft,
-    optional_text,
 )
 from registry.domain.errors import InvalidInput
 from registry.domain.table_columns import ROW, ColumnSet
+from registry.domain.text import optional_text
 
 __all__ = [
     "COLUMNS",

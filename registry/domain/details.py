@@ -8,7 +8,6 @@ the printed document without anyone noticing). Limits: short texts 500 character
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -19,6 +18,7 @@ from registry.domain.errors import InvalidInput
 from registry.domain.formatting import predikat as predikat_for
 from registry.domain.jp import DevelopmentPath, parse_path
 from registry.domain.numbering import DOCUMENT_TYPES
+from registry.domain.text import clean_text
 
 __all__ = ["NONKLASIKAL_PATHS", "validate_details"]
 
@@ -56,17 +56,9 @@ def _text(limit: int = SHORT, *, newlines: bool = False) -> Checker:
     def check(value: Any, field: str) -> str:
         if not isinstance(value, str):
             raise InvalidInput(f"{field} harus berupa teks", field=field)
-        text = unicodedata.normalize("NFC", value.strip())
-        if not text:
+        if not value.strip():
             raise InvalidInput(f"{field} tidak boleh kosong", field=field)
-        if len(text) > limit:
-            raise InvalidInput(
-                f"{field} terlalu panjang ({len(text)} karakter, maks. {limit})", field=field
-            )
-        allowed = "\n" if newlines else ""
-        if any(unicodedata.category(c) == "Cc" and c not in allowed for c in text):
-            raise InvalidInput(f"{field} memuat karakter kendali", field=field)
-        return text
+        return clean_text(value, field, limit=limit, multiline=newlines)
 
     return check
 

@@ -8,7 +8,6 @@ field. Nothing reaches the database until this has passed.
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,8 +21,8 @@ from registry.domain.errors import InvalidInput
 from registry.domain.jp_sessions import EntryVerdict, LogEntry, PriorCredit, credit_log
 from registry.domain.nip import EmployeeNumber, Employment, parse_employee_number
 from registry.domain.numbering import DOCUMENT_TYPES, Series, SeriesCatalog, parse_unit_code
+from registry.domain.text import clean_text, optional_text
 
-MAX_TEXT = 200
 MAX_TITLE = 300
 
 #: The documents that are evidence of a development activity and so credit JP to their holder.
@@ -268,23 +267,3 @@ def _parse_employment(value: str | None) -> Employment | None:
         raise InvalidInput(
             "Status kepegawaian harus 'pns' atau 'pppk'", field="recipient.employment"
         ) from None
-
-
-def clean_text(
-    value: str | None, field_name: str, *, required: bool = False, limit: int = MAX_TEXT
-) -> str:
-    """Trim, normalise to NFC and refuse control characters; titles and casing are kept as typed."""
-    text = unicodedata.normalize("NFC", (value or "").strip())
-    if required and not text:
-        raise InvalidInput(f"{field_name} wajib diisi", field=field_name)
-    if len(text) > limit:
-        raise InvalidInput(
-            f"{field_name} terlalu panjang ({len(text)} karakter, maks. {limit})", field=field_name
-        )
-    if any(unicodedata.category(char) == "Cc" for char in text):
-        raise InvalidInput(f"{field_name} memuat karakter kendali", field=field_name)
-    return text
-
-
-def optional_text(value: str | None, field_name: str) -> str | None:
-    return clean_text(value, field_name) or None

@@ -37,6 +37,7 @@ from registry.domain.jp import parse_scope
 from registry.domain.jp_sessions import MAX_ENTRIES, LogEntry
 from registry.domain.media import media_type
 from registry.domain.nip import EmployeeNumber, parse_employee_number
+from registry.domain.text import MAX_TEXT, clean_text
 
 __all__ = [
     "EVIDENCE_KINDS",
@@ -55,7 +56,6 @@ __all__ = [
     "validate_request",
 ]
 
-MAX_TEXT = 200
 MAX_OUTCOME = 2000
 MAX_SESSIONS = min(MAX_ENTRIES, 200)  # a letter prints at most 200 sessions (domain.details)
 
@@ -399,13 +399,4 @@ def _refuse_unknown(
 def _text(value: Any, field: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
     if value is not None and not isinstance(value, str):
         raise InvalidInput(f"{field} harus berupa teks", field=field)
-    text = unicodedata.normalize("NFC", (value or "").strip())
-    if required and not text:
-        raise InvalidInput(f"{field} wajib diisi", field=field)
-    if len(text) > limit:
-        raise InvalidInput(
-            f"{field} terlalu panjang ({len(text)} karakter, maks. {limit})", field=field
-        )
-    if any(unicodedata.category(char) == "Cc" for char in text):
-        raise InvalidInput(f"{field} memuat karakter kendali", field=field)
-    return text
+    return clean_text(value, field, required=required, limit=limit)

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from registry.domain.drafts import clean_text, optional_text
 from registry.domain.errors import InvalidInput
 from registry.domain.nip import Employment, parse_employee_number
 from registry.domain.table_columns import ROW, ColumnSet
+from registry.domain.text import clean_text, optional_text
 
 __all__ = [
     "JABATAN_TYPES",

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from registry.domain.agency import Signer
-from registry.domain.drafts import clean_text
 from registry.domain.errors import InvalidInput
 from registry.domain.nip import parse_employee_number
 from registry.domain.numbering import parse_unit_code
+from registry.domain.text import clean_text
 
 __all__ = [
     "HeadDraft",

@@ -39,6 +39,7 @@ from registry.adapters.password_list import common_passwords
 from registry.domain.actors import USER_PREFIX, Actor, user_actor_id
 from registry.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied, RegistryError
 from registry.domain.passwords import check_password, generate_password
+from registry.domain.text import refuse_hidden_characters
 from registry.domain.units import parse_code
 from registry.usecases.idempotency import IdempotencyKeys, Made
 
@@ -184,6 +185,7 @@ class Accounts:
             raise InvalidInput(
                 "Nama tampilan terlalu panjang (maksimal 200 karakter)", field="name"
             )
+        refuse_hidden_characters(display_name, "name", label="Nama tampilan")
         payload = {"draft": draft.__dict__, "generated": password is None}
         if password is None:
             secret = generate_password(username=username, common=self._common)

@@ -28,7 +28,7 @@ from registry.adapters.db.schema import Document, DocumentFile
 from registry.adapters.keystore import KeyRing
 from registry.adapters.qr import qr_png
 from registry.domain.actors import SYSTEM_ACTOR, Actor
-from registry.domain.drafts import DocumentDraft, ValidDraft, clean_text, validate_draft
+from registry.domain.drafts import DocumentDraft, ValidDraft, validate_draft
 from registry.domain.errors import (
     Conflict,
     InvalidInput,
@@ -39,6 +39,7 @@ from registry.domain.errors import (
 )
 from registry.domain.links import PublicLinks
 from registry.domain.numbering import SeriesCatalog
+from registry.domain.text import clean_text
 from registry.domain.views import DocumentView, FileMatch, IssueOutcome, Verification
 from registry.settings import Settings
 from registry.usecases.idempotency import IdempotencyKeys, Made

@@ -403,6 +403,19 @@ def test_a_mistyped_code_is_not_found_rather_than_forged(
     assert "<script" not in html.lower()
 
 
+def test_a_twelve_character_code_of_no_document_says_nothing_about_signatures(
+    client: TestClient[Any], issued: DocumentView
+) -> None:
+    code = "zzzzzzzzzzzz"
+    assert len(code) == len(short_code_of(issued))
+    result = verify(client, code)
+    assert (result["status"], result["reason"]) == ("unknown", "code_not_found")
+    assert result["kid"] is None and result["signed"] is None and result["signature"] is None
+    html = page(client, code)
+    assert "tidak ditemukan" in html
+    assert "Tanda tangan" not in html and "tampak asli" not in html
+
+
 def test_one_changed_character_of_a_code_is_not_found(
     client: TestClient[Any], issued: DocumentView
 ) -> None:

@@ -88,6 +88,38 @@ def test_creation_refuses_what_cannot_work(accounts: Accounts) -> None:
     assert accounts.create_user(UserDraft("citra", "auditor"), admin).user.role == "auditor"
 
 
+@pytest.mark.parametrize(
+    "display_name",
+    [
+        pytest.param("\u202egnasiB\u202c", id="right-to-left-override"),
+        pytest.param("\u200b\u200b", id="zero-width-only"),
+        pytest.param("Siti\u200dAminah", id="zero-width-joiner-inside"),
+    ],
+)
+def test_a_display_name_that_would_not_show_as_stored_is_refused(
+    accounts: Accounts, db: Database, display_name: str
+) -> None:
+    def written() -> tuple[int, int]:
+        with db.reading() as session:
+            users = session.execute(select(func.count()).select_from(User)).scalar_one()
+            entries = session.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
+        return users, entries
+
+    before = written()
+    with pytest.raises(InvalidInput, match="Nama tampilan memuat") as refused:
+        accounts.create_user(
+            UserDraft("siti", "issuer", display_name=display_name), CLI_ACTOR, password=PASSWORD
+        )
+    assert refused.value.field == "name"
+    assert written() == before
+    created = accounts.create_user(
+        UserDraft("siti", "issuer", display_name="Dra. Siti Aminah, M.Si."),
+        CLI_ACTOR,
+        password=PASSWORD,
+    )
+    assert created.user.display_name == "Dra. Siti Aminah, M.Si."
+
+
 def test_the_fifth_failure_locks_for_fifteen_minutes(
     accounts: Accounts, db: Database, clock: Clock
 ) -> None:

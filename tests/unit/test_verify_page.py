@@ -628,6 +628,18 @@ def test_a_mistyped_code_is_not_found_not_forged() -> None:
     assert "Periksa dokumen lain" not in page
 
 
+@pytest.mark.parametrize("reason", [None, "", "code_unknown", "NOT_FOUND"])
+def test_only_a_checked_token_of_no_document_is_said_to_look_genuine(reason: str | None) -> None:
+    # Short codes carry no signature: "tampak asli" is for a token whose signature was checked
+    # (reason not_found), never for any other unknown answer a future change might produce.
+    page = render_verify_page(Verification(status="unknown", reason=reason), token="zzzzzzzzzzzz")
+    assert h1(page) == "TIDAK DITEMUKAN"
+    assert "tidak ditemukan" in page
+    assert "Tanda tangan" not in page and "tampak asli" not in page
+    checked = render_verify_page(Verification(status="unknown", reason="not_found"), token="t")
+    assert "Tanda tangan pada kode ini tampak asli" in checked
+
+
 def test_the_typed_code_is_escaped_and_cut_short() -> None:
     page = render_verify_page(code_not_found(), token='"><script>x</script>' + "a" * 300)
     assert "<script" not in page
