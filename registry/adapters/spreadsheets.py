@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
+from registry.adapters import spreadsheet_limits as limits
 from registry.domain.batch_rows import (
     MAX_ROWS,
     PARTICIPANT_COLUMNS,
@@ -186,6 +187,7 @@ def _xlsx_rows(data: bytes, label: str) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
     try:
+        _refuse_inflating(data, label)
         with warnings.catch_warnings():
             # openpyxl warns about workbook features it does not read (data validation,
             # conditional formatting); cell values are unaffected.
@@ -203,6 +205,57 @@ def _xlsx_rows(data: bytes, label: str) -> Iterator[tuple[int, list[Any]]]:
         yield from enumerate((list(row) for row in sheet.iter_rows(values_only=True)), start=1)
     finally:
         workbook.close()
+
+
+def _refuse_inflating(data: bytes, label: str) -> None:
+    """Refuse a zip whose parts would inflate past the limits, from its directory alone.
+
+    :mod:`zipfile` never inflates a part past the size its directory declares, so checking the
+    declared sizes bounds what openpyxl can read afterwards.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = archive.infolist()
+    total = 0
+    for part in parts:
+        total += part.file_size
+        limit = _part_limit(part.filename)
+        if part.file_size > limit:
+            raise _too_big(label, f"bagian {part.filename} {_megabytes(part.file_size)}", limit)
+        if total > limits.MAX_UNCOMPRESSED_BYTES:
+            limit = limits.MAX_UNCOMPRESSED_BYTES
+            raise _too_big(label, f"semua bagian {_megabytes(total)}", limit)
+        ratio = part.file_size // max(part.compress_size, 1)
+        if part.file_size >= limits.RATIO_CHECKED_FROM_BYTES and (
+            ratio > limits.MAX_COMPRESSION_RATIO
+        ):
+            raise InvalidInput(
+                f"{label}: bagian {part.filename} dipadatkan secara tidak wajar ({ratio}:1) "
+                "sehingga berkas tidak dibuka; simpan ulang daftar dari Excel sebagai .xlsx "
+                "atau CSV UTF-8",
+                field="file",
+            )
+
+
+def _too_big(label: str, what: str, limit: int) -> InvalidInput:
+    return InvalidInput(
+        f"{label}: isi berkas XLSX terlalu besar setelah dibuka ({what}, maks. "
+        f"{_megabytes(limit)}); hapus lembar, gambar dan format yang tidak dipakai, atau simpan "
+        "daftar sebagai CSV UTF-8",
+        field="file",
+    )
+
+
+def _part_limit(name: str) -> int:
+    lowered = name.lower()
+    if "worksheets/" in lowered:
+        return limits.MAX_SHEET_XML_BYTES
+    if "sharedstrings" in lowered:
+        return limits.MAX_SHARED_STRINGS_BYTES
+    return limits.MAX_OTHER_PART_BYTES
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:.0f} MB"
 
 
 def participant_template_xlsx() -> bytes:

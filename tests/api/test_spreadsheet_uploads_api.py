@@ -1,0 +1,73 @@
+"""Hostile participant lists and rosters over HTTP: a 422 in Indonesian and nothing written."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from litestar.testing import TestClient
+from sqlalchemy import func, select
+
+from registry.adapters.db.schema import Batch, DocumentFile, Employee
+from registry.usecases.issuing import Registry
+from tests.api.conftest import bearer, written_state
+from tests.api.test_bad_input import assert_problem, english_words
+from tests.api.test_units_api import add_units
+from tests.conftest import Keys
+from tests.support.drafts import batch_body
+from tests.support.hostile_spreadsheets import SHARED_STRINGS, shared_strings_bomb, xlsx_with
+
+# name -> (file, what the refusal's detail mentions)
+HOSTILE: dict[str, Callable[[], tuple[bytes, str]]] = {
+    "shared-strings-bomb": lambda: (
+        xlsx_with({SHARED_STRINGS: shared_strings_bomb(8 * 2**20)}),
+        "dipadatkan secara tidak wajar",
+    ),
+}
+
+
+def everything_written(registry: Registry) -> tuple[Any, ...]:
+    """What an upload could leave behind: documents, numbers, audit, batches, files, employees."""
+    with registry.db.reading() as session:
+        counts = tuple(
+            session.execute(select(func.count()).select_from(table)).scalar_one()
+            for table in (Batch, DocumentFile, Employee)
+        )
+    return (*written_state(registry), *counts)
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_a_hostile_participant_list_is_refused_and_nothing_is_written(
+    client: TestClient[Any], api_keys: Keys, registry: Registry, case: str
+) -> None:
+    data, mentions = HOSTILE[case]()
+    spec = {k: v for k, v in batch_body(0).items() if k != "recipients"}
+    before = everything_written(registry)
+    response = client.post(
+        "/api/v1/documents/batch",
+        files={"file": ("peserta.xlsx", data, "application/octet-stream")},
+        data={"batch": json.dumps(spec)},
+        headers=bearer(api_keys.issuer.secret),
+    )
+    problem = assert_problem(response, 422, field="file", mentions=mentions)
+    assert not english_words(problem["detail"]), problem
+    assert everything_written(registry) == before
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_a_hostile_roster_is_refused_and_nothing_is_written(
+    client: TestClient[Any], api_keys: Keys, registry: Registry, case: str
+) -> None:
+    add_units(client, api_keys)
+    data, mentions = HOSTILE[case]()
+    before = everything_written(registry)
+    response = client.post(
+        "/api/v1/units/DPUPR/employees",
+        files={"file": ("pegawai.xlsx", data, "application/octet-stream")},
+        headers=bearer(api_keys.requester.secret),
+    )
+    problem = assert_problem(response, 422, field="file", mentions=mentions)
+    assert not english_words(problem["detail"]), problem
+    assert everything_written(registry) == before
