@@ -26,6 +26,7 @@ from registry.domain.batch_rows import (
 )
 from registry.domain.batch_template import TEMPLATE_COLUMNS, TEMPLATE_NOTES
 from registry.domain.errors import InvalidInput
+from registry.domain.formatting import number_id
 from registry.domain.table_columns import IGNORED_HEADERS, ROW, ColumnSet, header_name
 
 _SKIP = ""  # header slot of an ignored column; None marks a column without a header
@@ -73,7 +74,24 @@ def _table(raw_rows: Iterator[tuple[int, list[Any]]], columns: ColumnSet) -> lis
     rows: list[dict[str, str]] = []
     errors: list[dict[str, Any]] = []
     blank_run = 0
-    for number, cells in raw_rows:
+    cells_read = 0
+    for number, row_cells in raw_rows:
+        # An empty row still costs a step, and a row costs every cell it was padded to.
+        cells_read += max(len(row_cells), 1)
+        if cells_read > limits.MAX_CELLS:
+            raise InvalidInput(
+                f"{columns.label} terlalu besar untuk dibaca (lebih dari "
+                f"{number_id(limits.MAX_CELLS)} sel, termasuk sel dan baris kosong); hapus baris "
+                "dan kolom kosong di luar daftar, atau simpan sebagai CSV UTF-8",
+                field="file",
+            )
+        if header is None and number > limits.MAX_HEADER_ROW:
+            raise InvalidInput(
+                f"Baris judul kolom tidak ditemukan di {limits.MAX_HEADER_ROW} baris pertama; "
+                "letakkan judul kolom (nip, nama, ...) di baris paling atas daftar",
+                field="file",
+            )
+        cells = _within_columns(row_cells, number)
         texts = [_cell_text(cell) for cell in cells]
         if not any(texts):
             blank_run += 1
@@ -116,6 +134,24 @@ def _table(raw_rows: Iterator[tuple[int, list[Any]]], columns: ColumnSet) -> lis
     if errors:
         raise columns.invalid_rows(errors)
     return rows
+
+
+def _within_columns(cells: list[Any], number: int) -> list[Any]:
+    if len(cells) <= limits.MAX_COLUMNS:
+        return cells
+    beyond = cells[limits.MAX_COLUMNS :]
+    # count() runs in C: a row padded to Excel's 16,384 columns is mostly None.
+    if beyond.count(None) != len(beyond):
+        for offset, cell in enumerate(beyond):
+            if _cell_text(cell):
+                raise InvalidInput(
+                    f"Baris {number} berisi data di kolom ke-"
+                    f"{limits.MAX_COLUMNS + offset + 1}, di luar {limits.MAX_COLUMNS} kolom "
+                    "pertama; hapus kolom di sebelah kanan daftar",
+                    field="file",
+                    row=number,
+                )
+    return cells[: limits.MAX_COLUMNS]
 
 
 def _parse_header(texts: list[str], known: ColumnSet) -> list[str | None]:
@@ -201,6 +237,8 @@ def _xlsx_rows(data: bytes, label: str) -> Iterator[tuple[int, list[Any]]]:
         if not workbook.worksheets:
             raise InvalidInput(f"{label} tidak memuat lembar kerja", field="file")
         sheet = workbook.worksheets[0]
+        # The declared size is the writer's claim: a lie truncates rows, an XFD width pads them.
+        sheet.reset_dimensions()
         # Read-only sheets start at row 1 and fill gaps with empty rows, so numbers match Excel's.
         yield from enumerate((list(row) for row in sheet.iter_rows(values_only=True)), start=1)
     finally:

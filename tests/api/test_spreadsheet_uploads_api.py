@@ -17,13 +17,38 @@ from tests.api.test_bad_input import assert_problem, english_words
 from tests.api.test_units_api import add_units
 from tests.conftest import Keys
 from tests.support.drafts import batch_body
-from tests.support.hostile_spreadsheets import SHARED_STRINGS, shared_strings_bomb, xlsx_with
+from tests.support.hostile_spreadsheets import (
+    SHARED_STRINGS,
+    SHEET,
+    shared_strings_bomb,
+    sheet_xml,
+    text_cells,
+    text_row,
+    xlsx_with,
+)
+
+
+def sheet(*rows: bytes, dimension: str) -> bytes:
+    return xlsx_with({SHEET: b"".join(sheet_xml(rows, dimension=dimension))})
+
 
 # name -> (file, what the refusal's detail mentions)
 HOSTILE: dict[str, Callable[[], tuple[bytes, str]]] = {
     "shared-strings-bomb": lambda: (
         xlsx_with({SHARED_STRINGS: shared_strings_bomb(8 * 2**20)}),
         "dipadatkan secara tidak wajar",
+    ),
+    "header-at-row-10000": lambda: (
+        sheet(text_row(10_000, ["nip", "nama"]), dimension="A1:XFD10000"),
+        "20 baris pertama",
+    ),
+    "data-in-column-xfd": lambda: (
+        sheet(
+            text_row(1, ["nip", "nama"]),
+            text_row(2, ["x"], after=text_cells(2, ["x"], first_column=16_384)),
+            dimension="A1:XFD2",
+        ),
+        "di luar 50 kolom pertama",
     ),
 }
 

@@ -76,13 +76,17 @@ def sheet_xml(rows: Iterable[bytes], *, dimension: str = "A1") -> Iterable[bytes
     yield b"</sheetData></worksheet>"
 
 
-def text_row(number: int, values: Iterable[str], *, first_column: int = 1) -> bytes:
-    cells = "".join(
+def text_row(number: int, values: Iterable[str], *, after: str = "") -> bytes:
+    """Row ``number`` with ``values`` from column A on, then the cells XML ``after``."""
+    return f'<row r="{number}">{text_cells(number, values)}{after}</row>'.encode()
+
+
+def text_cells(number: int, values: Iterable[str], *, first_column: int = 1) -> str:
+    return "".join(
         f'<c r="{column_letter(first_column + index)}{number}" t="inlineStr"><is><t>{value}</t>'
         "</is></c>"
         for index, value in enumerate(values)
     )
-    return f'<row r="{number}">{cells}</row>'.encode()
 
 
 def column_letter(column: int) -> str:

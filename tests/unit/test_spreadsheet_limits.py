@@ -21,9 +21,16 @@ from tests.support.hostile_spreadsheets import (
     SHARED_STRINGS,
     SHEET,
     base_xlsx,
+    column_letter,
     shared_strings_bomb,
+    sheet_xml,
+    text_cells,
+    text_row,
     xlsx_with,
 )
+
+WIDEST = "XFD"  # Excel's last column, 16,384
+HEADER = ["nip", "nama"]
 
 
 def read(data: bytes) -> list[dict[str, str]]:
@@ -96,3 +103,60 @@ def test_a_real_roster_of_the_largest_size_is_read() -> None:
     )
     assert len(rows) == ROSTER_COLUMNS.max_rows
     assert rows[-1]["name"] == f"Pegawai Nomor {ROSTER_COLUMNS.max_rows - 1}"
+
+
+# --- 2. rows and columns are streamed and bounded, whatever the sheet declares -----------------
+
+
+def sheet(*rows: bytes, dimension: str = "A1") -> bytes:
+    return xlsx_with({SHEET: b"".join(sheet_xml(rows, dimension=dimension))})
+
+
+def test_a_header_far_down_a_sheet_declared_as_wide_as_excel_is_refused() -> None:
+    data = sheet(text_row(10_000, HEADER), dimension=f"A1:{WIDEST}10000")
+    assert len(data) < 10_000
+    with pytest.raises(InvalidInput, match=f"{limits.MAX_HEADER_ROW} baris pertama"):
+        read(data)
+
+
+def test_a_header_on_the_last_allowed_row_is_read_and_the_declared_size_ignored() -> None:
+    last = limits.MAX_HEADER_ROW
+    data = sheet(
+        text_row(last, HEADER), text_row(last + 1, [PNS_NIP, "Budi"]), dimension=f"A1:{WIDEST}2"
+    )
+    assert read(data) == [{"row": str(last + 1), "nip": PNS_NIP, "name": "Budi"}]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        text_row(2, [PNS_NIP, "Budi", *["x"] * (limits.MAX_COLUMNS - 1)]),
+        text_row(2, [PNS_NIP, "Budi"], after=text_cells(2, ["x"], first_column=16_384)),
+        text_row(2, ["x"] * 16_384),  # the 4.4 MB wide sheet, one row of it
+    ],
+    ids=["one-column-too-many", "a-cell-in-the-last-column", "every-column-filled"],
+)
+def test_data_right_of_the_allowed_columns_is_refused(row: bytes) -> None:
+    with pytest.raises(InvalidInput, match=f"{limits.MAX_COLUMNS} kolom pertama"):
+        read(sheet(text_row(1, HEADER), row))
+
+
+def test_empty_formatted_cells_right_of_the_list_are_ignored() -> None:
+    styled = f'<c r="{WIDEST}2" s="0"/><c r="{column_letter(limits.MAX_COLUMNS + 1)}2"/>'
+    row = text_row(2, [PNS_NIP, "Budi"], after=styled)
+    assert read(sheet(text_row(1, HEADER), row)) == [{"row": "2", "nip": PNS_NIP, "name": "Budi"}]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # Rows as wide as Excel, padded by the reader: 16,384 cells read for each.
+        [text_row(n, [PNS_NIP], after=f'<c r="{WIDEST}{n}"/>') for n in range(2, 100)],
+        # Rows far apart, each gap read as empty rows, never a long enough run to stop at.
+        [text_row(n, [PNS_NIP]) for n in range(2, limits.MAX_CELLS + 1000, 999)],
+    ],
+    ids=["wide-empty-rows", "sparse-rows"],
+)
+def test_a_sheet_costing_more_cells_than_allowed_is_refused(rows: list[bytes]) -> None:
+    with pytest.raises(InvalidInput, match="sel"):
+        read(sheet(text_row(1, HEADER), *rows))
