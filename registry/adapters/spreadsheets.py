@@ -14,6 +14,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -33,6 +34,25 @@ _SKIP = ""  # header slot of an ignored column; None marks a column without a he
 _SCIENTIFIC = re.compile(r"\A\s*\d+(?:[.,]\d*)?[eE][+-]?\d+\s*\Z")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+_SAVE_AGAIN = "buka di Excel lalu simpan ulang sebagai .xlsx atau CSV UTF-8"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# What openpyxl raises on a damaged or foreign zip: broken XML (SyntaxError covers both parsers'),
+# a missing part (KeyError), a shared string or style out of range (IndexError), a cell that is
+# not what its type says (ValueError, TypeError, ArithmeticError), a password on the zip
+# (RuntimeError) or a compression it does not know (NotImplementedError).
+_UNREADABLE_XLSX = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    SyntaxError,
+    LookupError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    ArithmeticError,
+    RuntimeError,
+)
 # Trailing formatted-but-empty rows can run to Excel's last row; stop looking after this many.
 _MAX_BLANK_RUN = 1000
 
@@ -54,8 +74,10 @@ def read_rows(
     if data.startswith(_ZIP_MAGIC):
         raw_rows = _xlsx_rows(data, label)
     elif data.startswith(_OLE_MAGIC):
+        # Excel also wraps a password-protected .xlsx in this container.
         raise InvalidInput(
-            f"{label}: format .xls lama tidak didukung; simpan sebagai .xlsx atau CSV UTF-8",
+            f"{label}: berkas .xls lama atau berkas Excel berkata sandi tidak dapat dibaca; "
+            f"hapus kata sandinya bila ada, lalu {_SAVE_AGAIN}",
             field="file",
         )
     else:
@@ -197,8 +219,14 @@ def _lost_digits(cell: Any, text: str) -> bool:
 
 
 def _csv_rows(data: bytes, label: str) -> Iterator[tuple[int, list[Any]]]:
+    if data.startswith(_UTF16_BOMS):
+        raise InvalidInput(
+            f"{label} tersimpan sebagai teks UTF-16 (Unicode); di Excel pilih Simpan Sebagai > "
+            "'CSV UTF-8'",
+            field="file",
+        )
     if b"\x00" in data:
-        raise InvalidInput(f"{label} bukan CSV atau XLSX", field="file")
+        raise InvalidInput(f"{label} bukan CSV atau XLSX; {_SAVE_AGAIN}", field="file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -206,9 +234,9 @@ def _csv_rows(data: bytes, label: str) -> Iterator[tuple[int, list[Any]]]:
             f"{label} bukan teks UTF-8; di Excel pilih Simpan Sebagai > 'CSV UTF-8'",
             field="file",
         ) from None
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    first_line = next((line for line in _bounded_lines(text, label) if line.strip()), "")
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_bounded_lines(text, label), delimiter=delimiter)
     try:
         # line_num counts physical lines, so a quoted cell spanning lines keeps numbers honest.
         for cells in reader:
@@ -219,81 +247,60 @@ def _csv_rows(data: bytes, label: str) -> Iterator[tuple[int, list[Any]]]:
         ) from None
 
 
+def _bounded_lines(text: str, label: str) -> Iterator[str]:
+    """Physical lines, refusing one too long before the CSV parser splits it into cells."""
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if len(line) > limits.MAX_CSV_LINE_CHARS:
+            raise InvalidInput(
+                f"{label}: baris {number} terlalu panjang (lebih dari "
+                f"{number_id(limits.MAX_CSV_LINE_CHARS)} karakter); periksa bahwa berkas adalah "
+                f"daftar dengan satu baris per orang, atau {_SAVE_AGAIN}",
+                field="file",
+                row=number,
+            )
+        yield line
+
+
 def _xlsx_rows(data: bytes, label: str) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
     try:
-        _refuse_inflating(data, label)
+        limits.refuse_inflating(data, label)
         with warnings.catch_warnings():
             # openpyxl warns about workbook features it does not read (data validation,
             # conditional formatting); cell values are unaffected.
             warnings.simplefilter("ignore", UserWarning)
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InvalidInput(
-            f"{label} bukan berkas XLSX yang dapat dibaca: {exc}", field="file"
-        ) from None
+    except _UNREADABLE_XLSX:
+        raise _unreadable_xlsx(label) from None
     try:
         if not workbook.worksheets:
-            raise InvalidInput(f"{label} tidak memuat lembar kerja", field="file")
+            raise InvalidInput(f"{label} tidak memuat lembar kerja; {_SAVE_AGAIN}", field="file")
         sheet = workbook.worksheets[0]
         # The declared size is the writer's claim: a lie truncates rows, an XFD width pads them.
         sheet.reset_dimensions()
         # Read-only sheets start at row 1 and fill gaps with empty rows, so numbers match Excel's.
-        yield from enumerate((list(row) for row in sheet.iter_rows(values_only=True)), start=1)
+        rows = sheet.iter_rows(values_only=True)
+        number = 0
+        while True:
+            try:
+                row = next(rows, None)
+            except _UNREADABLE_XLSX:
+                raise _unreadable_xlsx(label) from None
+            if row is None:
+                return
+            number += 1
+            yield number, list(row)
     finally:
         workbook.close()
 
 
-def _refuse_inflating(data: bytes, label: str) -> None:
-    """Refuse a zip whose parts would inflate past the limits, from its directory alone.
-
-    :mod:`zipfile` never inflates a part past the size its directory declares, so checking the
-    declared sizes bounds what openpyxl can read afterwards.
-    """
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        parts = archive.infolist()
-    total = 0
-    for part in parts:
-        total += part.file_size
-        limit = _part_limit(part.filename)
-        if part.file_size > limit:
-            raise _too_big(label, f"bagian {part.filename} {_megabytes(part.file_size)}", limit)
-        if total > limits.MAX_UNCOMPRESSED_BYTES:
-            limit = limits.MAX_UNCOMPRESSED_BYTES
-            raise _too_big(label, f"semua bagian {_megabytes(total)}", limit)
-        ratio = part.file_size // max(part.compress_size, 1)
-        if part.file_size >= limits.RATIO_CHECKED_FROM_BYTES and (
-            ratio > limits.MAX_COMPRESSION_RATIO
-        ):
-            raise InvalidInput(
-                f"{label}: bagian {part.filename} dipadatkan secara tidak wajar ({ratio}:1) "
-                "sehingga berkas tidak dibuka; simpan ulang daftar dari Excel sebagai .xlsx "
-                "atau CSV UTF-8",
-                field="file",
-            )
-
-
-def _too_big(label: str, what: str, limit: int) -> InvalidInput:
+def _unreadable_xlsx(label: str) -> InvalidInput:
     return InvalidInput(
-        f"{label}: isi berkas XLSX terlalu besar setelah dibuka ({what}, maks. "
-        f"{_megabytes(limit)}); hapus lembar, gambar dan format yang tidak dipakai, atau simpan "
-        "daftar sebagai CSV UTF-8",
+        f"{label} bukan berkas XLSX yang dapat dibaca (rusak, berkata sandi, atau bukan lembar "
+        f"kerja Excel); {_SAVE_AGAIN}",
         field="file",
     )
-
-
-def _part_limit(name: str) -> int:
-    lowered = name.lower()
-    if "worksheets/" in lowered:
-        return limits.MAX_SHEET_XML_BYTES
-    if "sharedstrings" in lowered:
-        return limits.MAX_SHARED_STRINGS_BYTES
-    return limits.MAX_OTHER_PART_BYTES
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 2**20:.0f} MB"
 
 
 def participant_template_xlsx() -> bytes:

@@ -20,6 +20,7 @@ from tests.support.drafts import batch_body
 from tests.support.hostile_spreadsheets import (
     SHARED_STRINGS,
     SHEET,
+    base_xlsx,
     shared_strings_bomb,
     sheet_xml,
     text_cells,
@@ -50,6 +51,24 @@ HOSTILE: dict[str, Callable[[], tuple[bytes, str]]] = {
         ),
         "di luar 50 kolom pertama",
     ),
+    "sheet-xml-cut-short": lambda: (
+        xlsx_with({SHEET: b"<worksheet><sheetData><row r='1'><c"}),
+        "simpan ulang sebagai .xlsx atau CSV UTF-8",
+    ),
+    "shared-string-out-of-range": lambda: (
+        sheet(b'<row r="1"><c r="A1" t="s"><v>99</v></c></row>', dimension="A1"),
+        "simpan ulang sebagai .xlsx atau CSV UTF-8",
+    ),
+    "zip-cut-short": lambda: (base_xlsx()[:1500], "simpan ulang sebagai .xlsx atau CSV UTF-8"),
+    "password-protected": lambda: (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504),
+        "kata sandi",
+    ),
+    "csv-with-millions-of-columns": lambda: (
+        b"nip,nama\r\n" + b"," * 3_000_000 + b"\r\n",
+        "terlalu panjang",
+    ),
+    "csv-in-utf-16": lambda: ("nip\tnama\r\n1\tBudi\r\n".encode("utf-16"), "CSV UTF-8"),
 }
 
 

@@ -7,10 +7,15 @@ probes, so a refusal shows the limit holds; the limits themselves are the reader
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import zipfile
 from collections.abc import Callable, Iterable
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from registry.adapters import spreadsheet_limits as limits
 from registry.adapters.spreadsheets import read_rows
@@ -160,3 +165,99 @@ def test_empty_formatted_cells_right_of_the_list_are_ignored() -> None:
 def test_a_sheet_costing_more_cells_than_allowed_is_refused(rows: list[bytes]) -> None:
     with pytest.raises(InvalidInput, match="sel"):
         read(sheet(text_row(1, HEADER), *rows))
+
+
+# --- 3. a file that is not a readable list is a 422 saying how to save it ----------------------
+
+SAVE_AS = r"simpan .*\.xlsx atau CSV UTF-8"
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def with_encrypted_flag(data: bytes) -> bytes:
+    """The zip with every part marked as password-protected (general-purpose flag bit 0)."""
+    patched = bytearray(data)
+    for signature, flag_offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = patched.find(signature)
+        while start != -1:
+            patched[start + flag_offset] |= 1
+            start = patched.find(signature, start + 4)
+    return bytes(patched)
+
+
+UNREADABLE_XLSX = {
+    "sheet-xml-cut-short": lambda: xlsx_with({SHEET: b"<worksheet><sheetData><row r='1'><c"}),
+    "workbook-xml-not-xml": lambda: xlsx_with({"xl/workbook.xml": b"not xml at all"}),
+    "shared-strings-not-xml": lambda: xlsx_with({SHARED_STRINGS: b"<sst><si><t>a</si>"}),
+    "shared-string-out-of-range": lambda: sheet(b'<row r="1"><c r="A1" t="s"><v>99</v></c></row>'),
+    "number-cell-not-a-number": lambda: sheet(
+        text_row(1, HEADER), b'<row r="2"><c r="A2"><v>abc</v></c></row>'
+    ),
+    "zip-without-a-workbook": lambda: zip_of({"readme.txt": b"bukan lembar kerja"}),
+    "docx-not-xlsx": lambda: zip_of(
+        {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<document/>"}
+    ),
+    "zip-cut-short": lambda: base_xlsx()[:1500],
+    "zip-with-password": lambda: with_encrypted_flag(base_xlsx()),
+}
+
+
+@pytest.mark.parametrize("case", UNREADABLE_XLSX)
+def test_an_unreadable_xlsx_is_refused_with_how_to_save_it(case: str) -> None:
+    with pytest.raises(InvalidInput, match=SAVE_AS) as excinfo:
+        read(UNREADABLE_XLSX[case]())
+    assert str(excinfo.value).startswith("peserta.xlsx")
+
+
+def test_an_encrypted_workbook_or_old_xls_is_refused_with_how_to_save_it() -> None:
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)  # how Excel stores a password-set file
+    with pytest.raises(InvalidInput, match=SAVE_AS) as excinfo:
+        read(ole)
+    assert "kata sandi" in str(excinfo.value)
+
+
+PARTS = ["[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", SHEET]
+DAMAGE = [b"<", b'"', b"&x;", b"</c>", b"<v>z</v>", b' r="ZZZZ1"', b' t="s"', b' t="d"', b' s="99"']
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(part=st.sampled_from(PARTS), data=st.data())
+def test_damaged_xml_anywhere_is_read_or_refused_never_an_error(
+    part: str, data: st.DataObject
+) -> None:
+    base = base_xlsx([["nip", "nama", "jp"], [PNS_NIP, "Budi", 2.5], [PNS_NIP, "Wati", "x"]])
+    content = bytearray(zipfile.ZipFile(io.BytesIO(base)).read(part))
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, len(content) - 1))
+        if data.draw(st.booleans()):
+            del content[at : at + data.draw(st.integers(1, 20))]
+        else:
+            content[at:at] = data.draw(st.sampled_from(DAMAGE))
+    with contextlib.suppress(InvalidInput):
+        read(xlsx_with({part: bytes(content)}, base))
+
+
+UNREADABLE_CSV = {
+    "millions-of-columns": (b"nip,nama\r\n" + b"," * 3_000_000 + b"\r\n", "terlalu panjang"),
+    "one-gigantic-line": (b"nip,nama\r\n" + b"A" * 5_000_000, "terlalu panjang"),
+    "wide-but-short-lines": (
+        b"nip,nama\r\n" + b"1," * (limits.MAX_COLUMNS + 1) + b"\r\n",
+        f"{limits.MAX_COLUMNS} kolom pertama",
+    ),
+    "utf-16-from-excel": ("nip\tnama\r\n1\tBudi\r\n".encode("utf-16"), "UTF-16"),
+    "windows-1252": ("nip,nama\r\n1,Budi Süß\r\n".encode("cp1252"), "CSV UTF-8"),
+    "binary": (b"nip,nama\r\n\x00\x01\x02", SAVE_AS),
+}
+
+
+@pytest.mark.parametrize("case", UNREADABLE_CSV)
+def test_an_unreadable_csv_is_refused_with_what_to_do(case: str) -> None:
+    data, message = UNREADABLE_CSV[case]
+    with pytest.raises(InvalidInput, match=message):
+        read_rows(data, filename="peserta.csv", media_type="text/csv")
