@@ -15,8 +15,11 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
+from xml.parsers import expat
 
 from registry.domain.errors import InvalidInput
+from registry.domain.formatting import number_id
 
 # --- the XLSX zip, checked before openpyxl opens it ----------------------------------------------
 #: One worksheet's XML: a 20,000-row roster with ten columns of long inline text is about 20 MB.
@@ -42,6 +45,9 @@ MAX_COLUMNS = 50
 #: Cells read, including the empty ones a row is padded with and one for every empty row: the
 #: largest roster at the widest allowed row is 20,000 x 50.
 MAX_CELLS = 1_000_000
+#: Cells one row may hold in the XML: Excel's column count. openpyxl parses a row whole, so a row
+#: of a million cells all claiming column A (read as one) would be held in memory at once.
+MAX_ROW_CELLS = 16_384
 #: One CSV line in characters: 50 columns of 1,000 characters are more than any list needs.
 MAX_CSV_LINE_CHARS = 50_000
 
@@ -50,10 +56,21 @@ def refuse_inflating(data: bytes, label: str) -> None:
     """Refuse a zip whose parts would inflate past the limits, from its directory alone.
 
     :mod:`zipfile` never inflates a part past the size its directory declares, so checking the
-    declared sizes bounds what openpyxl can read afterwards.
+    declared sizes bounds what openpyxl can read afterwards. Then every XML part that may be a
+    sheet (a hostile workbook may put its sheet anywhere) is streamed once through expat, which
+    holds nothing, counting rows and cells: openpyxl builds each row whole before it yields it.
     """
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         parts = archive.infolist()
+        _refuse_sizes(parts, label)
+        for part in parts:
+            name = part.filename.lower()
+            if name.endswith(".xml") and not _is_shared_strings(name):
+                with archive.open(part) as stream:
+                    _refuse_crowded_cells(stream, label)
+
+
+def _refuse_sizes(parts: list[zipfile.ZipInfo], label: str) -> None:
     total = 0
     for part in parts:
         total += part.file_size
@@ -86,10 +103,45 @@ def _part_limit(name: str) -> int:
     lowered = name.lower()
     if "worksheets/" in lowered:
         return MAX_SHEET_XML_BYTES
-    if "sharedstrings" in lowered:
+    if _is_shared_strings(lowered):
         return MAX_SHARED_STRINGS_BYTES
     return MAX_OTHER_PART_BYTES
 
 
+def _is_shared_strings(lowered_name: str) -> bool:
+    return "sharedstrings" in lowered_name
+
+
 def _megabytes(size: int) -> str:
     return f"{size / 2**20:.0f} MB"
+
+
+def _refuse_crowded_cells(stream: Any, label: str) -> None:
+    parser = expat.ParserCreate(namespace_separator=" ")
+    # [elements of rows and cells in the part, cells in the current row]
+    counts = [0, 0]
+
+    def start(name: str, _attributes: object) -> None:
+        local = name.rpartition(" ")[2]
+        if local == "row":
+            counts[0] += 1
+            counts[1] = 0
+        elif local == "c":
+            counts[0] += 1
+            counts[1] += 1
+            if counts[1] > MAX_ROW_CELLS:
+                raise InvalidInput(
+                    f"{label}: lembar kerja memuat baris dengan lebih dari "
+                    f"{number_id(MAX_ROW_CELLS)} sel (batas Excel); buka di Excel lalu simpan "
+                    "ulang sebagai .xlsx atau CSV UTF-8",
+                    field="file",
+                )
+        if counts[0] > MAX_CELLS:
+            raise InvalidInput(
+                f"{label}: lembar kerja memuat lebih dari {number_id(MAX_CELLS)} sel; hapus baris "
+                "dan kolom kosong di luar daftar, atau simpan sebagai CSV UTF-8",
+                field="file",
+            )
+
+    parser.StartElementHandler = start
+    parser.ParseFile(stream)

@@ -17,6 +17,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from typing import Any
+from xml.parsers import expat
 
 from registry.adapters import spreadsheet_limits as limits
 from registry.domain.batch_rows import (
@@ -36,16 +37,17 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 _SAVE_AGAIN = "buka di Excel lalu simpan ulang sebagai .xlsx atau CSV UTF-8"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-# What openpyxl raises on a damaged or foreign zip: broken XML (SyntaxError covers both parsers'),
-# a missing part (KeyError), a shared string or style out of range (IndexError), a cell that is
-# not what its type says (ValueError, TypeError, ArithmeticError), a password on the zip
-# (RuntimeError) or a compression it does not know (NotImplementedError).
+# What openpyxl raises on a damaged or foreign zip: broken XML (SyntaxError covers both parsers',
+# ExpatError the limits' scan), a missing part (KeyError), a shared string or style out of range
+# (IndexError), a cell that is not what its type says (ValueError, TypeError, ArithmeticError), a
+# password on the zip (RuntimeError) or a compression it does not know (NotImplementedError).
 _UNREADABLE_XLSX = (
     zipfile.BadZipFile,
     zlib.error,
     EOFError,
     OSError,
     SyntaxError,
+    expat.ExpatError,
     LookupError,
     ValueError,
     TypeError,

@@ -21,6 +21,7 @@ from tests.support.hostile_spreadsheets import (
     SHARED_STRINGS,
     SHEET,
     base_xlsx,
+    crowded_row,
     shared_strings_bomb,
     sheet_xml,
     text_cells,
@@ -50,6 +51,10 @@ HOSTILE: dict[str, Callable[[], tuple[bytes, str]]] = {
             dimension="A1:XFD2",
         ),
         "di luar 50 kolom pertama",
+    ),
+    "cells-crowded-into-column-a": lambda: (
+        sheet(text_row(1, ["nip", "nama"]), crowded_row(2, 16_385), dimension="A1"),
+        "lebih dari 16.384 sel",
     ),
     "sheet-xml-cut-short": lambda: (
         xlsx_with({SHEET: b"<worksheet><sheetData><row r='1'><c"}),

@@ -8,6 +8,7 @@ never holds more than the compressed file.
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from collections.abc import Iterable, Mapping
 
@@ -104,3 +105,10 @@ def shared_strings_bomb(total_bytes: int, *, chunk_bytes: int = 1 << 20) -> Iter
     for _ in range(max(1, total_bytes // len(item))):
         yield item
     yield b"</sst>"
+
+
+def crowded_row(number: int, cells: int) -> bytes:
+    """One row of ``cells`` cells all claiming column A, with noise so it deflates like data."""
+    values = (int.from_bytes(os.urandom(3), "big") for _ in range(cells))
+    cells_xml = "".join(f'<c r="A{number}"><v>{value}</v></c>' for value in values)
+    return f'<row r="{number}">{cells_xml}</row>'.encode()

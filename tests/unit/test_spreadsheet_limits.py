@@ -27,6 +27,7 @@ from tests.support.hostile_spreadsheets import (
     SHEET,
     base_xlsx,
     column_letter,
+    crowded_row,
     shared_strings_bomb,
     sheet_xml,
     text_cells,
@@ -164,6 +165,25 @@ def test_empty_formatted_cells_right_of_the_list_are_ignored() -> None:
 )
 def test_a_sheet_costing_more_cells_than_allowed_is_refused(rows: list[bytes]) -> None:
     with pytest.raises(InvalidInput, match="sel"):
+        read(sheet(text_row(1, HEADER), *rows))
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        # Every cell in column A: read as one cell, but parsed (and held) as 16,385.
+        ([crowded_row(2, limits.MAX_ROW_CELLS + 1)], "lebih dari 16.384 sel"),
+        (
+            [crowded_row(n, 16_000) for n in range(2, limits.MAX_CELLS // 16_000 + 3)],
+            "lebih dari 1.000.000 sel",
+        ),
+    ],
+    ids=["one-crowded-row", "crowded-rows"],
+)
+def test_cells_crowded_into_few_columns_are_refused_before_openpyxl_holds_them(
+    rows: list[bytes], message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=message):
         read(sheet(text_row(1, HEADER), *rows))
 
 
