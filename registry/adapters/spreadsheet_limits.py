@@ -28,8 +28,10 @@ MAX_SHEET_XML_BYTES = 32 * 2**20
 #: The shared-strings table, which openpyxl loads whole into memory before the first row is read.
 #: Distinct texts only: 20,000 names, NIPs and positions are about 3 MB.
 MAX_SHARED_STRINGS_BYTES = 16 * 2**20
-#: Every other part (styles, theme, workbook, drawings, images): real ones are kilobytes.
-MAX_OTHER_PART_BYTES = 8 * 2**20
+#: Every other part (styles, theme, workbook, drawings, images): real ones are kilobytes, a
+#: workbook with thousands of cell formats a few MB. openpyxl parses styles whole: 7 MB of them
+#: took 226 MB of memory, so this stays low.
+MAX_OTHER_PART_BYTES = 4 * 2**20
 #: All parts together, other sheets included (openpyxl scans each sheet's size when opening).
 MAX_UNCOMPRESSED_BYTES = 64 * 2**20
 #: Spreadsheet XML deflates 5- to 20-fold; a part that shrank more than this is padding (a bomb)
