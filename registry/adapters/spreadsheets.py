@@ -14,9 +14,12 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import Any
+from xml.parsers import expat
 
+from registry.adapters import spreadsheet_limits as limits
 from registry.domain.batch_rows import (
     MAX_ROWS,
     PARTICIPANT_COLUMNS,
@@ -25,12 +28,33 @@ from registry.domain.batch_rows import (
 )
 from registry.domain.batch_template import TEMPLATE_COLUMNS, TEMPLATE_NOTES
 from registry.domain.errors import InvalidInput
+from registry.domain.formatting import number_id
 from registry.domain.table_columns import IGNORED_HEADERS, ROW, ColumnSet, header_name
 
 _SKIP = ""  # header slot of an ignored column; None marks a column without a header
 _SCIENTIFIC = re.compile(r"\A\s*\d+(?:[.,]\d*)?[eE][+-]?\d+\s*\Z")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+_SAVE_AGAIN = "buka di Excel lalu simpan ulang sebagai .xlsx atau CSV UTF-8"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# What openpyxl raises on a damaged or foreign zip: broken XML (SyntaxError covers both parsers',
+# ExpatError the limits' scan), a missing part (KeyError), a shared string or style out of range
+# (IndexError), a cell that is not what its type says (ValueError, TypeError, ArithmeticError), a
+# password on the zip (RuntimeError) or a compression it does not know (NotImplementedError).
+_UNREADABLE_XLSX = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    SyntaxError,
+    expat.ExpatError,
+    LookupError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    ArithmeticError,
+    RuntimeError,
+)
 # Trailing formatted-but-empty rows can run to Excel's last row; stop looking after this many.
 _MAX_BLANK_RUN = 1000
 
@@ -52,8 +76,10 @@ def read_rows(
     if data.startswith(_ZIP_MAGIC):
         raw_rows = _xlsx_rows(data, label)
     elif data.startswith(_OLE_MAGIC):
+        # Excel also wraps a password-protected .xlsx in this container.
         raise InvalidInput(
-            f"{label}: format .xls lama tidak didukung; simpan sebagai .xlsx atau CSV UTF-8",
+            f"{label}: berkas .xls lama atau berkas Excel berkata sandi tidak dapat dibaca; "
+            f"hapus kata sandinya bila ada, lalu {_SAVE_AGAIN}",
             field="file",
         )
     else:
@@ -72,7 +98,24 @@ def _table(raw_rows: Iterator[tuple[int, list[Any]]], columns: ColumnSet) -> lis
     rows: list[dict[str, str]] = []
     errors: list[dict[str, Any]] = []
     blank_run = 0
-    for number, cells in raw_rows:
+    cells_read = 0
+    for number, row_cells in raw_rows:
+        # An empty row still costs a step, and a row costs every cell it was padded to.
+        cells_read += max(len(row_cells), 1)
+        if cells_read > limits.MAX_CELLS:
+            raise InvalidInput(
+                f"{columns.label} terlalu besar untuk dibaca (lebih dari "
+                f"{number_id(limits.MAX_CELLS)} sel, termasuk sel dan baris kosong); hapus baris "
+                "dan kolom kosong di luar daftar, atau simpan sebagai CSV UTF-8",
+                field="file",
+            )
+        if header is None and number > limits.MAX_HEADER_ROW:
+            raise InvalidInput(
+                f"Baris judul kolom tidak ditemukan di {limits.MAX_HEADER_ROW} baris pertama; "
+                "letakkan judul kolom (nip, nama, ...) di baris paling atas daftar",
+                field="file",
+            )
+        cells = _within_columns(row_cells, number)
         texts = [_cell_text(cell) for cell in cells]
         if not any(texts):
             blank_run += 1
@@ -115,6 +158,24 @@ def _table(raw_rows: Iterator[tuple[int, list[Any]]], columns: ColumnSet) -> lis
     if errors:
         raise columns.invalid_rows(errors)
     return rows
+
+
+def _within_columns(cells: list[Any], number: int) -> list[Any]:
+    if len(cells) <= limits.MAX_COLUMNS:
+        return cells
+    beyond = cells[limits.MAX_COLUMNS :]
+    # count() runs in C: a row padded to Excel's 16,384 columns is mostly None.
+    if beyond.count(None) != len(beyond):
+        for offset, cell in enumerate(beyond):
+            if _cell_text(cell):
+                raise InvalidInput(
+                    f"Baris {number} berisi data di kolom ke-"
+                    f"{limits.MAX_COLUMNS + offset + 1}, di luar {limits.MAX_COLUMNS} kolom "
+                    "pertama; hapus kolom di sebelah kanan daftar",
+                    field="file",
+                    row=number,
+                )
+    return cells[: limits.MAX_COLUMNS]
 
 
 def _parse_header(texts: list[str], known: ColumnSet) -> list[str | None]:
@@ -160,8 +221,14 @@ def _lost_digits(cell: Any, text: str) -> bool:
 
 
 def _csv_rows(data: bytes, label: str) -> Iterator[tuple[int, list[Any]]]:
+    if data.startswith(_UTF16_BOMS):
+        raise InvalidInput(
+            f"{label} tersimpan sebagai teks UTF-16 (Unicode); di Excel pilih Simpan Sebagai > "
+            "'CSV UTF-8'",
+            field="file",
+        )
     if b"\x00" in data:
-        raise InvalidInput(f"{label} bukan CSV atau XLSX", field="file")
+        raise InvalidInput(f"{label} bukan CSV atau XLSX; {_SAVE_AGAIN}", field="file")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -169,9 +236,9 @@ def _csv_rows(data: bytes, label: str) -> Iterator[tuple[int, list[Any]]]:
             f"{label} bukan teks UTF-8; di Excel pilih Simpan Sebagai > 'CSV UTF-8'",
             field="file",
         ) from None
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    first_line = next((line for line in _bounded_lines(text, label) if line.strip()), "")
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(_bounded_lines(text, label), delimiter=delimiter)
     try:
         # line_num counts physical lines, so a quoted cell spanning lines keeps numbers honest.
         for cells in reader:
@@ -182,27 +249,60 @@ def _csv_rows(data: bytes, label: str) -> Iterator[tuple[int, list[Any]]]:
         ) from None
 
 
+def _bounded_lines(text: str, label: str) -> Iterator[str]:
+    """Physical lines, refusing one too long before the CSV parser splits it into cells."""
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if len(line) > limits.MAX_CSV_LINE_CHARS:
+            raise InvalidInput(
+                f"{label}: baris {number} terlalu panjang (lebih dari "
+                f"{number_id(limits.MAX_CSV_LINE_CHARS)} karakter); periksa bahwa berkas adalah "
+                f"daftar dengan satu baris per orang, atau {_SAVE_AGAIN}",
+                field="file",
+                row=number,
+            )
+        yield line
+
+
 def _xlsx_rows(data: bytes, label: str) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook
 
     try:
+        limits.refuse_inflating(data, label)
         with warnings.catch_warnings():
             # openpyxl warns about workbook features it does not read (data validation,
             # conditional formatting); cell values are unaffected.
             warnings.simplefilter("ignore", UserWarning)
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InvalidInput(
-            f"{label} bukan berkas XLSX yang dapat dibaca: {exc}", field="file"
-        ) from None
+    except _UNREADABLE_XLSX:
+        raise _unreadable_xlsx(label) from None
     try:
         if not workbook.worksheets:
-            raise InvalidInput(f"{label} tidak memuat lembar kerja", field="file")
+            raise InvalidInput(f"{label} tidak memuat lembar kerja; {_SAVE_AGAIN}", field="file")
         sheet = workbook.worksheets[0]
+        # The declared size is the writer's claim: a lie truncates rows, an XFD width pads them.
+        sheet.reset_dimensions()
         # Read-only sheets start at row 1 and fill gaps with empty rows, so numbers match Excel's.
-        yield from enumerate((list(row) for row in sheet.iter_rows(values_only=True)), start=1)
+        rows = sheet.iter_rows(values_only=True)
+        number = 0
+        while True:
+            try:
+                row = next(rows, None)
+            except _UNREADABLE_XLSX:
+                raise _unreadable_xlsx(label) from None
+            if row is None:
+                return
+            number += 1
+            yield number, list(row)
     finally:
         workbook.close()
+
+
+def _unreadable_xlsx(label: str) -> InvalidInput:
+    return InvalidInput(
+        f"{label} bukan berkas XLSX yang dapat dibaca (rusak, berkata sandi, atau bukan lembar "
+        f"kerja Excel); {_SAVE_AGAIN}",
+        field="file",
+    )
 
 
 def participant_template_xlsx() -> bytes:
