@@ -25,6 +25,7 @@ from api.controllers.verification import VerificationController
 from api.errors import EXCEPTION_HANDLERS
 from api.notices import DeploymentWarnings, provide_deployment_warnings
 from api.schemas import Health
+from api.security_headers import security_headers_hook
 from api.verify_page import VerifyPage
 from registry.adapters.jobs import InProcessQueue, JobQueue, ProcrastinateQueue, run_worker
 from registry.adapters.keystore import KeyRing
@@ -193,6 +194,7 @@ def create_app(
             }
         ),
         exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[security_headers_hook(https=settings.public_url.startswith("https://"))],
         template_config=template_config(),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
