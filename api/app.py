@@ -26,6 +26,7 @@ from api.errors import EXCEPTION_HANDLERS
 from api.notices import DeploymentWarnings, provide_deployment_warnings
 from api.schemas import Health
 from api.security_headers import security_headers_hook
+from api.uploads import cap_upload_requests
 from api.verify_page import VerifyPage
 from registry.adapters.jobs import InProcessQueue, JobQueue, ProcrastinateQueue, run_worker
 from registry.adapters.keystore import KeyRing
@@ -163,7 +164,7 @@ def create_app(
             app.state.registry.production.close()
             app.state.registry.db.dispose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             DocumentController,
             EmployeeReportController,
@@ -211,3 +212,5 @@ def create_app(
         logging_config=None,
         debug=debug,
     )
+    cap_upload_requests(app, settings)
+    return app
