@@ -9,7 +9,6 @@ from datetime import timedelta
 from litestar import Litestar, get
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from litestar.openapi import OpenAPIConfig
 from sqlalchemy import text
 
 from api.console.rendering import template_config
@@ -22,6 +21,7 @@ from api.controllers.reports import EmployeeReportController, ReportController
 from api.controllers.requests import RequestController
 from api.controllers.units import UnitController
 from api.controllers.verification import VerificationController
+from api.docs import docs_assets, openapi_config
 from api.errors import EXCEPTION_HANDLERS
 from api.notices import DeploymentWarnings, provide_deployment_warnings
 from api.schemas import Health
@@ -176,6 +176,7 @@ def create_app(
             UnitController,
             VerificationController,
             health,
+            docs_assets(),
             *console_routes(settings),
         ],
         dependencies={
@@ -198,12 +199,9 @@ def create_app(
         before_send=[security_headers_hook(https=settings.public_url.startswith("https://"))],
         template_config=template_config(),
         request_max_body_size=settings.max_body_bytes,
-        openapi_config=OpenAPIConfig(
-            title="Satu Pintu",
-            version="1",
-            description="Central numbering, signing and verification of competency-development "
-            "documents. Errors are problem-details JSON (RFC 9457).",
-            path="/schema",
+        openapi_config=openapi_config(
+            "Central numbering, signing and verification of competency-development "
+            "documents. Errors are problem-details JSON (RFC 9457)."
         ),
         on_startup=[startup],
         on_shutdown=[shutdown],
