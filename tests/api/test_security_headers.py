@@ -9,7 +9,13 @@ import pytest
 from litestar.testing import TestClient
 
 from api.app import create_app
-from api.security_headers import NOTHING_POLICY, PAGE_POLICY
+from api.security_headers import (
+    NOTHING_POLICY,
+    PAGE_POLICY,
+    PDF_POLICY,
+    content_security_policy,
+    missing_headers,
+)
 from registry.usecases.issuing import Registry
 from tests.api.conftest import bearer
 from tests.conftest import Keys
@@ -99,3 +105,28 @@ def test_no_hsts_over_plain_http(registry: Registry, monkeypatch: pytest.MonkeyP
         response = plain.get("/healthz")
     assert_secured(response, NOTHING_POLICY)
     assert HSTS not in response.headers
+
+
+@pytest.mark.parametrize(
+    ("content_type", "policy"),
+    [
+        ("application/json", NOTHING_POLICY),
+        ("application/problem+json", NOTHING_POLICY),
+        ("text/css; charset=utf-8", NOTHING_POLICY),
+        ("image/png", NOTHING_POLICY),
+        ("", NOTHING_POLICY),
+        ("text/html; charset=utf-8", PAGE_POLICY),
+        # Chrome draws a PDF in a page of its own that a default-src would leave blank.
+        ("application/pdf", PDF_POLICY),
+    ],
+)
+def test_the_policy_fits_the_media_type(content_type: str, policy: str) -> None:
+    assert content_security_policy(content_type) == policy
+
+
+def test_headers_a_response_has_are_not_added_again() -> None:
+    added = missing_headers(
+        "text/html", ["Content-Security-Policy", "referrer-policy"], https=False
+    )
+    assert dict(added) == {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY"}
+    assert "Strict-Transport-Security" in dict(missing_headers("text/html", [], https=True))
