@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from registry.adapters.private_files import private_dir
+from registry.adapters.private_files import PRIVATE_DIR, private_dir
 
 _CHUNK = 1 << 20
 
@@ -44,7 +44,7 @@ class FileStore:
 
     def put_chunks(self, chunks: Iterable[bytes]) -> StoredFile:
         """Store a stream without holding it in memory; returns its hash and size."""
-        private_dir(self.root)
+        self.root.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
         digest = hashlib.sha256()
         size = 0
         handle, temp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
@@ -62,7 +62,7 @@ class FileStore:
             if target.exists():
                 temp.unlink()
                 return StoredFile(sha256, size, created=False)
-            private_dir(target.parent)
+            target.parent.mkdir(mode=PRIVATE_DIR, exist_ok=True)
             temp.replace(target)
             return StoredFile(sha256, size)
         except BaseException:

@@ -22,10 +22,9 @@ PRIVATE_FILE: Final = 0o600
 
 def private_dir(path: Path, *, create: bool = True) -> None:
     """``path`` as a directory of mode 0700 (its parents, if made, as the umask says)."""
-    if create and not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if create:
         # exist_ok: another service process starting at the same moment may make it first.
-        path.mkdir(mode=PRIVATE_DIR, exist_ok=True)
+        path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
     _tighten(path, PRIVATE_DIR)
 
 
@@ -43,7 +42,12 @@ def _tighten(path: Path, wanted: int) -> None:
     except FileNotFoundError:
         return
     if current & ~wanted:
-        path.chmod(current & wanted)
+        try:
+            path.chmod(current & wanted)
+        except PermissionError:
+            # Not the service's own (a mount, another owner): say so rather than refuse to start.
+            log.warning("cannot tighten the permissions of %s (%s): not owned", path, oct(current))
+            return
         log.warning(
             "tightened the permissions of %s from %s to %s: only the service's user may read it",
             path,
