@@ -9,7 +9,6 @@ from datetime import timedelta
 from litestar import Litestar, get
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
-from litestar.openapi import OpenAPIConfig
 from sqlalchemy import text
 
 from api.console.rendering import template_config
@@ -22,9 +21,12 @@ from api.controllers.reports import EmployeeReportController, ReportController
 from api.controllers.requests import RequestController
 from api.controllers.units import UnitController
 from api.controllers.verification import VerificationController
+from api.docs import docs_assets, openapi_config
 from api.errors import EXCEPTION_HANDLERS
 from api.notices import DeploymentWarnings, provide_deployment_warnings
 from api.schemas import Health
+from api.security_headers import security_headers_hook
+from api.uploads import cap_upload_requests
 from api.verify_page import VerifyPage
 from registry.adapters.jobs import InProcessQueue, JobQueue, ProcrastinateQueue, run_worker
 from registry.adapters.keystore import KeyRing
@@ -162,7 +164,7 @@ def create_app(
             app.state.registry.production.close()
             app.state.registry.db.dispose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             DocumentController,
             EmployeeReportController,
@@ -174,6 +176,7 @@ def create_app(
             UnitController,
             VerificationController,
             health,
+            docs_assets(),
             *console_routes(settings),
         ],
         dependencies={
@@ -193,14 +196,12 @@ def create_app(
             }
         ),
         exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[security_headers_hook(https=settings.public_url.startswith("https://"))],
         template_config=template_config(),
         request_max_body_size=settings.max_body_bytes,
-        openapi_config=OpenAPIConfig(
-            title="Satu Pintu",
-            version="1",
-            description="Central numbering, signing and verification of competency-development "
-            "documents. Errors are problem-details JSON (RFC 9457).",
-            path="/schema",
+        openapi_config=openapi_config(
+            "Central numbering, signing and verification of competency-development "
+            "documents. Errors are problem-details JSON (RFC 9457)."
         ),
         on_startup=[startup],
         on_shutdown=[shutdown],
@@ -209,3 +210,5 @@ def create_app(
         logging_config=None,
         debug=debug,
     )
+    cap_upload_requests(app, settings)
+    return app

@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import msgspec
+from litestar import Litestar
 from litestar.datastructures import UploadFile
 
 from api.errors import MalformedJson, indonesian
 from registry.domain.errors import InvalidInput
 from registry.domain.media import refuse_disguised
+from registry.settings import Settings
 
-# The HTTP layer's hard cap on an upload request; the configured limit
-# (SATUPINTU_MAX_UPLOAD_BYTES) is checked below it with a message a person can act on.
-MAX_UPLOAD_REQUEST = 100_000_000
+_UPLOAD_FILES: Final = "upload_files"
 
 T = TypeVar("T")
+
+
+def takes_uploads(files: int = 1) -> dict[str, Any]:
+    """The ``opt`` of a handler reading a multipart form with up to ``files`` file inputs."""
+    return {_UPLOAD_FILES: files}
+
+
+def cap_upload_requests(app: Litestar, settings: Settings) -> None:
+    """Give each upload handler of ``app`` a request cap fitting the configured upload limit.
+
+    The cap is the transport's: a request over it is refused with 413 from its Content-Length,
+    or as soon as the streamed bytes pass it, before the form is parsed into memory. The
+    configured limit (SATUPINTU_MAX_UPLOAD_BYTES) is checked again per file below it, with a
+    message a person can act on. The handlers are declared before settings exist, so the cap is
+    set on this app's own copies of them, before it serves a request.
+    """
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", ()):
+            files = handler.opt.get(_UPLOAD_FILES)
+            if files:
+                handler.request_max_body_size = settings.upload_request_bytes(files)
 
 
 def read_upload(upload: UploadFile | Any, max_bytes: int, field: str = "file") -> bytes:

@@ -23,6 +23,7 @@ from registry.adapters.files import FileStore
 from registry.adapters.keystore import KeyRing
 from registry.adapters.libreoffice import Converter, build_converter
 from registry.adapters.mail import SmtpMailer
+from registry.adapters.private_files import private_dir, private_file
 from registry.domain.actors import CLI_ACTOR, Actor
 from registry.domain.agency import DEFAULT_AGENCY_TOML, AgencyIdentity
 from registry.domain.errors import ConfigurationError
@@ -67,6 +68,8 @@ def build_registry(
     """
     database = db or Database.from_url(settings.database_url)
     keyring = keyring or KeyRing(settings.keys_dir, settings.key_passphrase)
+    store = FileStore(settings.files_dir)
+    make_private(settings, keyring, store)
     production = Production(
         templates=TemplateSet(settings.templates_dir),
         identity=load_identity(settings),
@@ -74,7 +77,7 @@ def build_registry(
         or build_converter(
             settings.converters, settings.conversion_timeout, uno_python=settings.uno_python
         ),
-        store=FileStore(settings.files_dir),
+        store=store,
         keyring=keyring,
     )
     return Registry(
@@ -89,11 +92,22 @@ def build_registry(
     )
 
 
+def make_private(settings: Settings, keyring: KeyRing, store: FileStore) -> None:
+    """Tighten what exists of the data dir, stored files and keys to the service's user alone
+    (the SQLite file is made private where its engine is made)."""
+    if settings.data_dir.is_dir():
+        private_dir(settings.data_dir, create=False)
+    private_file(settings.console_secret_file)
+    store.make_private()
+    keyring.make_private()
+
+
 def initialize(settings: Settings, db: Database | None = None) -> InitReport:
     report = InitReport()
     if not settings.data_dir.exists():
-        settings.data_dir.mkdir(parents=True)
+        private_dir(settings.data_dir)
         report.created.append(f"data dir {settings.data_dir}")
+    make_private(settings, KeyRing(settings.keys_dir), FileStore(settings.files_dir))
     for path, default in (
         (settings.series_file, DEFAULT_SERIES_TOML),
         (settings.agency_file, DEFAULT_AGENCY_TOML),

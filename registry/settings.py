@@ -22,6 +22,9 @@ DEFAULT_PORT = 8000
 # The templates shipped as data of the ``templates_docx`` package, found where it is installed (a
 # checkout or site-packages; both unpack it on disk); SATUPINTU_TEMPLATES_DIR may name a copy.
 BUNDLED_TEMPLATES_DIR = Path(str(resources.files("templates_docx")))
+# Room in an upload request for multipart boundaries and part headers, beyond its files and its
+# text or JSON parts (those are bounded by max_body_bytes).
+MULTIPART_ALLOWANCE = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,11 @@ class Settings:
     embedded_worker: bool = True
     # Notification e-mail; None when SATUPINTU_SMTP_HOST is unset (notifications off).
     smtp: SmtpSettings | None = None
+
+    def upload_request_bytes(self, files: int = 1) -> int:
+        """The largest request a form taking ``files`` uploads may send: each file at the upload
+        limit, its other parts at the body limit, and the multipart framing around them."""
+        return files * self.max_upload_bytes + self.max_body_bytes + MULTIPART_ALLOWANCE
 
     @property
     def zone(self) -> ZoneInfo:

@@ -24,7 +24,7 @@ from api.console.pages import DOCUMENT_TYPE_LABELS
 from api.console.rendering import page
 from api.console.session import require_role
 from api.errors import status_of
-from api.uploads import MAX_UPLOAD_REQUEST, read_upload
+from api.uploads import read_upload, takes_uploads
 from registry.adapters.exports import MEDIA_TYPES
 from registry.adapters.spreadsheets import participant_template_xlsx, read_recipients
 from registry.domain.batch_rows import BatchInvalid
@@ -111,7 +111,7 @@ class BatchPages(Controller):
             request, user, batches, _blank_form(), notice=NOTICES.get(selesai or "")
         )
 
-    @post("/", name="console-batch-submit", request_max_body_size=MAX_UPLOAD_REQUEST)
+    @post("/", name="console-batch-submit", opt=takes_uploads())
     async def submit(
         self,
         request: Request[Any, Any, Any],

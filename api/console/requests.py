@@ -31,7 +31,7 @@ from api.console.request_form import (
 )
 from api.console.session import require_role
 from api.errors import status_of
-from api.uploads import MAX_UPLOAD_REQUEST, read_typed_upload
+from api.uploads import read_typed_upload, takes_uploads
 from registry.domain.errors import InvalidInput, RegistryError
 from registry.domain.formatting import long_date, number_id
 from registry.domain.jp_sessions import LogCredit
@@ -133,7 +133,8 @@ class RequestPages(Controller):
         roster = await _roster(registry, user)
         return _form_page(request, user, RequestForm(), roster)
 
-    @post("/baru", name="console-request-file", request_max_body_size=MAX_UPLOAD_REQUEST)
+    # One file input per evidence kind, each up to the upload limit.
+    @post("/baru", name="console-request-file", opt=takes_uploads(len(EVIDENCE_KINDS)))
     async def file(
         self,
         request: Request[Any, Any, Any],
@@ -201,7 +202,7 @@ class RequestPages(Controller):
     @post(
         "/{request_id:uuid}/bukti",
         name="console-request-add-evidence",
-        request_max_body_size=MAX_UPLOAD_REQUEST,
+        opt=takes_uploads(),
     )
     async def add_evidence(
         self,

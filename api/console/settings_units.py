@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 
 from api.console.rendering import page
 from api.console.settings_forms import SETTINGS_PATH, no_error, refused, require_admin, text
-from api.uploads import MAX_UPLOAD_REQUEST, read_upload
+from api.uploads import read_upload, takes_uploads
 from registry.domain.errors import InvalidInput, RegistryError
 from registry.domain.units import HeadDraft, UnitDraft
 from registry.usecases.accounts import UserView
@@ -182,7 +182,7 @@ class SettingsUnits(Controller):
     @post(
         "/{code:str}/pegawai",
         name="console-settings-roster-import",
-        request_max_body_size=MAX_UPLOAD_REQUEST,
+        opt=takes_uploads(),
     )
     async def import_roster(
         self,

@@ -26,7 +26,7 @@ from api.schemas import (
     RevokeRequest,
     StampForm,
 )
-from api.uploads import MAX_UPLOAD_REQUEST, decode_json_field, read_typed_upload
+from api.uploads import decode_json_field, read_typed_upload, takes_uploads
 from registry.domain.actors import Actor
 from registry.domain.numbering import DOCUMENT_TYPES
 from registry.domain.views import IssueOutcome
@@ -199,7 +199,7 @@ class DocumentController(Controller):
         guards=[allow(ISSUER)],
         operation_id="stampDocument",
         sync_to_thread=True,
-        request_max_body_size=MAX_UPLOAD_REQUEST,
+        opt=takes_uploads(),
         media_type="application/pdf",
     )
     def stamp(

@@ -15,7 +15,7 @@ from litestar.response import File
 from api.auth import AUDITOR, ISSUER, allow, provide_actor
 from api.notices import DeploymentWarnings, warning_headers
 from api.schemas import BatchCreate, BatchSpec, Job, SubmittedJob
-from api.uploads import MAX_UPLOAD_REQUEST, decode_json_field, read_upload
+from api.uploads import decode_json_field, read_upload, takes_uploads
 from registry.adapters.exports import MEDIA_TYPES
 from registry.adapters.spreadsheets import participant_template_xlsx, read_recipients
 from registry.domain.actors import Actor
@@ -43,7 +43,7 @@ class JobController(Controller):
         "/documents/batch",
         guards=[allow(ISSUER)],
         operation_id="issueBatch",
-        request_max_body_size=MAX_UPLOAD_REQUEST,
+        opt=takes_uploads(),
     )
     async def issue_batch(
         self,

@@ -14,7 +14,7 @@ from litestar.response import File
 
 from api.auth import ISSUER, READERS, REQUESTER, allow, provide_actor
 from api.schemas_requests import EvidenceOut, RejectIn, RequestList, RequestOut
-from api.uploads import MAX_UPLOAD_REQUEST, read_typed_upload
+from api.uploads import read_typed_upload, takes_uploads
 from registry.domain.actors import Actor
 from registry.domain.errors import InvalidInput
 from registry.domain.requests import evidence_download_name
@@ -85,7 +85,7 @@ class RequestController(Controller):
         "/{request_id:uuid}/evidence",
         guards=[allow(ISSUER, REQUESTER)],
         operation_id="addRequestEvidence",
-        request_max_body_size=MAX_UPLOAD_REQUEST,
+        opt=takes_uploads(),
     )
     async def add_evidence(
         self,

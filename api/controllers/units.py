@@ -19,7 +19,7 @@ from api.schemas_units import (
     UnitList,
     UnitOut,
 )
-from api.uploads import MAX_UPLOAD_REQUEST, read_upload
+from api.uploads import read_upload, takes_uploads
 from registry.domain.actors import Actor
 from registry.domain.errors import InvalidInput
 from registry.usecases.issuing import Registry
@@ -69,7 +69,7 @@ class UnitController(Controller):
         "/{code:str}/employees",
         guards=[allow(ISSUER, REQUESTER)],
         operation_id="importRoster",
-        request_max_body_size=MAX_UPLOAD_REQUEST,
+        opt=takes_uploads(),
     )
     async def import_roster(
         self,

@@ -11,7 +11,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_422_UNPROCESSABLE_ENTITY
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.schemas import FileForm, FileVerificationResult, VerificationResult
-from api.uploads import MAX_UPLOAD_REQUEST, read_upload
+from api.uploads import read_upload, takes_uploads
 from api.verify_page import VerifyPage
 from registry.adapters.keystore import KeyRing
 from registry.domain.errors import InvalidInput
@@ -101,7 +101,7 @@ class VerificationController(Controller):
         include_in_schema=False,
         status_code=200,
         sync_to_thread=True,
-        request_max_body_size=MAX_UPLOAD_REQUEST,
+        opt=takes_uploads(),
     )
     def check_file_on_page(
         self,
@@ -126,7 +126,7 @@ class VerificationController(Controller):
         operation_id="verifyFile",
         status_code=200,
         sync_to_thread=True,
-        request_max_body_size=MAX_UPLOAD_REQUEST,
+        opt=takes_uploads(),
     )
     def verify_file(
         self, data: MultipartBody[FileForm], registry: NamedDependency[Registry]

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from registry.adapters.private_files import PRIVATE_DIR, private_dir
+
 _CHUNK = 1 << 20
 
 
@@ -42,7 +44,7 @@ class FileStore:
 
     def put_chunks(self, chunks: Iterable[bytes]) -> StoredFile:
         """Store a stream without holding it in memory; returns its hash and size."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
         digest = hashlib.sha256()
         size = 0
         handle, temp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
@@ -60,7 +62,7 @@ class FileStore:
             if target.exists():
                 temp.unlink()
                 return StoredFile(sha256, size, created=False)
-            target.parent.mkdir(exist_ok=True)
+            target.parent.mkdir(mode=PRIVATE_DIR, exist_ok=True)
             temp.replace(target)
             return StoredFile(sha256, size)
         except BaseException:
@@ -70,6 +72,15 @@ class FileStore:
     def put_path(self, source: Path) -> StoredFile:
         with source.open("rb") as handle:
             return self.put_chunks(iter(lambda: handle.read(_CHUNK), b""))
+
+    def make_private(self) -> None:
+        """Tighten the store and its shard dirs, as an older version may have left them."""
+        if not self.root.is_dir():
+            return
+        private_dir(self.root, create=False)
+        for shard in self.root.iterdir():
+            if shard.is_dir():
+                private_dir(shard, create=False)
 
     def remove(self, sha256: str) -> None:
         self.path(sha256).unlink(missing_ok=True)

@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_public_key,
 )
 
+from registry.adapters.private_files import private_dir, private_file
 from registry.domain.errors import ConfigurationError
 from registry.domain.signing import SigningKey, key_id, public_jwk
 
@@ -160,9 +161,17 @@ class KeyRing:
 
     # -- writing -------------------------------------------------------------------------------
 
+    def make_private(self) -> None:
+        """Tighten the keys dir and the private keys, as a restore from a backup may leave them."""
+        if not self.keys_dir.is_dir():
+            return
+        private_dir(self.keys_dir, create=False)
+        for private_path in self.keys_dir.glob("*.key"):
+            private_file(private_path)
+
     def generate(self) -> str:
         """Create a new key pair and make it active. Returns its kid."""
-        self.keys_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        private_dir(self.keys_dir)
         private = Ed25519PrivateKey.generate()
         kid = key_id(private.public_key())
         encryption = (

@@ -7,12 +7,14 @@ import secrets
 import time
 from pathlib import Path
 
+from registry.adapters.private_files import private_dir, private_file
+
 
 def read_or_create_secret(path: Path) -> str:
     """The secret in ``path``; created (mode 0600) when missing. Processes starting together
     agree: only one creates the file (``O_EXCL``), the others read what it wrote."""
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         try:
             descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
@@ -20,6 +22,7 @@ def read_or_create_secret(path: Path) -> str:
         else:
             with os.fdopen(descriptor, "w", encoding="ascii") as file:
                 file.write(secrets.token_hex(32))
+    private_file(path)
     for _ in range(50):
         value = path.read_text(encoding="ascii").strip()
         if value:

@@ -86,6 +86,7 @@ def test_wheel_ships_every_file_read_at_run_time(wheel: Path) -> None:
         | _repository_files("api/console/static/*")
         | _repository_files("registry/adapters/data/*.txt")
     )
+    docs = _repository_files("api/static/swagger-ui/*")
     migrations = _repository_files("migrations/**/*.py") | _repository_files("migrations/*.mako")
     # The lists come from the repository; a wrong glob must not make the check vacuous.
     assert {"templates_docx/sttp.docx", "templates_docx/sk.docx"} <= templates
@@ -96,9 +97,14 @@ def test_wheel_ships_every_file_read_at_run_time(wheel: Path) -> None:
         "api/console/static/console.css",
         "registry/adapters/data/common_passwords.txt",
     } <= console
+    assert {
+        "api/static/swagger-ui/swagger-ui-bundle.js",
+        "api/static/swagger-ui/swagger-init.js",
+        "api/static/swagger-ui/LICENSE",
+    } <= docs
     assert {"migrations/env.py", "migrations/script.py.mako"} <= migrations
     assert any(name.startswith("migrations/versions/0001_") for name in migrations)
-    for group in (templates, assets, pages, console, migrations):
+    for group in (templates, assets, pages, console, docs, migrations):
         assert group <= shipped, sorted(group - shipped)
     assert "templates_docx/__init__.py" in shipped
     tops = {name.split("/", 1)[0] for name in shipped}

@@ -135,3 +135,12 @@ def test_default_public_url_follows_the_listener(host: str, port: int, expected:
 
 def test_unset_public_url_is_the_default_listener() -> None:
     assert Settings.from_env({}).public_url == default_public_url("127.0.0.1", 8000)
+
+
+def test_upload_request_cap_follows_the_upload_limit() -> None:
+    settings = Settings.from_env({"SATUPINTU_MAX_UPLOAD_BYTES": "5000000"})
+    one = settings.upload_request_bytes()
+    assert 5_000_000 + settings.max_body_bytes < one < 5_000_000 + settings.max_body_bytes + 100_000
+    # A form with several file inputs may fill each of them.
+    assert settings.upload_request_bytes(files=5) == one + 4 * 5_000_000
+    assert Settings.from_env({}).upload_request_bytes() < 22_000_000

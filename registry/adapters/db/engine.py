@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from registry.adapters.private_files import private_file
 
 # SQLite takes its write lock lazily, at the first write; two transactions that both read first and
 # then write would deadlock and one fail with "database is locked". Writers therefore begin with
@@ -17,6 +20,7 @@ _BEGIN_MODE = "satupintu_begin"
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
+        _make_sqlite_file_private(url)
         engine = create_engine(
             url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs
         )
@@ -26,6 +30,23 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
+
+
+def _make_sqlite_file_private(url: str) -> None:
+    """The database file (full NIPs, salts) readable by the service's user alone. SQLite gives
+    its -wal and -shm files the mode of the database file, so making that one is enough; older
+    ones found loose are tightened too."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    private_file(path, create=True)
+    for companion in (
+        Path(f"{database}-wal"),
+        Path(f"{database}-shm"),
+        Path(f"{database}-journal"),
+    ):
+        private_file(companion)
 
 
 def _configure_sqlite(engine: Engine) -> None:
