@@ -90,7 +90,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
                 process.wait()
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps an event loop running in the main
+# thread while it is open, and tests collected after the browser tests call asyncio.run().
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     assert CHROMIUM.exists(), "Chromium is needed: bash .ci/system-packages installs it"
     with playwright_api.sync_playwright() as playwright:
