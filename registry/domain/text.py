@@ -50,19 +50,22 @@ def clean_text(
     required: bool = False,
     limit: int = MAX_TEXT,
     multiline: bool = False,
+    label: str | None = None,
 ) -> str:
     """``value`` trimmed and in NFC, or :class:`InvalidInput` naming ``field_name``.
 
-    Titles, casing and punctuation are kept as typed ("Dra. Siti Aminah, M.Si.", "A'an").
+    ``label`` is how a message names the field to a person (default: ``field_name``). Titles,
+    casing and punctuation are kept as typed ("Dra. Siti Aminah, M.Si.", "A'an").
     """
+    label = label or field_name
     text = unicodedata.normalize("NFC", (value or "").strip())
     if required and not text:
-        raise InvalidInput(f"{field_name} wajib diisi", field=field_name)
+        raise InvalidInput(f"{label} wajib diisi", field=field_name)
     if len(text) > limit:
         raise InvalidInput(
-            f"{field_name} terlalu panjang ({len(text)} karakter, maks. {limit})", field=field_name
+            f"{label} terlalu panjang ({len(text)} karakter, maks. {limit})", field=field_name
         )
-    refuse_hidden_characters(text, field_name, multiline=multiline)
+    refuse_hidden_characters(text, field_name, label=label, multiline=multiline)
     return text
 
 

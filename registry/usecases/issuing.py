@@ -174,7 +174,7 @@ class Registry:
         idempotency_key: str | None = None,
     ) -> IssueOutcome:
         valid = self.validate(draft)
-        reason = clean_text(reason, "reason", required=True, limit=MAX_REASON)
+        reason = clean_text(reason, "reason", required=True, limit=MAX_REASON, label="Alasan")
 
         def work(session: Session, now: datetime) -> uuid.UUID:
             old = self._lock_issued(session, document_id, "diganti")
@@ -199,7 +199,7 @@ class Registry:
         actor: Actor,
         idempotency_key: str | None = None,
     ) -> IssueOutcome:
-        reason = clean_text(reason, "reason", required=True, limit=MAX_REASON)
+        reason = clean_text(reason, "reason", required=True, limit=MAX_REASON, label="Alasan")
 
         def work(session: Session, now: datetime) -> uuid.UUID:
             document = self._lock_issued(session, document_id, "dicabut")

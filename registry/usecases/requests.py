@@ -49,6 +49,7 @@ from registry.domain.requests import (
     refuse_missing_evidence,
     validate_request,
 )
+from registry.domain.text import clean_text
 from registry.domain.views import as_utc
 from registry.usecases.batches import STALE_PENDING
 from registry.usecases.issuing import Registry
@@ -285,14 +286,14 @@ class Requests:
 
     def reject(self, request_id: uuid.UUID, reason: str | None, actor: Actor) -> RequestView:
         _require(actor, _MANAGERS, "menolak permohonan")
-        text = (reason or "").strip()
-        if not text:
-            raise InvalidInput("Alasan penolakan wajib diisi", field="reason")
-        if len(text) > MAX_REASON or any(ord(c) < 32 and c != "\n" for c in text):
-            raise InvalidInput(
-                f"Alasan penolakan maks. {MAX_REASON} karakter tanpa karakter kendali",
-                field="reason",
-            )
+        text = clean_text(
+            reason,
+            "reason",
+            required=True,
+            limit=MAX_REASON,
+            multiline=True,
+            label="Alasan penolakan",
+        )
 
         def change(session: Session, row: Request, now: datetime) -> dict[str, Any]:
             _refuse_letter_in_the_making(row)

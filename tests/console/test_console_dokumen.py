@@ -642,7 +642,7 @@ def test_replacing_starts_from_the_document_checks_then_confirms(
     fields["recipient.name"] = "Dra. Siti Aminah Lubis, M.Si."
 
     no_reason = post_form(console, path, {**fields, "aksi": "periksa"})
-    assert no_reason.status_code == 422 and "reason wajib diisi" in no_reason.text
+    assert no_reason.status_code == 422 and "Alasan wajib diisi" in no_reason.text
     assert re.search(r'id="f-reason"[^>]*aria-invalid="true"', no_reason.text)
 
     check = post_form(console, path, {**fields, "reason": "Nama kurang lengkap", "aksi": "periksa"})

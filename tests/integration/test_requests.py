@@ -212,6 +212,26 @@ def test_reject_needs_a_reason_the_requester_then_reads(
     assert documents(registry) == []
 
 
+@pytest.mark.parametrize(
+    ("reason", "refusal"),
+    [
+        ("Lampiran \u202egnasiB\u202c tidak sah", "pengatur arah"),
+        ("\u200b\u200b", "tak terlihat"),
+        ("Berkas\u0085rusak", "kendali"),
+    ],
+)
+def test_a_rejection_reason_follows_the_text_rules_of_every_other_field(
+    requests: Requests, reason: str, refusal: str
+) -> None:
+    """The reason is shown to the requester and mailed: it may not print otherwise than stored."""
+    request_id = filed(requests)
+    with pytest.raises(InvalidInput, match=refusal):
+        requests.reject(request_id, reason, ISSUER)
+    assert requests.get(request_id, DPUPR).status == "submitted"
+    multi_line = requests.reject(request_id, "Formulir kurang.\nLampiran belum ada.", ISSUER)
+    assert multi_line.reason == "Formulir kurang.\nLampiran belum ada."
+
+
 def test_withdraw_only_a_submitted_request(requests: Requests) -> None:
     draft = requests.create(copy.deepcopy(ISSUE_BODY), DPUPR)
     with pytest.raises(Conflict, match="diajukan"):
