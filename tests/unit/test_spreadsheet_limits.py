@@ -98,6 +98,19 @@ def test_parts_under_their_limits_but_too_big_together_are_refused() -> None:
         read(data)
 
 
+def test_a_zip_of_more_parts_than_any_workbook_has_is_refused_before_any_is_read() -> None:
+    """Tens of thousands of tiny parts pass every size limit but cost seconds to walk."""
+    count = limits.MAX_PARTS + 1
+    data = xlsx_with({f"xl/worksheets/filler{n}.xml": b"<a/>" for n in range(count)})
+    with pytest.raises(InvalidInput, match=r"terlalu banyak bagian"):
+        read(data)
+
+
+def test_a_workbook_with_many_sheets_and_images_is_within_the_part_limit() -> None:
+    members = {f"xl/media/image{n}.png": b"\x89PNG" for n in range(limits.MAX_PARTS - 40)}
+    assert read(xlsx_with(members)) == []
+
+
 def test_a_real_roster_of_the_largest_size_is_read() -> None:
     header = ["NIP", "Nama", "Unit Kerja", "Status", "Jenis Jabatan", "Jabatan", "Pangkat"]
     body = [
