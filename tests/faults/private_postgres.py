@@ -1,0 +1,82 @@
+"""A PostgreSQL cluster of the test's own, to stop and start (never the shared server on 5432)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.faults.server import free_port
+
+BIN = Path("/usr/lib/postgresql/15/bin")
+#: The cluster runs as this user (initdb refuses root).
+OWNER = "postgres"
+
+
+class PrivateCluster:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.data = root / "data"
+        self.port = free_port()
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/satupintu"
+
+    def _run(self, *command: str, timeout: float = 60) -> None:
+        done = subprocess.run(  # noqa: S603 - fixed binaries, our own arguments
+            ["runuser", "-u", OWNER, "--", *command],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        assert done.returncode == 0, f"{' '.join(command)} failed: {done.stdout}{done.stderr}"
+
+    def create(self) -> None:
+        self._run(
+            str(BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync"
+        )
+        self.start()
+        self._run(
+            str(BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+            "satupintu",
+        )  # fmt: skip
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c max_connections=100"
+        )
+        self._run(
+            str(BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.root / "server.log"),
+            "-o", options, "-w", "-t", "60", "start",
+        )  # fmt: skip
+
+    def stop(self, mode: str = "fast") -> None:
+        self._run(str(BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop")
+
+    def is_running(self) -> bool:
+        done = subprocess.run(  # noqa: S603
+            ["runuser", "-u", OWNER, "--", str(BIN / "pg_ctl"), "-D", str(self.data), "status"],
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+        return done.returncode == 0
+
+
+@contextmanager
+def private_cluster() -> Iterator[PrivateCluster]:
+    assert (BIN / "initdb").exists(), f"PostgreSQL 15 server binaries are needed in {BIN}"
+    root = Path(tempfile.mkdtemp(prefix="satupintu-pg-"))
+    shutil.chown(root, OWNER, OWNER)
+    root.chmod(0o700)
+    cluster = PrivateCluster(root)
+    try:
+        cluster.create()
+        yield cluster
+    finally:
+        if cluster.data.exists() and cluster.is_running():
+            cluster.stop("immediate")
+        shutil.rmtree(root, ignore_errors=True)
