@@ -11,7 +11,9 @@ import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import SQLAlchemyError
 
+from registry.adapters.db.engine import database_full, database_unavailable
 from registry.adapters.libreoffice import ConversionError
 from registry.domain.errors import (
     ConfigurationError,
@@ -73,7 +75,19 @@ _TITLES_BY_STATUS = {
     429: "Terlalu banyak permintaan",
     500: "Kesalahan server",
     503: "Layanan belum siap",
+    507: "Penyimpanan penuh",
 }
+
+#: Seconds a client is asked to wait before retrying while the database is unreachable.
+DATABASE_RETRY_AFTER = 5
+DATABASE_UNAVAILABLE_DETAIL = (
+    "Basis data tidak dapat dihubungi; permintaan ini tidak tersimpan. Coba lagi sebentar lagi."
+)
+STORAGE_FULL_DETAIL = (
+    "Penyimpanan server penuh; permintaan ini tidak tersimpan. Hubungi pengelola layanan."
+)
+#: Seconds to wait before retrying on a full disk: someone must free space first.
+STORAGE_RETRY_AFTER = 60
 
 
 def problem(
@@ -174,6 +188,26 @@ def malformed_json(_: Request[Any, Any, Any], exc: MalformedJson) -> Response[An
     return problem(400, MALFORMED_JSON_DETAIL, field=exc.field, reason=exc.reason)
 
 
+def database_error_handler(request: Request[Any, Any, Any], exc: SQLAlchemyError) -> Response[Any]:
+    """An outage or a full disk is the service's state, not a bug: a 503 (or 507) a client
+    retries, logged in one line rather than a traceback per request."""
+    if database_full(exc):
+        log.error("storage full on %s %s: %s", request.method, request.url.path, exc)
+        return storage_full()
+    if not database_unavailable(exc):
+        return unexpected_error_handler(request, exc)
+    log.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    response = problem(503, DATABASE_UNAVAILABLE_DETAIL, database="unavailable")
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
+
+
+def storage_full() -> Response[Any]:
+    response = problem(507, STORAGE_FULL_DETAIL, storage="full")
+    response.headers["Retry-After"] = str(STORAGE_RETRY_AFTER)
+    return response
+
+
 def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(500, "Terjadi kesalahan di server; tidak ada perubahan yang tersimpan sebagian")
@@ -207,6 +241,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,
     MalformedJson: malformed_json,
+    SQLAlchemyError: database_error_handler,
     Exception: unexpected_error_handler,
 }
 

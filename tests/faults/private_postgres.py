@@ -24,7 +24,7 @@ class PrivateCluster:
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/satupintu"
 
     def _run(self, *command: str, timeout: float = 60) -> None:
-        done = subprocess.run(  # noqa: S603 - fixed binaries, our own arguments
+        done = subprocess.run(
             ["runuser", "-u", OWNER, "--", *command],
             capture_output=True,
             text=True,
@@ -57,7 +57,7 @@ class PrivateCluster:
         self._run(str(BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop")
 
     def is_running(self) -> bool:
-        done = subprocess.run(  # noqa: S603
+        done = subprocess.run(
             ["runuser", "-u", OWNER, "--", str(BIN / "pg_ctl"), "-D", str(self.data), "status"],
             capture_output=True,
             timeout=30,

@@ -1,4 +1,4 @@
-"""A real ``satupintu serve`` in a subprocess, to be killed, starved and restarted by fault tests."""
+"""A real ``satupintu serve`` in a subprocess, for fault tests to kill, starve and restart."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ class Server:
             if self.pdf
             else [sys.executable, "-m", "tests.support.serve_docx_only", "serve"]
         )
-        self.process = subprocess.Popen(  # noqa: S603 - our own command line
+        self.process = subprocess.Popen(
             [*command, "--port", str(self.port)],
             env=self.env,
             cwd=REPO,

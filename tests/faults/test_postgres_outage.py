@@ -75,7 +75,6 @@ def _assert_database_down(answer: Answer, what: str) -> None:
     assert answer.body["database"] == "unavailable", answer.body
 
 
-@pytest.mark.xfail(strict=True, reason="a database outage answers 500 today")
 def test_postgresql_stopped_under_load_answers_503_fast_and_recovers_without_restart(
     cluster: PrivateCluster, tmp_path: Path
 ) -> None:
