@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from sqlalchemy.exc import SQLAlchemyError
 
 from registry.adapters.db.engine import database_full, database_unavailable
+from registry.adapters.files import StorageError, StorageFull
 from registry.adapters.libreoffice import ConversionError
 from registry.domain.errors import (
     ConfigurationError,
@@ -40,8 +41,17 @@ _STATUS_BY_ERROR: dict[type[RegistryError], int] = {
     ConfigurationError: 503,
     # The number was voided with the reason; trying again takes a new number and may succeed.
     ConversionError: 503,
+    # Voided too; the operator must free space or make the store writable first.
+    StorageFull: 507,
+    StorageError: 503,
     # Voided too, for a reason nobody foresaw (a bug, a full disk): the answer names the number.
     NumberVoided: 500,
+}
+
+# Seconds a client is asked to wait before trying again, for errors that pass by themselves.
+_RETRY_AFTER_BY_ERROR: dict[type[RegistryError], int] = {
+    ConversionError: 5,
+    StorageError: 60,
 }
 
 # Fields the use cases name in their own words, as a client sends them over HTTP.
@@ -127,7 +137,13 @@ def registry_error_handler(_: Request[Any, Any, Any], exc: RegistryError) -> Res
     header = _HEADER_FIELDS.get(field or "")
     if header is not None:
         detail, field = f"{detail} (header {header})", header
-    return problem(status, detail, title=exc.title, field=field, **extra)
+    response = problem(status, detail, title=exc.title, field=field, **extra)
+    retry_after = next(
+        (seconds for cls, seconds in _RETRY_AFTER_BY_ERROR.items() if isinstance(exc, cls)), None
+    )
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
