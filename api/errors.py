@@ -90,9 +90,9 @@ _TITLES_BY_STATUS = {
 
 #: Seconds a client is asked to wait before retrying while the database is unreachable.
 DATABASE_RETRY_AFTER = 5
-DATABASE_UNAVAILABLE_DETAIL = (
-    "Basis data tidak dapat dihubungi; permintaan ini tidak tersimpan. Coba lagi sebentar lagi."
-)
+# Not "nothing was saved": an issuance cut off after its number was committed leaves it pending,
+# finished or voided by the next start (Batches.resume).
+DATABASE_UNAVAILABLE_DETAIL = "Basis data tidak dapat dihubungi; coba lagi sebentar lagi."
 STORAGE_FULL_DETAIL = (
     "Penyimpanan server penuh; permintaan ini tidak tersimpan. Hubungi pengelola layanan."
 )

@@ -11,7 +11,19 @@ from pathlib import Path
 
 from tests.faults.server import free_port
 
-BIN = Path("/usr/lib/postgresql/15/bin")
+
+def _server_binaries() -> Path:
+    """The newest Debian PostgreSQL server binaries (package postgresql, .ci/system-packages)."""
+    found = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda initdb: (
+            int(initdb.parent.parent.name) if initdb.parent.parent.name.isdigit() else 0
+        ),
+    )
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+BIN = _server_binaries()
 #: The cluster runs as this user (initdb refuses root).
 OWNER = "postgres"
 
@@ -68,7 +80,7 @@ class PrivateCluster:
 
 @contextmanager
 def private_cluster() -> Iterator[PrivateCluster]:
-    assert (BIN / "initdb").exists(), f"PostgreSQL 15 server binaries are needed in {BIN}"
+    assert (BIN / "initdb").exists(), f"PostgreSQL server binaries are needed (not in {BIN})"
     root = Path(tempfile.mkdtemp(prefix="satupintu-pg-"))
     shutil.chown(root, OWNER, OWNER)
     root.chmod(0o700)
