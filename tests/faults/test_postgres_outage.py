@@ -156,8 +156,9 @@ def test_postgresql_stopped_under_load_answers_503_fast_and_recovers_without_res
             thread.join(timeout=3 * FAST)
 
         # An issuance cut off between its two transactions leaves its number pending (the
-        # void could not be written either). It is finished by the next start once as old as an
-        # abandoned request (STALE_PENDING): the test stands that much later and restarts.
+        # void could not be written either). Once as old as an abandoned request (STALE_PENDING)
+        # it is finished at the next start, or by the running service's sweep within a minute
+        # (test_abandoned_numbers.py); the test stands that much later and restarts at once.
         _age_pending(cluster.url)
         server.stop()
         server.start()
