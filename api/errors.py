@@ -44,7 +44,7 @@ _STATUS_BY_ERROR: dict[type[RegistryError], int] = {
     # Voided too; the operator must free space or make the store writable first.
     StorageFull: 507,
     StorageError: 503,
-    # Voided too, for a reason nobody foresaw (a bug, a full disk): the answer names the number.
+    # Voided too, for a reason nobody foresaw (a bug): the answer names the number.
     NumberVoided: 500,
 }
 
@@ -90,11 +90,11 @@ _TITLES_BY_STATUS = {
 
 #: Seconds a client is asked to wait before retrying while the database is unreachable.
 DATABASE_RETRY_AFTER = 5
-# Not "nothing was saved": an issuance cut off after its number was committed leaves it pending,
-# finished or voided by the next start (Batches.resume).
+# Not "nothing was saved": an issuance cut off after its number was committed leaves it pending
+# until Batches.finish_abandoned issues or voids it.
 DATABASE_UNAVAILABLE_DETAIL = "Basis data tidak dapat dihubungi; coba lagi sebentar lagi."
 STORAGE_FULL_DETAIL = (
-    "Penyimpanan server penuh; permintaan ini tidak tersimpan. Hubungi pengelola layanan."
+    "Penyimpanan server penuh; hubungi pengelola layanan untuk mengosongkan ruang, lalu coba lagi."
 )
 #: Seconds to wait before retrying on a full disk: someone must free space first.
 STORAGE_RETRY_AFTER = 60
