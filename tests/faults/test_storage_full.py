@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
 import pytest
 
+from registry.adapters.db.engine import Database
 from registry.adapters.files import FileStore
 from registry.settings import Settings
 from registry.usecases.issuing import Registry
@@ -121,3 +124,56 @@ def test_a_read_only_file_store_answers_503_voids_the_number_and_works_again_wri
     with registry.db.reading() as session:
         statuses = assert_everything_accounted_for(session, FileStore(settings.files_dir))
     assert statuses == {"issued": 2, "void": 1}
+
+
+@pytest.fixture
+def small_data_dir(settings: Settings, database_url: str, tmp_path: Path) -> Iterator[Settings]:
+    """Settings whose SQLite database and files live on one small tmpfs, unmounted at the end."""
+    assert os.geteuid() == 0, "the storage fault tests mount a tmpfs: run them as root"
+    mounted = tmp_path / "small"
+    mounted.mkdir(mode=0o700)
+    _mount("-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", str(mounted))
+    try:
+        database = mounted / "satupintu.db"
+        source = database_url.removeprefix("sqlite:///")
+        shutil.copy(source, database)
+        if Path(f"{source}-wal").exists():  # the API keys may still sit in the write-ahead log
+            shutil.copy(f"{source}-wal", f"{database}-wal")
+        data_dir = mounted / "data"
+        if settings.data_dir.exists():
+            shutil.copytree(settings.data_dir, data_dir)
+        yield replace(settings, data_dir=data_dir, database_url=f"sqlite:///{database}")
+    finally:
+        subprocess.run(["umount", "-l", str(mounted)], check=False)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_full_disk_under_the_sqlite_database_answers_507_and_writes_nothing(
+    database_url: str, api_keys: Keys, small_data_dir: Settings, tmp_path: Path
+) -> None:
+    settings = small_data_dir
+    server = Server(settings, tmp_path / "logs")
+    try:
+        server.start()
+        with server.client(api_keys.issuer.secret) as client:
+            assert client.post("/api/v1/documents", json=body()).status_code == 201
+            filler = _fill(settings.data_dir.parent)
+            full = client.post("/api/v1/documents", json=body())
+            assert full.status_code == 507, full.text
+            assert int(full.headers["retry-after"]) > 0
+            assert "Penyimpanan" in full.json()["detail"], full.json()
+
+            filler.unlink()
+            again = client.post("/api/v1/documents", json=body())
+            assert again.status_code == 201, again.text
+    finally:
+        server.stop()
+    db = Database.from_url(settings.database_url)
+    try:
+        with db.reading() as session:
+            statuses = assert_everything_accounted_for(session, FileStore(settings.files_dir))
+    finally:
+        db.dispose()
+    # The refused request took no number at all (the database refused its first write), or
+    # its number is void with the reason.
+    assert statuses in ({"issued": 2}, {"issued": 2, "void": 1}), statuses
