@@ -38,6 +38,9 @@ from registry.usecases.batches import STALE_PENDING, Batches, job_threads
 from registry.usecases.issuing import Registry
 
 log = logging.getLogger("satupintu")
+#: How often a running service looks for numbers left pending by an outage or a dead process
+#: (finished once STALE_PENDING old), so that they do not wait for the next restart.
+ABANDONED_SWEEP_SECONDS = 60.0
 
 
 @get("/healthz", operation_id="health", tags=["health"], sync_to_thread=True)
@@ -101,6 +104,11 @@ class Background:
                 log.info("resumed %d unfinished batch(es)", resumed)
         except Exception:
             log.exception("resuming unfinished batches failed")
+        while not self._stop.wait(ABANDONED_SWEEP_SECONDS):
+            try:
+                self.batches.finish_abandoned()
+            except Exception as exc:  # the database may be down right now: try again later
+                log.warning("finishing abandoned documents failed: %s", exc)
 
     def stop(self) -> None:
         self._stop.set()

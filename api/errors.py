@@ -11,7 +11,10 @@ import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import SQLAlchemyError
 
+from registry.adapters.db.engine import database_full, database_unavailable
+from registry.adapters.files import StorageError, StorageFull
 from registry.adapters.libreoffice import ConversionError
 from registry.domain.errors import (
     ConfigurationError,
@@ -38,8 +41,17 @@ _STATUS_BY_ERROR: dict[type[RegistryError], int] = {
     ConfigurationError: 503,
     # The number was voided with the reason; trying again takes a new number and may succeed.
     ConversionError: 503,
-    # Voided too, for a reason nobody foresaw (a bug, a full disk): the answer names the number.
+    # Voided too; the operator must free space or make the store writable first.
+    StorageFull: 507,
+    StorageError: 503,
+    # Voided too, for a reason nobody foresaw (a bug): the answer names the number.
     NumberVoided: 500,
+}
+
+# Seconds a client is asked to wait before trying again, for errors that pass by themselves.
+_RETRY_AFTER_BY_ERROR: dict[type[RegistryError], int] = {
+    ConversionError: 5,
+    StorageError: 60,
 }
 
 # Fields the use cases name in their own words, as a client sends them over HTTP.
@@ -73,7 +85,19 @@ _TITLES_BY_STATUS = {
     429: "Terlalu banyak permintaan",
     500: "Kesalahan server",
     503: "Layanan belum siap",
+    507: "Penyimpanan penuh",
 }
+
+#: Seconds a client is asked to wait before retrying while the database is unreachable.
+DATABASE_RETRY_AFTER = 5
+# Not "nothing was saved": an issuance cut off after its number was committed leaves it pending
+# until Batches.finish_abandoned issues or voids it.
+DATABASE_UNAVAILABLE_DETAIL = "Basis data tidak dapat dihubungi; coba lagi sebentar lagi."
+STORAGE_FULL_DETAIL = (
+    "Penyimpanan server penuh; hubungi pengelola layanan untuk mengosongkan ruang, lalu coba lagi."
+)
+#: Seconds to wait before retrying on a full disk: someone must free space first.
+STORAGE_RETRY_AFTER = 60
 
 
 def problem(
@@ -113,7 +137,13 @@ def registry_error_handler(_: Request[Any, Any, Any], exc: RegistryError) -> Res
     header = _HEADER_FIELDS.get(field or "")
     if header is not None:
         detail, field = f"{detail} (header {header})", header
-    return problem(status, detail, title=exc.title, field=field, **extra)
+    response = problem(status, detail, title=exc.title, field=field, **extra)
+    retry_after = next(
+        (seconds for cls, seconds in _RETRY_AFTER_BY_ERROR.items() if isinstance(exc, cls)), None
+    )
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
@@ -174,6 +204,26 @@ def malformed_json(_: Request[Any, Any, Any], exc: MalformedJson) -> Response[An
     return problem(400, MALFORMED_JSON_DETAIL, field=exc.field, reason=exc.reason)
 
 
+def database_error_handler(request: Request[Any, Any, Any], exc: SQLAlchemyError) -> Response[Any]:
+    """An outage or a full disk is the service's state, not a bug: a 503 (or 507) a client
+    retries, logged in one line rather than a traceback per request."""
+    if database_full(exc):
+        log.error("storage full on %s %s: %s", request.method, request.url.path, exc)
+        return storage_full()
+    if not database_unavailable(exc):
+        return unexpected_error_handler(request, exc)
+    log.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    response = problem(503, DATABASE_UNAVAILABLE_DETAIL, database="unavailable")
+    response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return response
+
+
+def storage_full() -> Response[Any]:
+    response = problem(507, STORAGE_FULL_DETAIL, storage="full")
+    response.headers["Retry-After"] = str(STORAGE_RETRY_AFTER)
+    return response
+
+
 def unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(500, "Terjadi kesalahan di server; tidak ada perubahan yang tersimpan sebagian")
@@ -207,6 +257,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,
     MalformedJson: malformed_json,
+    SQLAlchemyError: database_error_handler,
     Exception: unexpected_error_handler,
 }
 

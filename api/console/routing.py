@@ -13,6 +13,7 @@ from litestar.middleware.csrf import CSRFMiddleware
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
+from sqlalchemy.exc import SQLAlchemyError
 
 from api.console.audit import AuditPages
 from api.console.batches import BatchPages
@@ -29,7 +30,14 @@ from api.console.session import (
 )
 from api.console.settings import SETTINGS_CONTROLLERS
 from api.console.uploads import CloseFormUploads
-from api.errors import log, status_of
+from api.errors import (
+    DATABASE_RETRY_AFTER,
+    DATABASE_UNAVAILABLE_DETAIL,
+    STORAGE_FULL_DETAIL,
+    log,
+    status_of,
+)
+from registry.adapters.db.engine import database_full, database_unavailable
 from registry.adapters.secret_file import read_or_create_secret
 from registry.domain.errors import RegistryError
 from registry.settings import Settings
@@ -72,6 +80,8 @@ def console_routes(settings: Settings) -> list[ControllerRouterHandler]:
             SignInRequired: _to_sign_in,
             RegistryError: _registry_error_page,
             HTTPException: _http_error_page,
+            # Else the API's problem JSON would answer: the app's handler is the closer match.
+            SQLAlchemyError: _database_error_page,
             Exception: _unexpected_error_page,
         },
         include_in_schema=False,
@@ -108,6 +118,18 @@ def _http_error_page(request: Request[Any, Any, Any], exc: HTTPException) -> Tem
         exc.status_code, ("Terjadi kesalahan", "Permintaan tidak dapat diproses. Coba lagi.")
     )
     return _error_page(request, exc.status_code, title, message)
+
+
+def _database_error_page(request: Request[Any, Any, Any], exc: SQLAlchemyError) -> Template:
+    if database_full(exc):
+        log.error("storage full on %s %s: %s", request.method, request.url.path, exc)
+        return _error_page(request, 507, "Penyimpanan penuh", STORAGE_FULL_DETAIL)
+    if not database_unavailable(exc):
+        return _unexpected_error_page(request, exc)
+    log.error("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    answer = _error_page(request, 503, "Layanan belum siap", DATABASE_UNAVAILABLE_DETAIL)
+    answer.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    return answer
 
 
 def _unexpected_error_page(request: Request[Any, Any, Any], exc: Exception) -> Template:

@@ -8,6 +8,8 @@ renamed into place, so a crash never leaves a half-written file under a real nam
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import os
 import tempfile
@@ -16,8 +18,35 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from registry.adapters.private_files import PRIVATE_DIR, private_dir
+from registry.domain.errors import RegistryError
 
 _CHUNK = 1 << 20
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+class StorageError(RegistryError):
+    """The store could not take a file (read-only, not permitted, gone); nothing was kept."""
+
+    title = "Penyimpanan berkas gagal"
+
+
+class StorageFull(StorageError):
+    """The store's disk is full (or its quota used up); nothing was kept."""
+
+    title = "Penyimpanan penuh"
+
+
+def storage_error(exc: OSError) -> StorageError:
+    """The registry's error for an operating-system failure to store, in the operator's terms."""
+    if exc.errno in _FULL:
+        return StorageFull(
+            "Penyimpanan berkas server penuh; berkas dokumen tidak dapat disimpan. "
+            "Hubungi pengelola layanan untuk mengosongkan ruang"
+        )
+    return StorageError(
+        "Direktori berkas server tidak dapat ditulis; berkas dokumen tidak dapat disimpan. "
+        "Hubungi pengelola layanan"
+    )
 
 
 @dataclass(frozen=True)
@@ -43,11 +72,18 @@ class FileStore:
         return self.put_chunks([data])
 
     def put_chunks(self, chunks: Iterable[bytes]) -> StoredFile:
-        """Store a stream without holding it in memory; returns its hash and size."""
-        self.root.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        """Store a stream without holding it in memory; returns its hash and size.
+
+        Raises :class:`StorageFull` or :class:`StorageError` when the disk refuses; the temporary
+        file is gone then, and nothing is stored under a real name.
+        """
+        try:
+            self.root.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+            handle, temp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        except OSError as exc:
+            raise storage_error(exc) from exc
         digest = hashlib.sha256()
         size = 0
-        handle, temp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
         temp = Path(temp_name)
         try:
             with os.fdopen(handle, "wb") as out:
@@ -65,8 +101,12 @@ class FileStore:
             target.parent.mkdir(mode=PRIVATE_DIR, exist_ok=True)
             temp.replace(target)
             return StoredFile(sha256, size)
-        except BaseException:
-            temp.unlink(missing_ok=True)
+        except BaseException as exc:
+            # A store remounted read-only meanwhile cannot unlink either; nothing more to do then.
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise storage_error(exc) from exc
             raise
 
     def put_path(self, source: Path) -> StoredFile:

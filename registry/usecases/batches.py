@@ -454,6 +454,17 @@ class Batches:
                     )
                 ).scalars()
             )
+        for batch_id in batch_ids:
+            log.info("resuming batch %s", batch_id)
+            self._schedule(batch_id)
+        self.finish_abandoned()
+        return len(batch_ids)
+
+    def finish_abandoned(self) -> int:
+        """Complete pending documents outside batches older than ``STALE_PENDING``: their request
+        died with its process, or the database went away between its two transactions. Safe
+        beside other processes doing the same (``complete`` keeps whichever commits first)."""
+        with self.registry.db.reading() as session:
             stale = list(
                 session.execute(
                     select(Document.id).where(
@@ -463,15 +474,12 @@ class Batches:
                     )
                 ).scalars()
             )
-        for batch_id in batch_ids:
-            log.info("resuming batch %s", batch_id)
-            self._schedule(batch_id)
         for document_id in stale:
             try:
                 self.registry.complete(document_id)
             except RegistryError as exc:
                 log.warning("stale document %s void: %s", document_id, exc.message)
-        return len(batch_ids)
+        return len(stale)
 
     # -- reading -------------------------------------------------------------------------------
 

@@ -8,9 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from registry.adapters.private_files import private_file
+
+#: Seconds to wait for PostgreSQL to accept a connection: a server that is down or unreachable
+#: fails the request quickly (503) instead of holding a worker thread until the OS gives up.
+CONNECT_TIMEOUT = 5
+# Pieces of SQLite's messages for a full disk; the data dir's filesystem, not the database, is out.
+_SQLITE_FULL = ("database or disk is full", "disk is full")
 
 # SQLite takes its write lock lazily, at the first write; two transactions that both read first and
 # then write would deadlock and one fail with "database is locked". Writers therefore begin with
@@ -29,7 +37,26 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 20)
     kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT})
     return create_engine(url, **kwargs)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """The database could not be reached or dropped the connection (down, restarting, locked,
+    out of connections): the request did nothing and may be retried later. Errors in a
+    statement (a constraint, a bug) are not this."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError) and not database_full(exc)
+
+
+def database_full(exc: BaseException) -> bool:
+    """SQLite could not grow its file: the disk of the data dir is full."""
+    return isinstance(exc, SQLAlchemyError) and any(
+        piece in str(getattr(exc, "orig", exc)).lower() for piece in _SQLITE_FULL
+    )
 
 
 def _make_sqlite_file_private(url: str) -> None:
