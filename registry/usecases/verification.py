@@ -1,7 +1,8 @@
 """Answering "is this genuine?": tokens, short codes, files, and the NIP printed on paper.
 
 Every answer is a :class:`Verification` with a status; nothing here raises for a forged or unknown
-token. The public keys are re-read from the key ring on each call, so a rotation is seen at once.
+token. Answers about a document are kept for a few seconds (``registry.usecases.recent_answers``):
+a revocation on another process shows within ``SATUPINTU_VERIFY_CACHE_SECONDS``, here at once.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from registry.domain.views import (
     public_document,
 )
 from registry.domain.views import as_utc as _as_utc
+from registry.usecases.recent_answers import Answer, DocumentState, RecentAnswers
 
 
 class Verifier:
@@ -46,16 +48,50 @@ class Verifier:
         view: Callable[[Document], DocumentView],
         verify_url: Callable[[str], str],
         now: Callable[[], datetime],
+        answers: RecentAnswers | None = None,
     ) -> None:
         self.db = db
         self.keyring = keyring
         self._view_of = view
         self._verify_url = verify_url
         self._now = now
+        self.answers = answers or RecentAnswers(ttl=0)
+
+    def forget(self) -> None:
+        """After this process changed a document's status (call it once the change committed)."""
+        self.answers.forget_all()
+
+    def recent(self, token: str) -> Verification | None:
+        """The answer for ``token`` from memory, or None when it must be read (no I/O here)."""
+        return self.answers.fresh(token, self.keyring.generation)
 
     def verify(self, token: str) -> Verification:
+        generation = self.keyring.generation
+        epoch = self.answers.epoch
+        kept = self.answers.lookup(token, generation)
+        if kept is not None:
+            if self.answers.is_fresh(kept):
+                return kept.verification
+            checked_at = self.answers.now()
+            with self.db.reading() as session:
+                state = _state_of(session, kept.document_id)
+            if state == kept.state:
+                self.answers.renew(token, kept, epoch, checked_at)
+                return kept.verification
+        checked_at = self.answers.now()
         with self.db.reading() as session:
-            return self._verify(session, token)[0]
+            verification, document = self._verify(session, token)
+            if document is None:
+                return verification
+            # From the very row the answer was built from: a state read apart from it could be
+            # newer (a revocation committed in between) and would renew the old answer for good.
+            state = _row_state(document)
+        self.answers.store(
+            token,
+            Answer(verification, document.id, state, generation, checked_at),
+            epoch,
+        )
+        return verification
 
     def _verify(self, session: Session, token: str) -> tuple[Verification, Document | None]:
         """Check a QR token, or the short code printed beside the QR for people who type it.
@@ -218,3 +254,24 @@ class Verifier:
                 return "match"
             nip_checks.count_failure(session, keys)
             return "no_match"
+
+
+# What may change on an issued document. Its files may not: they are recorded while it is pending.
+_STATE_COLUMNS = (
+    Document.status,
+    Document.revoked_at,
+    Document.revocation_reason,
+    Document.superseded_by_id,
+    Document.superseded_at,
+    Document.supersede_reason,
+)
+
+
+def _state_of(session: Session, document_id: object) -> DocumentState:
+    """The document's state in one narrow read of a few columns (no ORM row)."""
+    row = session.execute(select(*_STATE_COLUMNS).where(Document.id == document_id)).one_or_none()
+    return tuple(row) if row is not None else ()
+
+
+def _row_state(document: Document) -> DocumentState:
+    return tuple(getattr(document, column.key) for column in _STATE_COLUMNS)
