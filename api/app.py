@@ -6,10 +6,9 @@ import logging
 import threading
 from datetime import timedelta
 
-from litestar import Litestar, get
+from litestar import Litestar
 from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
-from sqlalchemy import text
+from litestar.di import Provide
 
 from api.console.rendering import template_config
 from api.console.routing import console_routes
@@ -23,8 +22,8 @@ from api.controllers.units import UnitController
 from api.controllers.verification import VerificationController
 from api.docs import docs_assets, openapi_config
 from api.errors import EXCEPTION_HANDLERS
-from api.notices import DeploymentWarnings, provide_deployment_warnings
-from api.schemas import Health
+from api.health import HealthCheck, health
+from api.notices import provide_deployment_warnings
 from api.security_headers import security_headers_hook
 from api.uploads import cap_upload_requests
 from api.verify_page import VerifyPage
@@ -36,27 +35,9 @@ from registry.settings import Settings
 from registry.usecases.accounts import Accounts
 from registry.usecases.batches import STALE_PENDING, Batches, job_threads
 from registry.usecases.issuing import Registry
+from registry.usecases.verification import refresh_until
 
 log = logging.getLogger("satupintu")
-
-
-@get("/healthz", operation_id="health", tags=["health"], sync_to_thread=True)
-def health(
-    registry: NamedDependency[Registry],
-    deployment_warnings: NamedDependency[DeploymentWarnings],
-) -> Health:
-    """Liveness and readiness: database reachable, a signing key loaded, PDF output or why not."""
-    with registry.db.reading() as session:
-        session.execute(text("SELECT 1"))
-    production = registry.production
-    return Health(
-        status="ok",
-        database="ok",
-        signing_key=registry.keyring.active().kid,
-        pdf="ok" if production.pdf_available else "unavailable",
-        pdf_detail=production.pdf_unavailable_reason,
-        warnings=list(deployment_warnings),
-    )
 
 
 class Background:
@@ -64,6 +45,7 @@ class Background:
 
     def __init__(self, registry: Registry, settings: Settings, *, embedded_worker: bool) -> None:
         self.batches = Batches(registry)
+        self._registry = registry
         self._stop = threading.Event()
         self._worker: threading.Thread | None = None
         queue: JobQueue
@@ -91,6 +73,13 @@ class Background:
     def start(self) -> None:
         if self._worker is not None:
             self._worker.start()
+        if self._registry.verifier.answers.ttl > 0:
+            threading.Thread(
+                target=refresh_until,
+                args=(self._registry.verifier, self._stop),
+                name="satupintu-verify-refresh",
+                daemon=True,
+            ).start()
         # Work a previous process left unfinished (a crash mid-batch) is picked up again.
         threading.Thread(target=self._resume, name="satupintu-resume", daemon=True).start()
 
@@ -192,6 +181,8 @@ def create_app(
                 "settings": settings,
                 "background": background,
                 "deployment_warnings": warnings,
+                "verify_page": verify_page,
+                "health": HealthCheck(registry.db),
                 "accounts": Accounts(registry.db, now=registry.now),
             }
         ),

@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.concurrency import sync_to_thread
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect
@@ -67,14 +68,15 @@ class VerificationController(Controller):
         media_type=MediaType.HTML,
         include_in_schema=False,
     )
-    async def page(
-        self,
-        token: FromPath[str],
-        registry: NamedDependency[Registry],
-        verify_page: NamedDependency[VerifyPage],
-    ) -> Response[str]:
+    async def page(self, token: FromPath[str], state: State) -> Response[str]:
+        # From the app state, not two dependencies: Litestar resolves two or more in a task
+        # group, two task spawns per request that cost as much as the rest of the answer.
+        registry: Registry = state.registry
+        verify_page: VerifyPage = state.verify_page
         verification = await verified(registry, token)
-        return _page(verify_page.render(verification, token=token, file_check_url=_file_url(token)))
+        return _page(
+            verify_page.render_scanned(verification, token=token, file_check_url=_file_url(token))
+        )
 
     @get(
         "/v",

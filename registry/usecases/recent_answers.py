@@ -106,6 +106,21 @@ class RecentAnswers:
     def renew(self, token: str, answer: Answer, epoch: int, checked_at: float) -> None:
         self.store(token, replace(answer, checked_at=checked_at), epoch)
 
+    def kept(self) -> list[tuple[str, Answer]]:
+        with self._lock:
+            return list(self._answers.items())
+
+    def renew_if_kept(self, token: str, answer: Answer, epoch: int, checked_at: float) -> None:
+        """:meth:`renew`, unless ``token``'s answer was replaced or dropped meanwhile."""
+        with self._lock:
+            if epoch == self._epoch and self._answers.get(token) is answer:
+                self._answers[token] = replace(answer, checked_at=checked_at)
+
+    def drop(self, token: str, answer: Answer) -> None:
+        with self._lock:
+            if self._answers.get(token) is answer:
+                del self._answers[token]
+
     def forget_all(self) -> None:
         """After this process changed a document's status: nothing kept may be answered again."""
         with self._lock:

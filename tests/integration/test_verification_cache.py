@@ -131,6 +131,25 @@ def test_a_kept_answer_is_rechecked_with_one_narrow_read_and_not_rebuilt(
     assert statements.count == reads  # renewed for another TTL
 
 
+def test_the_background_refresh_keeps_answers_fresh_and_drops_a_revoked_one(
+    registry: Registry, other_process: Registry, api_keys: Keys
+) -> None:
+    kept, revoked = (registry.issue(draft(), api_keys.issuer.actor).document for _ in range(2))
+    ticks = Ticks()
+    other_process.verifier.answers = RecentAnswers(ttl=2.0, monotonic=ticks)
+    for document in (kept, revoked):
+        assert other_process.verify(token_of(document)).status == "valid"
+    registry.revoke(revoked.id, "Salah peserta", api_keys.issuer.actor)
+
+    ticks.now += 1.0
+    other_process.verifier.refresh_kept()
+    ticks.now += 1.5  # past the TTL of the first read, within that of the refresh
+
+    assert other_process.verifier.recent(token_of(kept)) is not None
+    assert other_process.verifier.recent(token_of(revoked)) is None
+    assert other_process.verify(token_of(revoked)).status == "revoked"
+
+
 def test_forged_tokens_are_never_kept(registry: Registry) -> None:
     registry.verifier.answers = RecentAnswers(ttl=60.0)
     for forged in ("A" * 108, "B" * 108, "tidak-ada"):
