@@ -35,6 +35,7 @@ from registry.settings import Settings
 from registry.usecases.accounts import Accounts
 from registry.usecases.batches import STALE_PENDING, Batches, job_threads
 from registry.usecases.issuing import Registry
+from registry.usecases.rate_limits import RateLimiter, flush_until
 from registry.usecases.verification import refresh_until
 
 log = logging.getLogger("satupintu")
@@ -47,6 +48,11 @@ class Background:
         self.batches = Batches(registry)
         self._registry = registry
         self._stop = threading.Event()
+        self.rate_limiter = (
+            RateLimiter(registry.db, settings.verify_rate_limit)
+            if settings.verify_rate_limit > 0
+            else None
+        )
         self._worker: threading.Thread | None = None
         queue: JobQueue
         # One queue for the batch jobs and the notification e-mail they and requests cause.
@@ -73,6 +79,13 @@ class Background:
     def start(self) -> None:
         if self._worker is not None:
             self._worker.start()
+        if self.rate_limiter is not None:
+            threading.Thread(
+                target=flush_until,
+                args=(self.rate_limiter, self._stop),
+                name="satupintu-rate-limit",
+                daemon=True,
+            ).start()
         if self._registry.verifier.answers.ttl > 0:
             threading.Thread(
                 target=refresh_until,
@@ -183,6 +196,7 @@ def create_app(
                 "deployment_warnings": warnings,
                 "verify_page": verify_page,
                 "health": HealthCheck(registry.db),
+                "rate_limiter": background.rate_limiter,
                 "accounts": Accounts(registry.db, now=registry.now),
             }
         ),

@@ -94,9 +94,8 @@ class Settings:
     # made on another process shows within this many seconds (one made here, at once).
     verify_cache_seconds: float = 2.0
     # Requests per minute per client address on the public verification endpoints; 0 = off.
+    # 600 (10 a second): a whole office behind one NAT address scanning at once stays under it.
     verify_rate_limit: int = 600
-    # Reverse proxies whose X-Forwarded-For names the client (for the rate limit).
-    trusted_proxies: tuple[str, ...] = ()
 
     def upload_request_bytes(self, files: int = 1) -> int:
         """The largest request a form taking ``files`` uploads may send: each file at the upload
@@ -182,11 +181,6 @@ class Settings:
             smtp=SmtpSettings.from_env(env),
             verify_cache_seconds=_cache_seconds(env, "SATUPINTU_VERIFY_CACHE_SECONDS", 2.0),
             verify_rate_limit=_non_negative_int(env, "SATUPINTU_VERIFY_RATE_LIMIT", 600),
-            trusted_proxies=tuple(
-                address.strip()
-                for address in env.get("SATUPINTU_TRUSTED_PROXIES", "").split(",")
-                if address.strip()
-            ),
         )
 
 

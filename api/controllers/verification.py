@@ -12,6 +12,7 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK, HTTP_422_UNPROCESSABLE_ENTITY
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.rate_limit import RateLimited
 from api.schemas import FileForm, FileVerificationResult, VerificationResult
 from api.uploads import read_upload, takes_uploads
 from api.verify_page import VerifyPage
@@ -53,7 +54,7 @@ class VerificationController(Controller):
     """Public: no key needed. Answers 200 with a status for every token, genuine or not."""
 
     tags = ["verification"]
-    middleware = [NotStoredByDefault]
+    middleware = [NotStoredByDefault, RateLimited]
 
     @get("/api/v1/verify/{token:str}", operation_id="verifyToken")
     async def verify(
