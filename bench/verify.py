@@ -12,7 +12,7 @@
    verify JSON (``/api/v1/verify/{token}``), the verify page (``/v/{token}``) and ``/healthz``.
    Each service run sits between two bare runs (bare, service, bare, service, bare): its ratio is
    against the mean of the bare runs beside it, so drift in the machine's load shows as a spread.
-   Before the runs, 3 s of verify JSON load asks every token once (steady state is measured).
+   Before the runs every token is asked once, then 2 s of load: the steady state is measured.
 4. Scale-out on PostgreSQL: N service processes on one database, one wrk per process (the
    connections split between them), throughput summed, for each N of ``--processes``.
 
@@ -164,9 +164,7 @@ def _compare(
     try:
         _check_tokens(service.port, script)
         base_url = f"http://127.0.0.1:{service.port}"
-        # Warm-up: every token asked once, so the runs measure the steady state (answers kept
-        # and refreshed in the background), not the first reads of 200 documents.
-        _wrk(base_url, "/healthz", TARGETS["verify JSON"], script, 3)
+        _warm_up(service.port, script)
         baseline = [_run_bare(bare, script, duration)]
         for name, prefix in TARGETS.items():
             measured = []
@@ -187,6 +185,8 @@ def _scale_out(
     for count in counts:
         services = [_Service(env) for _ in range(count)]
         try:
+            for service in services:
+                _warm_up(service.port, script)
             before = _run_bare(bare, script, duration)
             connections = max(50 // count, 10)
             with ThreadPoolExecutor(count) as pool:
@@ -278,6 +278,15 @@ class _Bare:
 
 def _run_bare(bare: _Bare, script: Path, duration: int) -> Load:
     return _wrk(f"http://127.0.0.1:{bare.port}", "/bare/x", "/bare/", script, duration)
+
+
+def _warm_up(port: int, script: Path) -> None:
+    """Every token asked once, then 2 s of load: the runs measure the steady state (answers kept
+    and refreshed in the background), not a new process's first reads of 200 documents."""
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+        for token in re.findall(r'"([^"]{20,})"', script.read_text()):
+            client.get(f"/api/v1/verify/{token}").raise_for_status()
+    _wrk(f"http://127.0.0.1:{port}", "/healthz", TARGETS["verify JSON"], script, 2)
 
 
 def _check_tokens(port: int, script: Path) -> None:
