@@ -48,6 +48,7 @@ class Background:
         self.batches = Batches(registry)
         self._registry = registry
         self._stop = threading.Event()
+        self._keepers: list[threading.Thread] = []  # keep shared state fresh, about once a second
         self.rate_limiter = (
             RateLimiter(registry.db, settings.verify_rate_limit)
             if settings.verify_rate_limit > 0
@@ -80,19 +81,25 @@ class Background:
         if self._worker is not None:
             self._worker.start()
         if self.rate_limiter is not None:
-            threading.Thread(
-                target=flush_until,
-                args=(self.rate_limiter, self._stop),
-                name="satupintu-rate-limit",
-                daemon=True,
-            ).start()
+            self._keepers.append(
+                threading.Thread(
+                    target=flush_until,
+                    args=(self.rate_limiter, self._stop),
+                    name="satupintu-rate-limit",
+                    daemon=True,
+                )
+            )
         if self._registry.verifier.answers.ttl > 0:
-            threading.Thread(
-                target=refresh_until,
-                args=(self._registry.verifier, self._stop),
-                name="satupintu-verify-refresh",
-                daemon=True,
-            ).start()
+            self._keepers.append(
+                threading.Thread(
+                    target=refresh_until,
+                    args=(self._registry.verifier, self._stop),
+                    name="satupintu-verify-refresh",
+                    daemon=True,
+                )
+            )
+        for keeper in self._keepers:
+            keeper.start()
         # Work a previous process left unfinished (a crash mid-batch) is picked up again.
         threading.Thread(target=self._resume, name="satupintu-resume", daemon=True).start()
 
@@ -106,6 +113,9 @@ class Background:
 
     def stop(self) -> None:
         self._stop.set()
+        # Joined before the database is disposed: a query in flight would leave its connection.
+        for keeper in self._keepers:
+            keeper.join(timeout=10)
         if self._worker is not None:
             self._worker.join(timeout=30)
         self.queue.close()
