@@ -6,10 +6,9 @@ import logging
 import threading
 from datetime import timedelta
 
-from litestar import Litestar, get
+from litestar import Litestar
 from litestar.datastructures import State
-from litestar.di import NamedDependency, Provide
-from sqlalchemy import text
+from litestar.di import Provide
 
 from api.console.rendering import template_config
 from api.console.routing import console_routes
@@ -23,8 +22,8 @@ from api.controllers.units import UnitController
 from api.controllers.verification import VerificationController
 from api.docs import docs_assets, openapi_config
 from api.errors import EXCEPTION_HANDLERS
-from api.notices import DeploymentWarnings, provide_deployment_warnings
-from api.schemas import Health
+from api.health import HealthCheck, health
+from api.notices import provide_deployment_warnings
 from api.security_headers import security_headers_hook
 from api.uploads import cap_upload_requests
 from api.verify_page import VerifyPage
@@ -36,6 +35,8 @@ from registry.settings import Settings
 from registry.usecases.accounts import Accounts
 from registry.usecases.batches import STALE_PENDING, Batches, job_threads
 from registry.usecases.issuing import Registry
+from registry.usecases.rate_limits import RateLimiter, flush_until
+from registry.usecases.verification import refresh_until
 
 log = logging.getLogger("satupintu")
 #: How often a running service looks for numbers left pending by an outage or a dead process
@@ -43,31 +44,19 @@ log = logging.getLogger("satupintu")
 ABANDONED_SWEEP_SECONDS = 60.0
 
 
-@get("/healthz", operation_id="health", tags=["health"], sync_to_thread=True)
-def health(
-    registry: NamedDependency[Registry],
-    deployment_warnings: NamedDependency[DeploymentWarnings],
-) -> Health:
-    """Liveness and readiness: database reachable, a signing key loaded, PDF output or why not."""
-    with registry.db.reading() as session:
-        session.execute(text("SELECT 1"))
-    production = registry.production
-    return Health(
-        status="ok",
-        database="ok",
-        signing_key=registry.keyring.active().kid,
-        pdf="ok" if production.pdf_available else "unavailable",
-        pdf_detail=production.pdf_unavailable_reason,
-        warnings=list(deployment_warnings),
-    )
-
-
 class Background:
     """The batch queue of this process and, where it runs one, its worker."""
 
     def __init__(self, registry: Registry, settings: Settings, *, embedded_worker: bool) -> None:
         self.batches = Batches(registry)
+        self._registry = registry
         self._stop = threading.Event()
+        self._keepers: list[threading.Thread] = []  # keep shared state fresh, about once a second
+        self.rate_limiter = (
+            RateLimiter(registry.db, settings.verify_rate_limit)
+            if settings.verify_rate_limit > 0
+            else None
+        )
         self._worker: threading.Thread | None = None
         queue: JobQueue
         # One queue for the batch jobs and the notification e-mail they and requests cause.
@@ -94,6 +83,26 @@ class Background:
     def start(self) -> None:
         if self._worker is not None:
             self._worker.start()
+        if self.rate_limiter is not None:
+            self._keepers.append(
+                threading.Thread(
+                    target=flush_until,
+                    args=(self.rate_limiter, self._stop),
+                    name="satupintu-rate-limit",
+                    daemon=True,
+                )
+            )
+        if self._registry.verifier.answers.ttl > 0:
+            self._keepers.append(
+                threading.Thread(
+                    target=refresh_until,
+                    args=(self._registry.verifier, self._stop),
+                    name="satupintu-verify-refresh",
+                    daemon=True,
+                )
+            )
+        for keeper in self._keepers:
+            keeper.start()
         # Work a previous process left unfinished (a crash mid-batch) is picked up again.
         threading.Thread(target=self._resume, name="satupintu-resume", daemon=True).start()
 
@@ -112,6 +121,9 @@ class Background:
 
     def stop(self) -> None:
         self._stop.set()
+        # Joined before the database is disposed: a query in flight would leave its connection.
+        for keeper in self._keepers:
+            keeper.join(timeout=10)
         if self._worker is not None:
             self._worker.join(timeout=30)
         self.queue.close()
@@ -200,6 +212,9 @@ def create_app(
                 "settings": settings,
                 "background": background,
                 "deployment_warnings": warnings,
+                "verify_page": verify_page,
+                "health": HealthCheck(registry.db),
+                "rate_limiter": background.rate_limiter,
                 "accounts": Accounts(registry.db, now=registry.now),
             }
         ),

@@ -24,6 +24,7 @@ from registry.domain.errors import (
     NumberVoided,
     PermissionDenied,
     RegistryError,
+    Unavailable,
     VerificationError,
 )
 from registry.usecases.idempotency import KEY_FIELD
@@ -39,6 +40,7 @@ _STATUS_BY_ERROR: dict[type[RegistryError], int] = {
     PermissionDenied: 403,
     VerificationError: 422,
     ConfigurationError: 503,
+    Unavailable: 503,
     # The number was voided with the reason; trying again takes a new number and may succeed.
     ConversionError: 503,
     # Voided too; the operator must free space or make the store writable first.

@@ -9,7 +9,8 @@ When a visitor has just checked a file, that result leads the page, above the do
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any, Final
 from urllib.parse import quote, urlsplit
@@ -29,8 +30,11 @@ _ENV: Final = SandboxedEnvironment(
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    # The template ships in the package; checking its mtime cost a stat per render under load.
+    auto_reload=False,
 )
 _TEMPLATE: Final = "verify.html"
+_SCANNED_PAGES_KEPT: Final = 10_000
 
 _TYPES: Final = {
     "sttp": "STTP (Surat Tanda Tamat Pelatihan)",
@@ -150,6 +154,28 @@ class VerifyPage:
     agency_name: str
     zone: tzinfo
     max_upload_bytes: int = 20_000_000
+    _scanned: OrderedDict[str, tuple[Verification, str]] = field(
+        default_factory=OrderedDict, repr=False, compare=False
+    )
+
+    def render_scanned(self, verification: Verification, *, token: str, file_check_url: str) -> str:
+        """:meth:`render` of a plain scan, kept per token while the answer is the same object.
+
+        A verification answer kept in memory (``registry.usecases.recent_answers``) is handed out
+        as the same object until its status is read again, and the page is a pure function of it
+        and the token: rendering it once per answer instead of once per request. Call from the
+        event loop only (not thread-safe); bounded like the answers.
+        """
+        kept = self._scanned.get(token)
+        if kept is not None and kept[0] is verification:
+            self._scanned.move_to_end(token)
+            return kept[1]
+        html = self.render(verification, token=token, file_check_url=file_check_url)
+        if verification.document is not None:  # forged and unknown tokens are never kept
+            self._scanned[token] = (verification, html)
+            while len(self._scanned) > _SCANNED_PAGES_KEPT:
+                self._scanned.popitem(last=False)
+        return html
 
     def render(
         self,

@@ -90,6 +90,12 @@ class Settings:
     embedded_worker: bool = True
     # Notification e-mail; None when SATUPINTU_SMTP_HOST is unset (notifications off).
     smtp: SmtpSettings | None = None
+    # How long a verification answer's status is trusted before it is read again: a revocation
+    # made on another process shows within this many seconds (one made here, at once).
+    verify_cache_seconds: float = 2.0
+    # Requests per minute per client address on the public verification endpoints; 0 = off.
+    # 600 (10 a second): a whole office behind one NAT address scanning at once stays under it.
+    verify_rate_limit: int = 600
 
     def upload_request_bytes(self, files: int = 1) -> int:
         """The largest request a form taking ``files`` uploads may send: each file at the upload
@@ -173,6 +179,8 @@ class Settings:
             stamp_corner=stamp_corner,
             embedded_worker=env.get("SATUPINTU_EMBEDDED_WORKER", "1").strip() not in ("0", "false"),
             smtp=SmtpSettings.from_env(env),
+            verify_cache_seconds=_cache_seconds(env, "SATUPINTU_VERIFY_CACHE_SECONDS", 2.0),
+            verify_rate_limit=_non_negative_int(env, "SATUPINTU_VERIFY_RATE_LIMIT", 600),
         )
 
 
@@ -235,6 +243,39 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigurationError(f"{name} harus bilangan bulat, bukan {raw!r}") from None
     if value < 1:
         raise ConfigurationError(f"{name} harus minimal 1")
+    return value
+
+
+def _non_negative_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} harus bilangan bulat, bukan {raw!r}") from None
+    if value < 0:
+        raise ConfigurationError(f"{name} tidak boleh negatif (0 = mati)")
+    return value
+
+
+#: The promise is a revocation seen everywhere within 5 s; a longer cache would break it.
+MAX_VERIFY_CACHE_SECONDS = 4.0
+
+
+def _cache_seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} harus angka detik, bukan {raw!r}") from None
+    if not 0 <= value <= MAX_VERIFY_CACHE_SECONDS:
+        raise ConfigurationError(
+            f"{name} harus antara 0 dan {MAX_VERIFY_CACHE_SECONDS:g} detik, agar pencabutan "
+            "terlihat di semua proses dalam 5 detik"
+        )
     return value
 
 

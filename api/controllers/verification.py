@@ -4,19 +4,22 @@ from typing import Any
 from urllib.parse import quote
 
 from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.concurrency import sync_to_thread
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, MultipartBody, URLEncodedBody
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK, HTTP_422_UNPROCESSABLE_ENTITY
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.rate_limit import RateLimited
 from api.schemas import FileForm, FileVerificationResult, VerificationResult
 from api.uploads import read_upload, takes_uploads
 from api.verify_page import VerifyPage
 from registry.adapters.keystore import KeyRing
 from registry.domain.errors import InvalidInput
 from registry.domain.short_codes import normalise_short_code
-from registry.domain.views import FileCheck
+from registry.domain.views import FileCheck, Verification
 from registry.usecases.issuing import Registry
 
 # What the code box accepts: a code, a pasted token or a pasted verification address.
@@ -51,30 +54,29 @@ class VerificationController(Controller):
     """Public: no key needed. Answers 200 with a status for every token, genuine or not."""
 
     tags = ["verification"]
-    middleware = [NotStoredByDefault]
+    middleware = [NotStoredByDefault, RateLimited]
 
-    @get("/api/v1/verify/{token:str}", operation_id="verifyToken", sync_to_thread=True)
-    def verify(
+    @get("/api/v1/verify/{token:str}", operation_id="verifyToken")
+    async def verify(
         self, token: FromPath[str], registry: NamedDependency[Registry]
     ) -> VerificationResult:
         """Check a QR token: `valid`, `revoked`, `superseded`, `invalid` or `unknown`."""
-        return VerificationResult.from_verification(registry.verify(token))
+        return VerificationResult.from_verification(await verified(registry, token))
 
     @get(
         "/v/{token:str}",
         operation_id="verifyPage",
         media_type=MediaType.HTML,
         include_in_schema=False,
-        sync_to_thread=True,
     )
-    def page(
-        self,
-        token: FromPath[str],
-        registry: NamedDependency[Registry],
-        verify_page: NamedDependency[VerifyPage],
-    ) -> Response[str]:
+    async def page(self, token: FromPath[str], state: State) -> Response[str]:
+        # From the app state, not two dependencies: Litestar resolves two or more in a task
+        # group, two task spawns per request that cost as much as the rest of the answer.
+        registry: Registry = state.registry
+        verify_page: VerifyPage = state.verify_page
+        verification = await verified(registry, token)
         return _page(
-            verify_page.render(registry.verify(token), token=token, file_check_url=_file_url(token))
+            verify_page.render_scanned(verification, token=token, file_check_url=_file_url(token))
         )
 
     @get(
@@ -181,6 +183,18 @@ class VerificationController(Controller):
             media_type="application/jwk-set+json",
             headers={"Cache-Control": "public, max-age=300"},
         )
+
+
+async def verified(registry: Registry, token: str) -> Verification:
+    """From memory on the event loop when a recent answer is kept; else read on a worker thread.
+
+    Most requests under load are for documents asked about seconds before: answering them
+    without a thread hop is what lets one process keep up with the framework itself.
+    """
+    recent = registry.verifier.recent(token)
+    if recent is not None:
+        return recent
+    return await sync_to_thread(registry.verify, token)
 
 
 def _file_url(token: str) -> str:

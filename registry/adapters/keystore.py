@@ -7,8 +7,12 @@ Layout of the keys dir::
     ACTIVE      the kid that signs new documents
 
 Rotation writes a new pair and moves ``ACTIVE``; old public keys stay and keep verifying what they
-signed. Each process compares the directory listing and ``ACTIVE`` with what it loaded (a few
-microseconds), so several workers notice a rotation without a restart, even within one mtime tick.
+signed. Each process compares the directory listing and ``ACTIVE`` with what it loaded, so several
+workers notice a rotation without a restart, even within one mtime tick. It does so at most once
+per ``recheck_after`` seconds (one second by default), not on every call: under verification load
+the listing and the read of ``ACTIVE`` were a quarter of the time. The process that rotates sees
+its new key at once; another process signs with the previous key for up to that second, which
+stays valid, and verifies with the keys it had, which only ever grow.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -49,13 +55,24 @@ class KeyInfo:
 class KeyRing:
     """Thread-safe view of the keys dir; reloads itself when the directory changes."""
 
-    def __init__(self, keys_dir: Path, passphrase: bytes | None = None) -> None:
+    def __init__(
+        self,
+        keys_dir: Path,
+        passphrase: bytes | None = None,
+        *,
+        recheck_after: float = 1.0,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.keys_dir = keys_dir
         self._passphrase = passphrase
+        self._recheck_after = recheck_after
+        self._monotonic = monotonic
         self._lock = threading.Lock()
         self._loaded_fingerprint: tuple[tuple[str, ...], str] | None = None
+        self._checked_at: float | None = None
         self._public: dict[str, Ed25519PublicKey] = {}
         self._active: SigningKey | None = None
+        self._generation = 0
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -71,9 +88,16 @@ class KeyRing:
             )
         return self._active
 
-    def public_keys(self) -> dict[str, Ed25519PublicKey]:
+    def public_keys(self) -> Mapping[str, Ed25519PublicKey]:
+        """The loaded keys; a reload replaces the mapping, never changes one handed out."""
         self._refresh()
-        return dict(self._public)
+        return self._public
+
+    @property
+    def generation(self) -> int:
+        """Counts the reloads: an answer computed with generation ``n`` used the keys of ``n``."""
+        self._refresh()
+        return self._generation
 
     def jwks(self) -> dict[str, list[dict[str, str]]]:
         return {"keys": [public_jwk(key) for key in self.public_keys().values()]}
@@ -105,12 +129,18 @@ class KeyRing:
         return names, _read_text(self.keys_dir / ACTIVE_FILE)
 
     def _refresh(self) -> None:
+        checked_at = self._checked_at
+        now = self._monotonic()
+        if checked_at is not None and now - checked_at < self._recheck_after:
+            return
         fingerprint = self._fingerprint()
         with self._lock:
-            if fingerprint is not None and fingerprint == self._loaded_fingerprint:
-                return
-            self._public, self._active = self._load()
-            self._loaded_fingerprint = fingerprint
+            if fingerprint is None or fingerprint != self._loaded_fingerprint:
+                self._public, self._active = self._load()
+                self._loaded_fingerprint = fingerprint
+                self._generation += 1
+            # Only a successful check counts: a damaged key keeps failing on every call.
+            self._checked_at = now
 
     def _load(self) -> tuple[dict[str, Ed25519PublicKey], SigningKey | None]:
         public: dict[str, Ed25519PublicKey] = {}
@@ -190,6 +220,7 @@ class KeyRing:
         _atomic_write(self.keys_dir / ACTIVE_FILE, f"{kid}\n".encode())
         with self._lock:
             self._loaded_fingerprint = None
+            self._checked_at = None
         return kid
 
 

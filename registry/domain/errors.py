@@ -77,3 +77,12 @@ class NumberVoided(RegistryError):
     """
 
     title = "Dokumen gagal dibuat"
+
+
+class Unavailable(RegistryError):
+    """A part the service needs (the database) does not answer; trying later may succeed.
+
+    ``extra["failed"]`` names the part.
+    """
+
+    title = "Layanan belum siap"

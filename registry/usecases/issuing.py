@@ -46,6 +46,7 @@ from registry.usecases.idempotency import IdempotencyKeys, Made
 from registry.usecases.notifications import Addressbook, Mailer, MailQueue, NoAddressbook
 from registry.usecases.production import FileFacts, ProducedFile, Production, RenderPlan
 from registry.usecases.reading import DocumentReader, SearchFilter
+from registry.usecases.recent_answers import RecentAnswers
 from registry.usecases.recording import PendingRecorder
 from registry.usecases.verification import Verifier
 
@@ -103,7 +104,12 @@ class Registry:
         self.idempotency = IdempotencyKeys(db, self.now)
         self.recorder = PendingRecorder(keyring, settings, production, self.links)
         self.verifier = Verifier(
-            db, keyring, view=self.reader.view, verify_url=self.links.verify_url, now=self.now
+            db,
+            keyring,
+            view=self.reader.view,
+            verify_url=self.links.verify_url,
+            now=self.now,
+            answers=RecentAnswers(ttl=settings.verify_cache_seconds),
         )
         # Notifications (usecases.notifications): who has which address, how mail goes out, and
         # the queue that sends it (set by whoever runs one; None sends at once, one attempt).
@@ -190,7 +196,10 @@ class Registry:
             return new.id
 
         payload = {"document_id": str(document_id), "reason": reason, "draft": asdict(draft)}
-        return self._completed(self._keyed(actor, idempotency_key, "supersede", payload, work))
+        try:
+            return self._completed(self._keyed(actor, idempotency_key, "supersede", payload, work))
+        finally:
+            self.verifier.forget()
 
     def revoke(
         self,
@@ -217,7 +226,10 @@ class Registry:
             return document.id
 
         payload = {"document_id": str(document_id), "reason": reason}
-        return self._keyed(actor, idempotency_key, "revoke", payload, work)
+        try:
+            return self._keyed(actor, idempotency_key, "revoke", payload, work)
+        finally:
+            self.verifier.forget()
 
     def stamp(
         self,
@@ -372,6 +384,12 @@ class Registry:
         return self.record_files(document_id, produced)
 
     def record_files(self, document_id: uuid.UUID, produced: list[ProducedFile]) -> DocumentView:
+        view = self._record_files(document_id, produced)
+        if view.supersedes is not None:
+            self.verifier.forget()  # the replaced document is superseded now
+        return view
+
+    def _record_files(self, document_id: uuid.UUID, produced: list[ProducedFile]) -> DocumentView:
         try:
             with self.db.writing() as session:
                 document = session.execute(
@@ -446,6 +464,12 @@ class Registry:
 
     def void(self, document_id: uuid.UUID, reason: str) -> None:
         """A pending document that cannot be produced keeps its number, marked void with why."""
+        try:
+            self._void(document_id, reason)
+        finally:
+            self.verifier.forget()  # a replaced document loses its pending supersede reason
+
+    def _void(self, document_id: uuid.UUID, reason: str) -> None:
         with self.db.writing() as session:
             document = session.execute(
                 select(Document).where(Document.id == document_id).with_for_update()

@@ -1,13 +1,17 @@
 """Answering "is this genuine?": tokens, short codes, files, and the NIP printed on paper.
 
 Every answer is a :class:`Verification` with a status; nothing here raises for a forged or unknown
-token. The public keys are re-read from the key ring on each call, so a rotation is seen at once.
+token. Answers about a document are kept for a few seconds (``registry.usecases.recent_answers``):
+a revocation on another process shows within ``SATUPINTU_VERIFY_CACHE_SECONDS``, here at once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import threading
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -35,6 +39,9 @@ from registry.domain.views import (
     public_document,
 )
 from registry.domain.views import as_utc as _as_utc
+from registry.usecases.recent_answers import Answer, DocumentState, RecentAnswers
+
+log = logging.getLogger("satupintu.verification")
 
 
 class Verifier:
@@ -46,16 +53,50 @@ class Verifier:
         view: Callable[[Document], DocumentView],
         verify_url: Callable[[str], str],
         now: Callable[[], datetime],
+        answers: RecentAnswers | None = None,
     ) -> None:
         self.db = db
         self.keyring = keyring
         self._view_of = view
         self._verify_url = verify_url
         self._now = now
+        self.answers = answers if answers is not None else RecentAnswers(ttl=0)
+
+    def forget(self) -> None:
+        """After this process changed a document's status (call it once the change committed)."""
+        self.answers.forget_all()
+
+    def recent(self, token: str) -> Verification | None:
+        """The answer for ``token`` from memory, or None when it must be read (no I/O here)."""
+        return self.answers.fresh(token, self.keyring.generation)
 
     def verify(self, token: str) -> Verification:
+        generation = self.keyring.generation
+        epoch = self.answers.epoch
+        kept = self.answers.lookup(token, generation)
+        if kept is not None:
+            if self.answers.is_fresh(kept):
+                return kept.verification
+            checked_at = self.answers.now()
+            with self.db.reading() as session:
+                state = _state_of(session, kept.document_id)
+            if state == kept.state:
+                self.answers.renew(token, kept, epoch, checked_at)
+                return kept.verification
+        checked_at = self.answers.now()
         with self.db.reading() as session:
-            return self._verify(session, token)[0]
+            verification, document = self._verify(session, token)
+            if document is None:
+                return verification
+            # From the very row the answer was built from: a state read apart from it could be
+            # newer (a revocation committed in between) and would renew the old answer for good.
+            state = _row_state(document)
+        self.answers.store(
+            token,
+            Answer(verification, document.id, state, generation, checked_at),
+            epoch,
+        )
+        return verification
 
     def _verify(self, session: Session, token: str) -> tuple[Verification, Document | None]:
         """Check a QR token, or the short code printed beside the QR for people who type it.
@@ -143,6 +184,26 @@ class Verifier:
             )
         return Verification(status="valid", **common)
 
+    def refresh_kept(self) -> None:
+        """Read the status of every kept answer again, 500 to a query; renew the unchanged ones.
+
+        Run every half TTL by the service (:func:`refresh_until`), so the answers a busy verifier
+        gives stay fresh without any request waiting for a read: the database sees one narrow
+        query a second per 500 documents asked about, however many requests there are.
+        """
+        kept = self.answers.kept()
+        epoch = self.answers.epoch
+        for start in range(0, len(kept), _REFRESH_CHUNK):
+            chunk = kept[start : start + _REFRESH_CHUNK]
+            checked_at = self.answers.now()
+            with self.db.reading() as session:
+                states = _states_of(session, {answer.document_id for _, answer in chunk})
+            for token, answer in chunk:
+                if states.get(answer.document_id) == answer.state:
+                    self.answers.renew_if_kept(token, answer, epoch, checked_at)
+                else:
+                    self.answers.drop(token, answer)
+
     def verify_file(self, data: bytes) -> FileMatch:
         """Is this exact file one the registry issued? Any changed byte makes it ``no_match``."""
         sha256 = hashlib.sha256(data).hexdigest()
@@ -218,3 +279,43 @@ class Verifier:
                 return "match"
             nip_checks.count_failure(session, keys)
             return "no_match"
+
+
+# What may change on an issued document. Its files may not: they are recorded while it is pending.
+_STATE_COLUMNS = (
+    Document.status,
+    Document.revoked_at,
+    Document.revocation_reason,
+    Document.superseded_by_id,
+    Document.superseded_at,
+    Document.supersede_reason,
+)
+
+
+def _state_of(session: Session, document_id: object) -> DocumentState:
+    """The document's state in one narrow read of a few columns (no ORM row)."""
+    row = session.execute(select(*_STATE_COLUMNS).where(Document.id == document_id)).one_or_none()
+    return tuple(row) if row is not None else ()
+
+
+_REFRESH_CHUNK = 500
+
+
+def _states_of(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, DocumentState]:
+    rows = session.execute(select(Document.id, *_STATE_COLUMNS).where(Document.id.in_(ids)))
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def refresh_until(verifier: Verifier, stop: threading.Event) -> None:
+    """Keep the verifier's answers fresh until ``stop`` is set (a thread of the service)."""
+    every = verifier.answers.ttl / 2
+    while not stop.wait(every):
+        try:
+            verifier.refresh_kept()
+        except Exception:
+            # A database that is down for a moment: requests fall back to reading themselves.
+            log.warning("refreshing kept verification answers failed", exc_info=True)
+
+
+def _row_state(document: Document) -> DocumentState:
+    return tuple(getattr(document, column.key) for column in _STATE_COLUMNS)

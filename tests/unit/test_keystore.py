@@ -19,6 +19,16 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+class Ticks:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def age_directory(path: Path) -> None:
     """Push the dir's mtime into the past so the next change is visible even on coarse clocks."""
     os.utime(path, ns=(0, 1_000_000_000))
@@ -75,23 +85,47 @@ def test_another_instance_sees_the_rotation(tmp_path: Path) -> None:
     writer = KeyRing(keys_dir)
     first = writer.generate()
     age_directory(keys_dir)
-    reader = KeyRing(keys_dir)  # another worker process
+    ticks = Ticks()
+    reader = KeyRing(keys_dir, recheck_after=1.0, monotonic=ticks)  # another worker process
     assert reader.active().kid == first
     assert set(reader.public_keys()) == {first}
+    generation = reader.generation
 
     second = writer.generate()
+    assert writer.active().kid == second  # the rotating process: at once
 
+    # The others look again within a second, not on every call (that cost a quarter of the
+    # time under verification load); meanwhile they sign with the previous key, still valid.
+    ticks.now += 0.5
+    assert reader.active().kid == first
+    ticks.now += 0.5
     assert reader.active().kid == second
     assert set(reader.public_keys()) == {first, second}
+    assert reader.generation == generation + 1
     assert KeyRing(keys_dir).active().kid == second
+
+
+def test_an_unchanged_directory_is_not_reloaded(tmp_path: Path) -> None:
+    keys_dir = tmp_path / "keys"
+    KeyRing(keys_dir).generate()
+    ticks = Ticks()
+    ring = KeyRing(keys_dir, monotonic=ticks)
+    keys = ring.public_keys()
+    generation = ring.generation
+    for _ in range(3):
+        ticks.now += 5
+        assert ring.public_keys() is keys
+    assert ring.generation == generation
 
 
 def test_rotation_within_one_timestamp_tick_is_noticed(tmp_path: Path) -> None:
     keys_dir = tmp_path / "keys"
     writer = KeyRing(keys_dir)
     first = writer.generate()
-    reader = KeyRing(keys_dir)
+    ticks = Ticks()
+    reader = KeyRing(keys_dir, monotonic=ticks)
     assert reader.active().kid == first
+    ticks.now += 1
     loaded = keys_dir.stat()
     second = writer.generate()
     # Simulate a coarse-grained clock (older kernels, NFS): the rotation lands in the same tick.
@@ -205,7 +239,7 @@ def test_a_damaged_key_file_is_a_configuration_error_naming_it(
 def test_a_damaged_key_rotated_out_still_fails_verification_plainly(tmp_path: Path) -> None:
     keys_dir = tmp_path / "keys"
     old = KeyRing(keys_dir).generate()
-    ring = KeyRing(keys_dir)
+    ring = KeyRing(keys_dir, recheck_after=0)
     ring.generate()
     assert set(ring.public_keys()) >= {old}
     age_directory(keys_dir)

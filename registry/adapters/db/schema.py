@@ -271,6 +271,22 @@ class NipCheckCounter(Base):
     failures: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
+class RequestCounter(Base):
+    """Requests to the public verification endpoints from one client in one minute.
+
+    Shared by the service processes (``registry.usecases.rate_limits``): each counts locally and
+    adds its count here about once a second. ``client`` is a digest of the address.
+    """
+
+    __tablename__ = "request_counters"
+    __table_args__ = (Index("ix_request_counters_window_start", "window_start"),)
+
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Unix time of the minute's start: an integer compares the same on every backend.
+    window_start: Mapped[int] = mapped_column(Integer, primary_key=True)
+    requests: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
 class Unit(Base):
     """A work unit (SKPD) and the head who signs its surat keterangan.
 
