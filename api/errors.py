@@ -52,6 +52,7 @@ _STATUS_BY_ERROR: dict[type[RegistryError], int] = {
 
 # Seconds a client is asked to wait before trying again, for errors that pass by themselves.
 _RETRY_AFTER_BY_ERROR: dict[type[RegistryError], int] = {
+    Unavailable: 5,  # as DATABASE_RETRY_AFTER: /healthz's database probe failing
     ConversionError: 5,
     StorageError: 60,
 }
