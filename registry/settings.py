@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from registry.domain.errors import ConfigurationError
 from registry.domain.jp import DEFAULT_RULE_SET, RULE_SETS
 
+FILE_STORES = ("database", "filesystem")
 STAMP_CORNERS = ("bottom-right", "bottom-left", "top-right", "top-left")
 # Where `satupintu serve` listens unless told otherwise.
 DEFAULT_HOST = "127.0.0.1"
@@ -90,6 +91,9 @@ class Settings:
     embedded_worker: bool = True
     # Notification e-mail; None when SATUPINTU_SMTP_HOST is unset (notifications off).
     smtp: SmtpSettings | None = None
+    # Where stored files live: "database" or "filesystem"; None follows the database (PostgreSQL
+    # keeps them in the database, so hosts sharing only it serve each other's files).
+    file_store: str | None = None
 
     def upload_request_bytes(self, files: int = 1) -> int:
         """The largest request a form taking ``files`` uploads may send: each file at the upload
@@ -111,6 +115,11 @@ class Settings:
     @property
     def files_dir(self) -> Path:
         return self.data_dir / "files"
+
+    @property
+    def scratch_dir(self) -> Path:
+        """Temporary copies of stored files while a tool works on them."""
+        return self.data_dir / "scratch"
 
     @property
     def console_secret_file(self) -> Path:
@@ -155,6 +164,12 @@ class Settings:
                 f"SATUPINTU_STAMP_CORNER tidak dikenal: {stamp_corner!r} "
                 f"(pilihan: {', '.join(STAMP_CORNERS)})"
             )
+        file_store = env.get("SATUPINTU_FILE_STORE", "").strip().lower() or None
+        if file_store not in (None, *FILE_STORES):
+            raise ConfigurationError(
+                f"SATUPINTU_FILE_STORE tidak dikenal: {file_store!r} "
+                f"(pilihan: {', '.join(FILE_STORES)})"
+            )
         return cls(
             data_dir=data_dir,
             database_url=_normalise_database_url(database_url),
@@ -173,6 +188,7 @@ class Settings:
             stamp_corner=stamp_corner,
             embedded_worker=env.get("SATUPINTU_EMBEDDED_WORKER", "1").strip() not in ("0", "false"),
             smtp=SmtpSettings.from_env(env),
+            file_store=file_store,
         )
 
 
