@@ -58,11 +58,11 @@ class DatabaseStore:
             with self.db.writing() as session:
                 connection = session.connection()
                 claimed = connection.execute(
-                    self._insert_new_file().values(
-                        sha256=sha256, size=size, created_at=datetime.now(UTC)
-                    )
-                )
-                if claimed.rowcount != 1:
+                    self._insert_new_file()
+                    .values(sha256=sha256, size=size, created_at=datetime.now(UTC))
+                    .returning(StoredFileRow.sha256)
+                ).scalar_one_or_none()
+                if claimed is None:
                     return StoredFile(sha256, size, created=False)
                 for seq, piece in enumerate(iter(lambda: spool.read(self.chunk_bytes), b"")):
                     connection.execute(insert(FileChunk).values(sha256=sha256, seq=seq, data=piece))
