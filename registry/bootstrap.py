@@ -21,6 +21,7 @@ from registry.adapters.db import audit
 from registry.adapters.db.engine import Database
 from registry.adapters.db.migrate import upgrade_to_head
 from registry.adapters.db.schema import Document
+from registry.adapters.db.secrets import shared_secret
 from registry.adapters.docx_templates import TemplateSet
 from registry.adapters.files import FileStore
 from registry.adapters.files.database import DatabaseStore
@@ -29,6 +30,7 @@ from registry.adapters.keystore import KeyRing
 from registry.adapters.libreoffice import Converter, build_converter
 from registry.adapters.mail import SmtpMailer
 from registry.adapters.private_files import private_dir, private_file
+from registry.adapters.secret_file import read_or_create_secret
 from registry.domain.actors import CLI_ACTOR, Actor
 from registry.domain.agency import DEFAULT_AGENCY_TOML, AgencyIdentity
 from registry.domain.errors import ConfigurationError
@@ -40,6 +42,7 @@ from registry.usecases.notifications import Addressbook
 from registry.usecases.production import Production
 
 log = logging.getLogger("satupintu")
+CONSOLE_SECRET_NAME = "console_csrf"  # noqa: S105 - a row name, not a secret
 #: Older than any merge or download could take: what is left in the scratch dir is a crash's.
 STALE_SCRATCH_SECONDS = 24 * 3600
 
@@ -111,6 +114,17 @@ def build_store(settings: Settings, database: Database) -> FileStore:
             settings.files_dir,
         )
     return DatabaseStore(database, settings.scratch_dir)
+
+
+def console_secret(settings: Settings, database: Database) -> str:
+    """The key of the console's CSRF tokens, the same in every process of the deployment: in the
+    data dir on SQLite, in the database on PostgreSQL (hosts with their own data dirs share it;
+    a data dir's older secret seeds it, so forms open during an upgrade still submit)."""
+    if database.is_sqlite:
+        return read_or_create_secret(settings.console_secret_file)
+    path = settings.console_secret_file
+    seed = path.read_text(encoding="ascii").strip() if path.is_file() else None
+    return shared_secret(database, CONSOLE_SECRET_NAME, seed=seed or None)
 
 
 def _holds_files(root: Path) -> bool:

@@ -30,7 +30,6 @@ from api.console.session import (
 from api.console.settings import SETTINGS_CONTROLLERS
 from api.console.uploads import CloseFormUploads
 from api.errors import log, status_of
-from registry.adapters.secret_file import read_or_create_secret
 from registry.domain.errors import RegistryError
 from registry.settings import Settings
 
@@ -53,10 +52,11 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
 ]
 
 
-def console_routes(settings: Settings) -> list[ControllerRouterHandler]:
-    """The console's pages (``/konsol``) and its static files (``/konsol/static``)."""
+def console_routes(settings: Settings, csrf_secret: str) -> list[ControllerRouterHandler]:
+    """The console's pages (``/konsol``) and its static files (``/konsol/static``); the CSRF
+    secret is the one every process of the deployment shares (``bootstrap.console_secret``)."""
     csrf = CSRFConfig(
-        secret=read_or_create_secret(settings.console_secret_file),
+        secret=csrf_secret,
         cookie_name=CSRF_COOKIE,
         cookie_path=CONSOLE_PATH,
         cookie_secure=settings.secure_cookies,

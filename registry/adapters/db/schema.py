@@ -472,3 +472,14 @@ class FileChunk(Base):
     )
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+
+class ServiceSecret(Base):
+    """A secret every process of a deployment must agree on (the console's CSRF key), kept in
+    PostgreSQL so hosts that share only the database agree; on SQLite it stays in the data dir."""
+
+    __tablename__ = "service_secrets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -1,4 +1,6 @@
-"""stored_files, file_chunks: the file store kept in the database (hosts sharing only PostgreSQL)
+"""stored_files, file_chunks, service_secrets: what hosts sharing only PostgreSQL must share
+
+The file store kept in the database (content-addressed, in chunks) and the console's CSRF secret.
 
 Revision ID: 0009
 Revises: 0008
@@ -37,8 +39,16 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("sha256", "seq", name=op.f("pk_file_chunks")),
     )
+    op.create_table(
+        "service_secrets",
+        sa.Column("name", sa.String(length=40), nullable=False),
+        sa.Column("value", sa.String(length=128), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_service_secrets")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("service_secrets")
     op.drop_table("file_chunks")
     op.drop_table("stored_files")
