@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import tracemalloc
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -71,6 +72,30 @@ def test_a_large_file_goes_in_and_comes_out_in_chunks(store: FileStore, tmp_path
     with store.local_path(stored.sha256) as path:
         assert path.read_bytes() == data
     assert store.read(stored.sha256) == data
+
+
+def test_a_big_file_is_stored_and_streamed_without_holding_it_in_memory(
+    store: FileStore, tmp_path: Path
+) -> None:
+    source = tmp_path / "besar.bin"
+    digest = hashlib.sha256()
+    with source.open("wb") as out:
+        for _ in range(24):
+            piece = os.urandom(CHUNK_BYTES)
+            digest.update(piece)
+            out.write(piece)
+    del piece
+    tracemalloc.start()
+    try:
+        stored = store.put_path(source)
+        streamed = hashlib.sha256()
+        for chunk in store.iter_chunks(stored.sha256):
+            streamed.update(chunk)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert stored.sha256 == streamed.hexdigest() == digest.hexdigest()
+    assert peak < 6 * CHUNK_BYTES, f"peak {peak / CHUNK_BYTES:.1f} MiB for a 24 MiB file"
 
 
 def test_a_stream_of_pieces_is_stored_as_one_file(store: FileStore) -> None:
