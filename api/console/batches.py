@@ -18,12 +18,12 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect, Stream, Template
+from litestar.response import Redirect, Template
 
 from api.console.pages import DOCUMENT_TYPE_LABELS
 from api.console.rendering import page
 from api.console.session import require_role
-from api.downloads import stored_download
+from api.downloads import StoredDownload, stored_download
 from api.errors import status_of
 from api.uploads import read_upload, takes_uploads
 from registry.adapters.exports import MEDIA_TYPES
@@ -191,7 +191,7 @@ class BatchPages(Controller):
         batch_id: FromPath[uuid.UUID],
         user: NamedDependency[UserView],
         batches: NamedDependency[Batches],
-    ) -> Stream:
+    ) -> StoredDownload:
         """Every PDF of the batch in number order, one file for printing."""
         require_role(user, *BATCH_READERS)
         view = await to_thread.run_sync(batches.get, batch_id, user.actor)
@@ -205,7 +205,7 @@ class BatchPages(Controller):
         batch_id: FromPath[uuid.UUID],
         user: NamedDependency[UserView],
         batches: NamedDependency[Batches],
-    ) -> Stream:
+    ) -> StoredDownload:
         """Every recipient's file of the batch, one ZIP."""
         require_role(user, *BATCH_READERS)
         view = await to_thread.run_sync(batches.get, batch_id, user.actor)
@@ -364,7 +364,7 @@ def _form_field(name: str | None) -> str | None:
     return short if short in FORM_FIELDS or short == "file" else None
 
 
-def _stored(batches: Batches, sha256: str | None, filename: str, label: str) -> Stream:
+def _stored(batches: Batches, sha256: str | None, filename: str, label: str) -> StoredDownload:
     if sha256 is None:
         raise NotFound(
             f"{label} belum tersedia: batch masih diproses, gagal, atau tidak menghasilkan berkas."

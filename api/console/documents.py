@@ -15,7 +15,7 @@ from anyio import to_thread
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar.response import Stream, Template
+from litestar.response import Template
 from litestar.types import ControllerRouterHandler
 
 from api.console.document_changes import DocumentChanges
@@ -23,7 +23,7 @@ from api.console.issue_pages import IssuePages
 from api.console.pages import DOCUMENT_TYPE_LABELS
 from api.console.rendering import page
 from api.console.session import require_role
-from api.downloads import stored_download
+from api.downloads import StoredDownload, stored_download
 from api.errors import status_of
 from registry.adapters.qr import qr_png
 from registry.domain.content import PATH_LABELS
@@ -163,7 +163,7 @@ class DocumentFiles(Controller):
         kind: FromPath[str],
         user: NamedDependency[UserView],
         registry: NamedDependency[Registry],
-    ) -> Stream:
+    ) -> StoredDownload:
         """The issued PDF (shown in the browser) or the DOCX it was made from (downloaded)."""
         require_role(user, *DOCUMENT_READERS)
         if kind not in ("pdf", "docx"):

@@ -17,7 +17,7 @@ from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar.response import Redirect, Stream, Template
+from litestar.response import Redirect, Template
 
 from api.console.pages import REQUEST_STATUS_LABELS
 from api.console.rendering import page
@@ -31,7 +31,7 @@ from api.console.request_form import (
     read_form,
 )
 from api.console.session import require_role
-from api.downloads import stored_download
+from api.downloads import StoredDownload, stored_download
 from api.errors import status_of
 from api.uploads import read_typed_upload, takes_uploads
 from registry.domain.errors import InvalidInput, RegistryError
@@ -187,7 +187,7 @@ class RequestPages(Controller):
         evidence_id: FromPath[uuid.UUID],
         user: NamedDependency[UserView],
         registry: NamedDependency[Registry],
-    ) -> Stream:
+    ) -> StoredDownload:
         """The stored file, served as the API serves it (see ``api.controllers.requests``)."""
         require_role(user, *READERS)
         view = await to_thread.run_sync(

@@ -13,10 +13,9 @@ from litestar.params import (
     MultipartBody,
     QueryParameter,
 )
-from litestar.response import Stream
 
 from api.auth import ISSUER, READERS, allow, provide_actor
-from api.downloads import stored_download
+from api.downloads import StoredDownload, stored_download
 from api.notices import DeploymentWarnings, warning_headers
 from api.schemas import (
     Document,
@@ -175,7 +174,7 @@ class DocumentController(Controller):
         document_id: FromPath[uuid.UUID],
         registry: NamedDependency[Registry],
         actor: NamedDependency[Actor],
-    ) -> Stream:
+    ) -> StoredDownload:
         """The issued PDF, for those who may read the document."""
         return _stored_file(registry, document_id, "pdf", actor)
 
@@ -191,7 +190,7 @@ class DocumentController(Controller):
         document_id: FromPath[uuid.UUID],
         registry: NamedDependency[Registry],
         actor: NamedDependency[Actor],
-    ) -> Stream:
+    ) -> StoredDownload:
         """The DOCX the PDF was converted from."""
         return _stored_file(registry, document_id, "docx", actor)
 
@@ -231,7 +230,9 @@ class DocumentController(Controller):
         return Response(stamped, status_code=201, media_type="application/pdf", headers=headers)
 
 
-def _stored_file(registry: Registry, document_id: uuid.UUID, kind: str, actor: Actor) -> Stream:
+def _stored_file(
+    registry: Registry, document_id: uuid.UUID, kind: str, actor: Actor
+) -> StoredDownload:
     view, stored = registry.stored_file(document_id, kind, actor)
     return stored_download(
         registry.production.store,

@@ -10,10 +10,9 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.response import Stream
 
 from api.auth import ISSUER, READERS, REQUESTER, allow, provide_actor
-from api.downloads import stored_download
+from api.downloads import StoredDownload, stored_download
 from api.schemas_requests import EvidenceOut, RejectIn, RequestList, RequestOut
 from api.uploads import read_typed_upload, takes_uploads
 from registry.domain.actors import Actor
@@ -130,7 +129,7 @@ class RequestController(Controller):
         evidence_id: FromPath[uuid.UUID],
         requests: NamedDependency[Requests],
         actor: NamedDependency[Actor],
-    ) -> Stream:
+    ) -> StoredDownload:
         """The stored evidence file, served as the media type its content was judged to be."""
         view = requests.evidence(request_id, evidence_id, actor)
         return stored_download(
