@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any, Literal
 from urllib.parse import quote
@@ -10,6 +11,9 @@ from litestar.response import File, Stream
 from litestar.response.base import ASGIResponse
 
 from registry.adapters.files import FileStore
+from registry.domain.errors import NotFound
+
+log = logging.getLogger("satupintu.api")
 
 
 class StoredDownload(File):
@@ -42,11 +46,18 @@ def stored_download(
     """The file piece by piece, with the headers ``litestar.response.File`` would send.
 
     The size is asked for and the file opened before the response starts, so a file missing from
-    the store fails the request instead of cutting a download short. The hash is the ETag:
+    the store answers 404 instead of cutting a download short. The hash is the ETag:
     the content of a name never changes.
     """
-    size = store.size(sha256)
-    chunks = store.iter_chunks(sha256)
+    try:
+        size = store.size(sha256)
+        chunks = store.iter_chunks(sha256)
+    except FileNotFoundError:
+        # A record whose file is gone: a store not migrated yet, or a restore that missed it.
+        log.error("stored file %s is missing from the file store", sha256)
+        raise NotFound(
+            "Berkas tidak ditemukan di penyimpanan. Hubungi pengelola layanan."
+        ) from None
     quoted = quote(filename)
     name = f'filename="{filename}"' if quoted == filename else f"filename*=utf-8''{quoted}"
     return StoredDownload(

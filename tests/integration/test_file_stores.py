@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
+import time
 import tracemalloc
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +23,8 @@ from registry.adapters.db.schema import FileChunk, StoredFileRow
 from registry.adapters.files import CHUNK_BYTES, FileStore, StoredFile, copy_files
 from registry.adapters.files.database import DatabaseStore
 from registry.adapters.files.filesystem import FilesystemStore
-from registry.bootstrap import build_store
+from registry.adapters.keystore import KeyRing
+from registry.bootstrap import STALE_SCRATCH_SECONDS, build_store, make_private
 from registry.domain.errors import ConfigurationError
 from registry.settings import Settings
 from tests.conftest import BACKENDS
@@ -281,3 +284,33 @@ def test_satupintu_files_migrate_moves_the_data_dir_files_into_the_database(
     monkeypatch.setenv("SATUPINTU_FILE_STORE", "filesystem")
     assert cli_main(["files", "migrate"]) == 2
     assert "hanya berlaku" in capsys.readouterr().err
+
+
+def test_files_left_on_disk_under_the_database_store_are_pointed_out_at_start(
+    settings: Settings, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    database_store = replace(settings, file_store="database")
+    with caplog.at_level(logging.WARNING):
+        build_store(database_store, db)
+    assert "files migrate" not in caplog.text
+    FilesystemStore(settings.files_dir).put(b"%PDF-1.7 lama")
+    with caplog.at_level(logging.WARNING):
+        build_store(database_store, db)
+    assert "satupintu files migrate" in caplog.text
+
+
+def test_copies_a_killed_process_left_in_the_scratch_dir_go_at_start(
+    settings: Settings, db: Database
+) -> None:
+    settings.scratch_dir.mkdir(parents=True)
+    stale, fresh = settings.scratch_dir / ".spool-lama", settings.scratch_dir / ".spool-baru"
+    stale_dir = settings.scratch_dir / "tmp-merge"
+    for path in (stale, fresh):
+        path.write_bytes(b"x")
+    stale_dir.mkdir()
+    (stale_dir / "merged.pdf").write_bytes(b"x")
+    long_ago = time.time() - STALE_SCRATCH_SECONDS - 60
+    for path in (stale, stale_dir):
+        os.utime(path, (long_ago, long_ago))
+    make_private(settings, KeyRing(settings.keys_dir), build_store(settings, db))
+    assert sorted(settings.scratch_dir.iterdir()) == [fresh]  # another process may be using it
