@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import and_, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -77,24 +77,35 @@ class DatabaseStore:
             return b"".join(pieces)
 
     def iter_chunks(self, sha256: str) -> Iterator[bytes]:
+        # The size and the first chunk in one query: most files (one PDF) are one chunk, so a
+        # download costs one round trip, and a missing file fails before a response starts.
         with self.db.reading() as session:
-            self._size(session, sha256)
-            seqs = list(
-                session.execute(
-                    select(FileChunk.seq).where(FileChunk.sha256 == sha256).order_by(FileChunk.seq)
-                ).scalars()
-            )
-        return self._fetch(sha256, seqs)
+            found = session.execute(
+                select(StoredFileRow.size, FileChunk.data)
+                .outerjoin(
+                    FileChunk, and_(FileChunk.sha256 == StoredFileRow.sha256, FileChunk.seq == 0)
+                )
+                .where(StoredFileRow.sha256 == check_sha256(sha256))
+            ).one_or_none()
+        if found is None:
+            raise FileNotFoundError(f"no stored file {sha256}")
+        return self._pieces(sha256, found.size, found.data)
 
-    def _fetch(self, sha256: str, seqs: list[int]) -> Iterator[bytes]:
-        for seq in seqs:
-            with self.db.reading() as session:
-                piece = session.execute(
-                    select(FileChunk.data).where(FileChunk.sha256 == sha256, FileChunk.seq == seq)
-                ).scalar_one_or_none()
+    def _pieces(self, sha256: str, size: int, first: bytes | None) -> Iterator[bytes]:
+        piece, sent, seq = first, 0, 0
+        while sent < size:
             if piece is None:
                 raise FileNotFoundError(f"{sha256} was removed while being read")
             yield piece
+            sent += len(piece)
+            seq += 1
+            if sent < size:
+                with self.db.reading() as session:
+                    piece = session.execute(
+                        select(FileChunk.data).where(
+                            FileChunk.sha256 == sha256, FileChunk.seq == seq
+                        )
+                    ).scalar_one_or_none()
 
     @contextmanager
     def local_path(self, sha256: str) -> Iterator[Path]:
