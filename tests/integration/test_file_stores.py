@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -20,7 +21,7 @@ from sqlalchemy import func, insert, select
 from api.cli import main as cli_main
 from registry.adapters.db.engine import Database
 from registry.adapters.db.schema import FileChunk, StoredFileRow
-from registry.adapters.files import CHUNK_BYTES, FileStore, StoredFile, copy_files
+from registry.adapters.files import CHUNK_BYTES, FileStore, StorageFull, StoredFile, copy_files
 from registry.adapters.files.database import DatabaseStore
 from registry.adapters.files.filesystem import FilesystemStore
 from registry.adapters.keystore import KeyRing
@@ -135,9 +136,9 @@ def test_a_copy_for_tools_is_gone_after_use(store: FileStore, settings: Settings
 def test_a_stream_that_fails_midway_stores_nothing(store: FileStore, settings: Settings) -> None:
     def broken() -> Iterator[bytes]:
         yield b"x" * 1000
-        raise OSError("No space left on device")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(StorageFull, match="penuh"):
         store.put_chunks(broken())
     assert store.hashes() == set()
     assert scratch_left(settings) == []

@@ -20,16 +20,45 @@ change: they only ever hold a hash.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from registry.domain.errors import RegistryError
+
 #: The size of one streamed piece: a download, a database chunk, a copy.
 CHUNK_BYTES = 1 << 20
 
 _HEX = frozenset("0123456789abcdef")
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+class StorageError(RegistryError):
+    """The store could not take a file (read-only, not permitted, gone); nothing was kept."""
+
+    title = "Penyimpanan berkas gagal"
+
+
+class StorageFull(StorageError):
+    """The store's disk is full (or its quota used up); nothing was kept."""
+
+    title = "Penyimpanan penuh"
+
+
+def storage_error(exc: OSError) -> StorageError:
+    """The registry's error for an operating-system failure to store, in the operator's terms."""
+    if exc.errno in _FULL:
+        return StorageFull(
+            "Penyimpanan berkas server penuh; berkas dokumen tidak dapat disimpan. "
+            "Hubungi pengelola layanan untuk mengosongkan ruang"
+        )
+    return StorageError(
+        "Direktori berkas server tidak dapat ditulis; berkas dokumen tidak dapat disimpan. "
+        "Hubungi pengelola layanan"
+    )
 
 
 @dataclass(frozen=True)

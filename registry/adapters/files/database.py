@@ -25,7 +25,13 @@ from sqlalchemy.orm import Session
 
 from registry.adapters.db.engine import Database
 from registry.adapters.db.schema import FileChunk, StoredFileRow
-from registry.adapters.files import CHUNK_BYTES, StoredFile, check_sha256, read_chunks
+from registry.adapters.files import (
+    CHUNK_BYTES,
+    StoredFile,
+    check_sha256,
+    read_chunks,
+    storage_error,
+)
 from registry.adapters.private_files import private_dir
 
 _SPOOL_PREFIX = ".spool-"
@@ -46,13 +52,22 @@ class DatabaseStore:
         return self.put_chunks(read_chunks(source))
 
     def put_chunks(self, chunks: Iterable[bytes]) -> StoredFile:
+        """Store a stream without holding it in memory; returns its hash and size.
+
+        Raises :class:`StorageFull` or :class:`StorageError` when the scratch disk refuses the
+        spool (a full database raises its own error); nothing is stored then.
+        """
         with self._scratch_file() as spool:
             digest = hashlib.sha256()
             size = 0
-            for chunk in chunks:
-                digest.update(chunk)
-                size += len(chunk)
-                spool.write(chunk)
+            try:
+                for chunk in chunks:
+                    digest.update(chunk)
+                    size += len(chunk)
+                    spool.write(chunk)
+                spool.flush()
+            except OSError as exc:
+                raise storage_error(exc) from exc
             spool.seek(0)
             sha256 = digest.hexdigest()
             with self.db.writing() as session:
@@ -156,6 +171,10 @@ class DatabaseStore:
 
     @contextmanager
     def _scratch_file(self) -> Iterator[IO[bytes]]:
-        private_dir(self.scratch_dir)
-        with tempfile.NamedTemporaryFile(dir=self.scratch_dir, prefix=_SPOOL_PREFIX) as handle:
-            yield handle
+        try:
+            private_dir(self.scratch_dir)
+            spool = tempfile.NamedTemporaryFile(dir=self.scratch_dir, prefix=_SPOOL_PREFIX)  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise storage_error(exc) from exc
+        with spool:
+            yield spool

@@ -6,6 +6,7 @@ crash never leaves a half-written file under a real name.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -14,7 +15,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from registry.adapters.files import CHUNK_BYTES, StoredFile, check_sha256, read_chunks
+from registry.adapters.files import (
+    CHUNK_BYTES,
+    StoredFile,
+    check_sha256,
+    read_chunks,
+    storage_error,
+)
 from registry.adapters.private_files import PRIVATE_DIR, private_dir
 
 
@@ -62,10 +69,18 @@ class FilesystemStore:
         return self.put_chunks([data])
 
     def put_chunks(self, chunks: Iterable[bytes]) -> StoredFile:
-        self.root.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        """Store a stream without holding it in memory; returns its hash and size.
+
+        Raises :class:`StorageFull` or :class:`StorageError` when the disk refuses; the temporary
+        file is gone then, and nothing is stored under a real name.
+        """
+        try:
+            self.root.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+            handle, temp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
+        except OSError as exc:
+            raise storage_error(exc) from exc
         digest = hashlib.sha256()
         size = 0
-        handle, temp_name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
         temp = Path(temp_name)
         try:
             with os.fdopen(handle, "wb") as out:
@@ -83,8 +98,12 @@ class FilesystemStore:
             target.parent.mkdir(mode=PRIVATE_DIR, exist_ok=True)
             temp.replace(target)
             return StoredFile(sha256, size)
-        except BaseException:
-            temp.unlink(missing_ok=True)
+        except BaseException as exc:
+            # A store remounted read-only meanwhile cannot unlink either; nothing more to do then.
+            with contextlib.suppress(OSError):
+                temp.unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise storage_error(exc) from exc
             raise
 
     def put_path(self, source: Path) -> StoredFile:
