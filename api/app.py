@@ -29,7 +29,7 @@ from api.uploads import cap_upload_requests
 from api.verify_page import VerifyPage
 from registry.adapters.jobs import InProcessQueue, JobQueue, ProcrastinateQueue, run_worker
 from registry.adapters.keystore import KeyRing
-from registry.bootstrap import build_registry
+from registry.bootstrap import build_registry, console_secret
 from registry.domain.deployment import deployment_warnings
 from registry.settings import Settings
 from registry.usecases.accounts import Accounts
@@ -197,7 +197,7 @@ def create_app(
             VerificationController,
             health,
             docs_assets(),
-            *console_routes(settings),
+            *console_routes(settings, console_secret(settings, registry.db)),
         ],
         dependencies={
             "registry": Provide(provide_registry, sync_to_thread=False),

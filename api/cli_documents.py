@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 import time
 import uuid
@@ -15,10 +14,13 @@ from typing import Any, TypeVar
 import msgspec
 
 from api.schemas import ActivityIn, _activity_draft
+from registry.adapters.db.engine import Database
 from registry.adapters.docx_templates import TemplateSet, check_templates
+from registry.adapters.files import FileStore, copy_files
+from registry.adapters.files.filesystem import FilesystemStore
 from registry.adapters.jobs import InProcessQueue, ensure_queue_schema, run_worker
 from registry.adapters.spreadsheets import read_recipients
-from registry.bootstrap import build_registry, initialize, load_identity
+from registry.bootstrap import build_registry, build_store, initialize, load_identity
 from registry.domain.actors import CLI_ACTOR
 from registry.domain.batch_rows import BatchInvalid
 from registry.domain.errors import ConfigurationError, InvalidInput
@@ -61,6 +63,37 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     retry.add_argument("id", type=uuid.UUID, help="the batch (job) id")
     retry.add_argument("--out", type=Path, help="copy the PDFs, merged PDF and ZIP here")
     retry.set_defaults(handler=batch_retry_command)
+
+    files = commands.add_parser("files", help="stored files").add_subparsers(required=True)
+    migrate = files.add_parser(
+        "migrate",
+        help="copy the files of <data dir>/files into the database store (PostgreSQL)",
+    )
+    migrate.add_argument(
+        "--keep", action="store_true", help="keep the copies on disk (they are removed otherwise)"
+    )
+    migrate.set_defaults(handler=files_migrate_command)
+
+
+def files_migrate_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Move a deployment that kept files in its data dir to the database store, so every host
+    sharing the database serves them. Idempotent: run it again after an interruption."""
+    initialize(settings)
+    database = Database.from_url(settings.database_url)
+    try:
+        target = build_store(settings, database)
+        if isinstance(target, FilesystemStore):
+            raise ConfigurationError(
+                "Berkas sudah disimpan di direktori data: pindah ke basis data hanya berlaku "
+                "untuk PostgreSQL (atau SATUPINTU_FILE_STORE=database)."
+            )
+        report = copy_files(FilesystemStore(settings.files_dir), target, remove=not args.keep)
+    finally:
+        database.dispose()
+    print(f"copied {report.copied}, already in the database {report.present}")
+    for sha256 in report.corrupt:
+        print(f"satupintu: {sha256} does not match its name; left on disk", file=sys.stderr)
+    return 1 if report.corrupt else 0
 
 
 def templates_check(_: argparse.Namespace, settings: Settings) -> int:
@@ -219,16 +252,22 @@ def _copy_out(batches: Batches, view: BatchView, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     store = batches.registry.production.store
     if view.merged_sha256:
-        shutil.copyfile(store.path(view.merged_sha256), out / "gabungan.pdf")
+        _save(store, view.merged_sha256, out / "gabungan.pdf")
     if view.zip_sha256:
-        shutil.copyfile(store.path(view.zip_sha256), out / "dokumen.zip")
+        _save(store, view.zip_sha256, out / "dokumen.zip")
     for ref in view.documents:
         document = batches.registry.get(ref.id, CLI_ACTOR)
         for stored in document.files:
             if stored.attested:
                 name = f"{ref.number.replace('/', '-')}.{stored.kind}"
-                shutil.copyfile(store.path(stored.sha256), out / name)
+                _save(store, stored.sha256, out / name)
     print(f"  berkas di {out}")
+
+
+def _save(store: FileStore, sha256: str, target: Path) -> None:
+    with target.open("wb") as out:
+        for chunk in store.iter_chunks(sha256):
+            out.write(chunk)
 
 
 def _read_json(path: Path, type_: type[T], option: str) -> T:

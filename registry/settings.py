@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from registry.domain.errors import ConfigurationError
 from registry.domain.jp import DEFAULT_RULE_SET, RULE_SETS
 
+FILE_STORES = ("database", "filesystem")
 STAMP_CORNERS = ("bottom-right", "bottom-left", "top-right", "top-left")
 # Where `satupintu serve` listens unless told otherwise.
 DEFAULT_HOST = "127.0.0.1"
@@ -96,6 +97,9 @@ class Settings:
     # Requests per minute per client address on the public verification endpoints; 0 = off.
     # 600 (10 a second): a whole office behind one NAT address scanning at once stays under it.
     verify_rate_limit: int = 600
+    # Where stored files live: "database" or "filesystem"; None follows the database (PostgreSQL
+    # keeps them in the database, so hosts sharing only it serve each other's files).
+    file_store: str | None = None
 
     def upload_request_bytes(self, files: int = 1) -> int:
         """The largest request a form taking ``files`` uploads may send: each file at the upload
@@ -117,6 +121,11 @@ class Settings:
     @property
     def files_dir(self) -> Path:
         return self.data_dir / "files"
+
+    @property
+    def scratch_dir(self) -> Path:
+        """Temporary copies of stored files while a tool works on them."""
+        return self.data_dir / "scratch"
 
     @property
     def console_secret_file(self) -> Path:
@@ -161,6 +170,12 @@ class Settings:
                 f"SATUPINTU_STAMP_CORNER tidak dikenal: {stamp_corner!r} "
                 f"(pilihan: {', '.join(STAMP_CORNERS)})"
             )
+        file_store = env.get("SATUPINTU_FILE_STORE", "").strip().lower() or None
+        if file_store not in (None, *FILE_STORES):
+            raise ConfigurationError(
+                f"SATUPINTU_FILE_STORE tidak dikenal: {file_store!r} "
+                f"(pilihan: {', '.join(FILE_STORES)})"
+            )
         return cls(
             data_dir=data_dir,
             database_url=_normalise_database_url(database_url),
@@ -181,6 +196,7 @@ class Settings:
             smtp=SmtpSettings.from_env(env),
             verify_cache_seconds=_cache_seconds(env, "SATUPINTU_VERIFY_CACHE_SECONDS", 2.0),
             verify_rate_limit=_non_negative_int(env, "SATUPINTU_VERIFY_RATE_LIMIT", 600),
+            file_store=file_store,
         )
 
 

@@ -18,11 +18,12 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar.response import File, Redirect, Template
+from litestar.response import Redirect, Template
 
 from api.console.pages import DOCUMENT_TYPE_LABELS
 from api.console.rendering import page
 from api.console.session import require_role
+from api.downloads import StoredDownload, stored_download
 from api.errors import status_of
 from api.uploads import read_upload, takes_uploads
 from registry.adapters.exports import MEDIA_TYPES
@@ -190,11 +191,13 @@ class BatchPages(Controller):
         batch_id: FromPath[uuid.UUID],
         user: NamedDependency[UserView],
         batches: NamedDependency[Batches],
-    ) -> File:
+    ) -> StoredDownload:
         """Every PDF of the batch in number order, one file for printing."""
         require_role(user, *BATCH_READERS)
         view = await to_thread.run_sync(batches.get, batch_id, user.actor)
-        return _stored(batches, view.merged_sha256, f"massal-{view.id}.pdf", "PDF gabungan")
+        return await to_thread.run_sync(
+            _stored, batches, view.merged_sha256, f"massal-{view.id}.pdf", "PDF gabungan"
+        )
 
     @get("/{batch_id:uuid}/arsip.zip", name="console-batch-archive")
     async def archive(
@@ -202,11 +205,13 @@ class BatchPages(Controller):
         batch_id: FromPath[uuid.UUID],
         user: NamedDependency[UserView],
         batches: NamedDependency[Batches],
-    ) -> File:
+    ) -> StoredDownload:
         """Every recipient's file of the batch, one ZIP."""
         require_role(user, *BATCH_READERS)
         view = await to_thread.run_sync(batches.get, batch_id, user.actor)
-        return _stored(batches, view.zip_sha256, f"massal-{view.id}.zip", "Arsip ZIP")
+        return await to_thread.run_sync(
+            _stored, batches, view.zip_sha256, f"massal-{view.id}.zip", "Arsip ZIP"
+        )
 
 
 async def _batch_request(upload: Any, values: dict[str, str], batches: Batches) -> BatchRequest:
@@ -359,15 +364,16 @@ def _form_field(name: str | None) -> str | None:
     return short if short in FORM_FIELDS or short == "file" else None
 
 
-def _stored(batches: Batches, sha256: str | None, filename: str, label: str) -> File:
+def _stored(batches: Batches, sha256: str | None, filename: str, label: str) -> StoredDownload:
     if sha256 is None:
         raise NotFound(
             f"{label} belum tersedia: batch masih diproses, gagal, atau tidak menghasilkan berkas."
         )
     media_type = "application/pdf" if filename.endswith(".pdf") else "application/zip"
-    return File(
-        path=batches.registry.production.store.path(sha256),
+    return stored_download(
+        batches.registry.production.store,
+        sha256,
         filename=filename,
         media_type=media_type,
-        content_disposition_type="inline" if filename.endswith(".pdf") else "attachment",
+        disposition="inline" if filename.endswith(".pdf") else "attachment",
     )

@@ -7,6 +7,7 @@ own unit's (the use case refuses the others). Revoking and replacing are in ``do
 from __future__ import annotations
 
 import uuid
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,7 +15,7 @@ from anyio import to_thread
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar.response import File, Template
+from litestar.response import Template
 from litestar.types import ControllerRouterHandler
 
 from api.console.document_changes import DocumentChanges
@@ -22,6 +23,7 @@ from api.console.issue_pages import IssuePages
 from api.console.pages import DOCUMENT_TYPE_LABELS
 from api.console.rendering import page
 from api.console.session import require_role
+from api.downloads import StoredDownload, stored_download
 from api.errors import status_of
 from registry.adapters.qr import qr_png
 from registry.domain.content import PATH_LABELS
@@ -161,17 +163,21 @@ class DocumentFiles(Controller):
         kind: FromPath[str],
         user: NamedDependency[UserView],
         registry: NamedDependency[Registry],
-    ) -> File:
+    ) -> StoredDownload:
         """The issued PDF (shown in the browser) or the DOCX it was made from (downloaded)."""
         require_role(user, *DOCUMENT_READERS)
         if kind not in ("pdf", "docx"):
             raise NotFound("Berkas yang diminta tidak ada: pilih PDF atau DOCX.")
-        view, path = await to_thread.run_sync(registry.file_path, document_id, kind, user.actor)
-        return File(
-            path=path,
-            filename=f"{view.number.replace('/', '-')}.{kind}",
-            media_type=MEDIA_TYPES[kind],
-            content_disposition_type="inline" if kind == "pdf" else "attachment",
+        view, stored = await to_thread.run_sync(registry.stored_file, document_id, kind, user.actor)
+        return await to_thread.run_sync(
+            partial(
+                stored_download,
+                registry.production.store,
+                stored.sha256,
+                filename=f"{view.number.replace('/', '-')}.{kind}",
+                media_type=MEDIA_TYPES[kind],
+                disposition="inline" if kind == "pdf" else "attachment",
+            )
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from anyio import to_thread
@@ -16,7 +17,7 @@ from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
-from litestar.response import File, Redirect, Template
+from litestar.response import Redirect, Template
 
 from api.console.pages import REQUEST_STATUS_LABELS
 from api.console.rendering import page
@@ -30,6 +31,7 @@ from api.console.request_form import (
     read_form,
 )
 from api.console.session import require_role
+from api.downloads import StoredDownload, stored_download
 from api.errors import status_of
 from api.uploads import read_typed_upload, takes_uploads
 from registry.domain.errors import InvalidInput, RegistryError
@@ -185,18 +187,22 @@ class RequestPages(Controller):
         evidence_id: FromPath[uuid.UUID],
         user: NamedDependency[UserView],
         registry: NamedDependency[Registry],
-    ) -> File:
+    ) -> StoredDownload:
         """The stored file, served as the API serves it (see ``api.controllers.requests``)."""
         require_role(user, *READERS)
-        view, path = await to_thread.run_sync(
-            Requests(registry).evidence_path, request_id, evidence_id, user.actor
+        view = await to_thread.run_sync(
+            Requests(registry).evidence, request_id, evidence_id, user.actor
         )
-        return File(
-            path=path,
-            filename=evidence_download_name(view.filename, view.kind, view.media_type),
-            media_type=view.media_type,
-            content_disposition_type="inline",
-            headers={"X-Content-Type-Options": "nosniff"},
+        return await to_thread.run_sync(
+            partial(
+                stored_download,
+                registry.production.store,
+                view.sha256,
+                filename=evidence_download_name(view.filename, view.kind, view.media_type),
+                media_type=view.media_type,
+                disposition="inline",
+                headers={"X-Content-Type-Options": "nosniff"},
+            )
         )
 
     @post(

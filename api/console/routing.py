@@ -38,7 +38,6 @@ from api.errors import (
     status_of,
 )
 from registry.adapters.db.engine import database_full, database_unavailable
-from registry.adapters.secret_file import read_or_create_secret
 from registry.domain.errors import RegistryError
 from registry.settings import Settings
 
@@ -61,10 +60,11 @@ PAGE_CONTROLLERS: list[ControllerRouterHandler] = [
 ]
 
 
-def console_routes(settings: Settings) -> list[ControllerRouterHandler]:
-    """The console's pages (``/konsol``) and its static files (``/konsol/static``)."""
+def console_routes(settings: Settings, csrf_secret: str) -> list[ControllerRouterHandler]:
+    """The console's pages (``/konsol``) and its static files (``/konsol/static``); the CSRF
+    secret is the one every process of the deployment shares (``bootstrap.console_secret``)."""
     csrf = CSRFConfig(
-        secret=read_or_create_secret(settings.console_secret_file),
+        secret=csrf_secret,
         cookie_name=CSRF_COOKIE,
         cookie_path=CONSOLE_PATH,
         cookie_secure=settings.secure_cookies,

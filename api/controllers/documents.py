@@ -13,9 +13,9 @@ from litestar.params import (
     MultipartBody,
     QueryParameter,
 )
-from litestar.response import File
 
 from api.auth import ISSUER, READERS, allow, provide_actor
+from api.downloads import StoredDownload, stored_download
 from api.notices import DeploymentWarnings, warning_headers
 from api.schemas import (
     Document,
@@ -174,7 +174,7 @@ class DocumentController(Controller):
         document_id: FromPath[uuid.UUID],
         registry: NamedDependency[Registry],
         actor: NamedDependency[Actor],
-    ) -> File:
+    ) -> StoredDownload:
         """The issued PDF, for those who may read the document."""
         return _stored_file(registry, document_id, "pdf", actor)
 
@@ -190,7 +190,7 @@ class DocumentController(Controller):
         document_id: FromPath[uuid.UUID],
         registry: NamedDependency[Registry],
         actor: NamedDependency[Actor],
-    ) -> File:
+    ) -> StoredDownload:
         """The DOCX the PDF was converted from."""
         return _stored_file(registry, document_id, "docx", actor)
 
@@ -230,11 +230,14 @@ class DocumentController(Controller):
         return Response(stamped, status_code=201, media_type="application/pdf", headers=headers)
 
 
-def _stored_file(registry: Registry, document_id: uuid.UUID, kind: str, actor: Actor) -> File:
-    view, path = registry.file_path(document_id, kind, actor)
-    return File(
-        path=path,
+def _stored_file(
+    registry: Registry, document_id: uuid.UUID, kind: str, actor: Actor
+) -> StoredDownload:
+    view, stored = registry.stored_file(document_id, kind, actor)
+    return stored_download(
+        registry.production.store,
+        stored.sha256,
         filename=f"{view.number.replace('/', '-')}.{kind}",
         media_type=MEDIA_TYPES[kind],
-        content_disposition_type="inline" if kind == "pdf" else "attachment",
+        disposition="inline" if kind == "pdf" else "attachment",
     )

@@ -10,9 +10,9 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, HeaderParameter
-from litestar.response import File
 
 from api.auth import AUDITOR, ISSUER, allow, provide_actor
+from api.downloads import StoredDownload, stored_download
 from api.notices import DeploymentWarnings, warning_headers
 from api.schemas import BatchCreate, BatchSpec, Job, SubmittedJob
 from api.uploads import decode_json_field, read_upload, takes_uploads
@@ -144,7 +144,7 @@ class JobController(Controller):
         job_id: FromPath[uuid.UUID],
         batches: NamedDependency[Batches],
         actor: NamedDependency[Actor],
-    ) -> File:
+    ) -> StoredDownload:
         """Every PDF of the batch in number order, one file for printing."""
         view = batches.get(job_id, actor)
         return _result_file(batches, view.merged_sha256, f"batch-{view.id}.pdf", "PDF gabungan")
@@ -161,20 +161,18 @@ class JobController(Controller):
         job_id: FromPath[uuid.UUID],
         batches: NamedDependency[Batches],
         actor: NamedDependency[Actor],
-    ) -> File:
+    ) -> StoredDownload:
         """Every recipient's file of the batch, one ZIP."""
         view = batches.get(job_id, actor)
         return _result_file(batches, view.zip_sha256, f"batch-{view.id}.zip", "Arsip ZIP")
 
 
-def _result_file(batches: Batches, sha256: str | None, filename: str, label: str) -> File:
+def _result_file(batches: Batches, sha256: str | None, filename: str, label: str) -> StoredDownload:
     if sha256 is None:
         raise NotFound(f"{label} belum tersedia: batch masih diproses atau tanpa berkas")
     media_type = "application/pdf" if filename.endswith(".pdf") else "application/zip"
-    return File(
-        path=batches.registry.production.store.path(sha256),
-        filename=filename,
-        media_type=media_type,
+    return stored_download(
+        batches.registry.production.store, sha256, filename=filename, media_type=media_type
     )
 
 

@@ -10,9 +10,9 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery, JSONBody
-from litestar.response import File
 
 from api.auth import ISSUER, READERS, REQUESTER, allow, provide_actor
+from api.downloads import StoredDownload, stored_download
 from api.schemas_requests import EvidenceOut, RejectIn, RequestList, RequestOut
 from api.uploads import read_typed_upload, takes_uploads
 from registry.domain.actors import Actor
@@ -129,14 +129,15 @@ class RequestController(Controller):
         evidence_id: FromPath[uuid.UUID],
         requests: NamedDependency[Requests],
         actor: NamedDependency[Actor],
-    ) -> File:
+    ) -> StoredDownload:
         """The stored evidence file, served as the media type its content was judged to be."""
-        view, path = requests.evidence_path(request_id, evidence_id, actor)
-        return File(
-            path=path,
+        view = requests.evidence(request_id, evidence_id, actor)
+        return stored_download(
+            requests.registry.production.store,
+            view.sha256,
             filename=evidence_download_name(view.filename, view.kind, view.media_type),
             media_type=view.media_type,
-            content_disposition_type="inline",
+            disposition="inline",
             # An uploaded file is the uploader's bytes: the browser must take them as the PDF or
             # image they were judged to be, never guess (sniff) that they are a page to run.
             headers={"X-Content-Type-Options": "nosniff"},

@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
+import time
 import uuid
 import zipfile
 from collections.abc import Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -26,6 +28,7 @@ from registry.adapters import pdf
 from registry.adapters.db import audit, numbers
 from registry.adapters.db.schema import Batch, Document, DocumentFile
 from registry.adapters.jobs import FINALIZE_BATCH, JobHandlers, JobQueue
+from registry.adapters.private_files import private_dir
 from registry.domain.actors import Actor
 from registry.domain.batch_rows import BatchRecipient, draft_for, validate_batch
 from registry.domain.drafts import ActivityDraft, DocumentDraft, ValidDraft
@@ -282,7 +285,11 @@ class Batches:
                 return
             rows = session.execute(
                 select(
-                    Document.number, Document.holder_name, DocumentFile.sha256, DocumentFile.kind
+                    Document.number,
+                    Document.holder_name,
+                    DocumentFile.sha256,
+                    DocumentFile.kind,
+                    DocumentFile.size,
                 )
                 .join(DocumentFile, DocumentFile.document_id == Document.id)
                 .where(
@@ -301,20 +308,30 @@ class Batches:
             return  # a chunk is still running; its end schedules this again
         merged_sha256 = zip_sha256 = None
         created: list[str] = []  # stored by this call: removed again if it records nothing
-        with tempfile.TemporaryDirectory(dir=store.root.parent) as scratch:
-            pdfs = [store.path(row.sha256) for row in rows if row.kind == "pdf"]
-            if pdfs:
+        private_dir(registry.settings.scratch_dir)
+        with tempfile.TemporaryDirectory(dir=registry.settings.scratch_dir) as scratch:
+            pdf_rows = [row for row in rows if row.kind == "pdf"]
+            if pdf_rows:
                 merged = Path(scratch) / "merged.pdf"
-                pdf.merge_files(pdfs, merged)
+                with ExitStack() as opened:
+                    # qpdf wants paths: the database store copies each PDF out for the merge.
+                    pdfs = [opened.enter_context(store.local_path(r.sha256)) for r in pdf_rows]
+                    pdf.merge_files(pdfs, merged)
                 stored = store.put_path(merged)
                 merged_sha256 = stored.sha256
                 created += [stored.sha256] if stored.created else []
             if rows:
                 archive = Path(scratch) / "batch.zip"
+                packed_at = time.localtime()[:6]
                 with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as zipped:
                     for row in rows:
-                        name = f"{_file_stem(row.number, row.holder_name)}.{row.kind}"
-                        zipped.write(store.path(row.sha256), arcname=name)
+                        entry = zipfile.ZipInfo(
+                            f"{_file_stem(row.number, row.holder_name)}.{row.kind}", packed_at
+                        )
+                        entry.file_size = row.size
+                        with zipped.open(entry, "w") as out:
+                            for chunk in store.iter_chunks(row.sha256):
+                                out.write(chunk)
                 stored = store.put_path(archive)
                 zip_sha256 = stored.sha256
                 created += [stored.sha256] if stored.created else []

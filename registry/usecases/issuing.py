@@ -15,7 +15,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import select
@@ -40,7 +39,7 @@ from registry.domain.errors import (
 from registry.domain.links import PublicLinks
 from registry.domain.numbering import SeriesCatalog
 from registry.domain.text import clean_text
-from registry.domain.views import DocumentView, FileMatch, IssueOutcome, Verification
+from registry.domain.views import DocumentView, FileMatch, FileView, IssueOutcome, Verification
 from registry.settings import Settings
 from registry.usecases.idempotency import IdempotencyKeys, Made
 from registry.usecases.notifications import Addressbook, Mailer, MailQueue, NoAddressbook
@@ -517,10 +516,11 @@ class Registry:
     def draft_of(self, document_id: uuid.UUID, actor: Actor) -> DocumentDraft:
         return self.reader.draft_of(document_id, actor)
 
-    def file_path(
+    def stored_file(
         self, document_id: uuid.UUID, kind: str, actor: Actor
-    ) -> tuple[DocumentView, Path]:
-        """Where a document's stored file is, for those allowed to read the document."""
+    ) -> tuple[DocumentView, FileView]:
+        """A document's stored file (read it from ``production.store``), for those allowed to
+        read the document."""
         view = self.get(document_id, actor)
         stored = next((f for f in view.files if f.kind == kind), None)
         if stored is None:
@@ -530,7 +530,7 @@ class Registry:
                     f"{self.production.pdf_unavailable_reason}"
                 )
             raise NotFound(f"Dokumen {view.number} tidak memiliki berkas {kind.upper()}")
-        return view, self.production.store.path(stored.sha256)
+        return view, stored
 
     # -- verifying -----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from registry.adapters import pdf
@@ -77,6 +78,9 @@ class Production:
         self.store = store
         self.keyring = keyring
         self._logo_sha256 = store.put(load_logo(identity)).sha256
+        # Templates and the logo are read for every document; their bytes never change under
+        # their hash, so a copy kept here saves the database store two round trips a document.
+        self._read_asset = lru_cache(maxsize=32)(store.read)
         self._stored_templates: set[str] = set()
         # Threads that only wait for LibreOffice; the converter itself limits how many convert.
         self._converting = ThreadPoolExecutor(
@@ -114,10 +118,10 @@ class Production:
     def render_docx(self, plan: RenderPlan) -> bytes:
         context = plan.context
         return render_docx(
-            self.store.read(plan.template_sha256),
+            self._read_asset(plan.template_sha256),
             context,
             qr_png=qr_png(context["verify_url"]),
-            logo_png=self.store.read(context[LOGO_KEY]),
+            logo_png=self._read_asset(context[LOGO_KEY]),
         )
 
     def render_report(self, template_name: str, context: Mapping[str, Any]) -> bytes:
@@ -127,7 +131,7 @@ class Production:
         """
         template = self.templates.get(template_name)
         docx = render_docx(
-            template.data, context, qr_png=None, logo_png=self.store.read(self._logo_sha256)
+            template.data, context, qr_png=None, logo_png=self._read_asset(self._logo_sha256)
         )
         return self.converter.convert(docx)
 

@@ -21,7 +21,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -490,17 +489,16 @@ class Requests:
             )
             return [self._view(session, row) for row in session.execute(query).scalars()]
 
-    def evidence_path(
-        self, request_id: uuid.UUID, evidence_id: uuid.UUID, actor: Actor
-    ) -> tuple[EvidenceView, Path]:
-        """Where a piece of a request's evidence is stored, for those who may read the request
-        (another unit's request, or evidence of another request, answers "not found")."""
+    def evidence(self, request_id: uuid.UUID, evidence_id: uuid.UUID, actor: Actor) -> EvidenceView:
+        """A piece of a request's evidence (its bytes are in ``production.store``), for those who
+        may read the request (another unit's request, or evidence of another request, answers
+        "not found")."""
         with self.db.reading() as session:
             self._visible(session, request_id, actor)
             evidence = session.get(RequestEvidence, evidence_id)
             if evidence is None or evidence.request_id != request_id:
                 raise NotFound("Bukti dukung tidak ditemukan")
-            return _evidence_view(evidence), self.registry.production.store.path(evidence.sha256)
+            return _evidence_view(evidence)
 
     # -- helpers --------------------------------------------------------------------------------
 

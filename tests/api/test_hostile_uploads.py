@@ -18,14 +18,13 @@ from tests.conftest import Keys
 from tests.integration.test_requests import ISSUE_BODY
 from tests.support import hostile_pdf
 from tests.support.drafts import body, outside_pdf
-from tests.support.files import stored_hashes
 
 ACTIVE = hostile_pdf.ACTIVE_CONTENT
 
 
 def nothing_written(registry: Registry) -> tuple[tuple[int, int, int], set[str]]:
     """Documents, numbers, audit entries and stored files: equal before and after a refusal."""
-    return written_state(registry), stored_hashes(registry.production.store)
+    return written_state(registry), registry.production.store.hashes()
 
 
 def stamp(

@@ -457,7 +457,7 @@ def test_code_entry_page_and_its_form(client: TestClient[Any], issued: DocumentV
 def issued_file(registry: Registry, document: DocumentView) -> bytes:
     """The document's final file (DOCX here: this registry has no LibreOffice)."""
     (attested,) = [f for f in document.files if f.attested]
-    return registry.production.store.path(attested.sha256).read_bytes()
+    return registry.production.store.read(attested.sha256)
 
 
 def check_on_page(client: TestClient[Any], token: str, data: bytes, name: str) -> str:

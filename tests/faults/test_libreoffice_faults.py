@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import select
 
 from registry.adapters.db.schema import AuditEntry, Document, DocumentFile
-from registry.adapters.files import FileStore
 from registry.adapters.libreoffice.processes import proc_stat, running
 from registry.settings import Settings
 from registry.usecases.issuing import Registry
@@ -123,7 +122,7 @@ def test_libreoffice_killed_or_hung_mid_conversion_is_restarted_and_every_number
         server.stop()
 
     with registry.db.reading() as session:
-        statuses = assert_everything_accounted_for(session, FileStore(settings.files_dir))
+        statuses = assert_everything_accounted_for(session, registry.production.store)
         assert statuses == {"issued": 3, "void": 1}
         voided = session.execute(
             select(Document).where(Document.number == voided_number)

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from registry.adapters.db import apikeys
 from registry.adapters.db.engine import Database
 from registry.adapters.db.schema import Document
-from registry.adapters.files import FileStore
+from registry.bootstrap import build_store
 from registry.settings import Settings
 from registry.usecases.batches import STALE_PENDING
 from tests.conftest import BACKENDS
@@ -192,7 +192,7 @@ def test_postgresql_stopped_under_load_answers_503_fast_and_recovers_without_res
     db = Database.from_url(cluster.url)
     try:
         with db.reading() as session:
-            assert_everything_accounted_for(session, FileStore(settings.files_dir))
+            assert_everything_accounted_for(session, build_store(settings, db))
     finally:
         db.dispose()
 

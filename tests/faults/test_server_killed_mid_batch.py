@@ -12,7 +12,6 @@ from sqlalchemy import select, text
 
 from registry.adapters.db import audit
 from registry.adapters.db.schema import Document
-from registry.adapters.files import FileStore
 from registry.settings import Settings
 from registry.usecases.issuing import Registry
 from tests.conftest import Keys
@@ -89,7 +88,7 @@ def test_a_server_killed_mid_batch_finishes_it_after_restart_and_replays_the_sam
 
     assert _numbers(registry) == numbers_at_kill  # nothing numbered twice, nothing renumbered
     with registry.db.reading() as session:
-        statuses = assert_everything_accounted_for(session, FileStore(settings.files_dir))
+        statuses = assert_everything_accounted_for(session, registry.production.store)
         assert statuses == {"issued": BATCH}
         assert audit.verify_chain(session).ok
 

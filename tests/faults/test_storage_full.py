@@ -14,7 +14,7 @@ from typing import BinaryIO
 import pytest
 
 from registry.adapters.db.engine import Database
-from registry.adapters.files import FileStore
+from registry.adapters.files import FilesystemStore
 from registry.settings import Settings
 from registry.usecases.issuing import Registry
 from tests.conftest import BACKENDS, Keys
@@ -96,7 +96,7 @@ def test_a_full_file_store_answers_507_voids_the_number_and_works_again_with_spa
     finally:
         server.stop()
     with registry.db.reading() as session:
-        statuses = assert_everything_accounted_for(session, FileStore(settings.files_dir))
+        statuses = assert_everything_accounted_for(session, FilesystemStore(settings.files_dir))
     assert statuses == {"issued": 2, "void": 1}
 
 
@@ -122,7 +122,7 @@ def test_a_read_only_file_store_answers_503_voids_the_number_and_works_again_wri
     finally:
         server.stop()
     with registry.db.reading() as session:
-        statuses = assert_everything_accounted_for(session, FileStore(settings.files_dir))
+        statuses = assert_everything_accounted_for(session, FilesystemStore(settings.files_dir))
     assert statuses == {"issued": 2, "void": 1}
 
 
@@ -171,7 +171,7 @@ def test_a_full_disk_under_the_sqlite_database_answers_507_and_writes_nothing(
     db = Database.from_url(settings.database_url)
     try:
         with db.reading() as session:
-            statuses = assert_everything_accounted_for(session, FileStore(settings.files_dir))
+            statuses = assert_everything_accounted_for(session, FilesystemStore(settings.files_dir))
     finally:
         db.dispose()
     # The refused request took no number at all (the database refused its first write), or

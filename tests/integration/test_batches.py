@@ -40,7 +40,6 @@ from registry.usecases.batches import Batches, BatchView
 from registry.usecases.issuing import Registry
 from tests.conftest import BACKENDS
 from tests.support.drafts import batch_body, distinct_nips
-from tests.support.files import is_stored, stored_hashes
 from tests.support.invariants import assert_numbering_invariant
 
 REPO = Path(__file__).resolve().parents[2]
@@ -182,11 +181,11 @@ def test_100_good_rows_get_100_consecutive_numbers_and_one_merged_pdf(
 
     store = registry.production.store
     assert view.merged_sha256 is not None and view.zip_sha256 is not None
-    merged = PdfReader(store.path(view.merged_sha256))
+    merged = PdfReader(io.BytesIO(store.read(view.merged_sha256)))
     assert len(merged.pages) == 100
     assert numbers[0] in (merged.pages[0].extract_text() or "")
     assert numbers[-1] in (merged.pages[-1].extract_text() or "")
-    with zipfile.ZipFile(store.path(view.zip_sha256)) as archive:
+    with zipfile.ZipFile(io.BytesIO(store.read(view.zip_sha256))) as archive:
         names = archive.namelist()
         assert len(names) == 100 and all(name.endswith(".pdf") for name in names)
         first = archive.read(names[0])
@@ -204,13 +203,13 @@ def test_a_second_finalize_records_nothing_and_leaves_no_file(
     _, drafts, valid = prepare(registry, participants_csv(3))
     view = wait_done(batches, batches.issue(drafts, valid, ISSUER).batch.id)
     store = registry.production.store
-    before = stored_hashes(store)
+    before = store.hashes()
     with registry.db.writing() as session:  # as if the first finalize had not been seen yet
         session.get_one(Batch, view.id).status = "rendering"
     monkeypatch.setattr(batches, "_record_result", lambda *_: False)  # the other one won
     batches.finalize(view.id)
-    assert stored_hashes(store) == before
-    assert is_stored(store, view.merged_sha256 or "") and is_stored(store, view.zip_sha256 or "")
+    assert store.hashes() == before
+    assert store.exists(view.merged_sha256 or "") and store.exists(view.zip_sha256 or "")
 
 
 def test_a_replayed_batch_takes_no_new_numbers(batches: Batches) -> None:
@@ -272,7 +271,9 @@ def test_a_batch_killed_mid_way_is_completed_on_restart_without_duplicates(
     assert (view.status, view.issued, view.pending, view.void) == ("done", 40, 0, 0)
     assert sum(counts.values()) == 40
     assert len({ref.number for ref in view.documents}) == 40
-    with zipfile.ZipFile(registry.production.store.path(view.zip_sha256 or "")) as archive:
+    with zipfile.ZipFile(
+        io.BytesIO(registry.production.store.read(view.zip_sha256 or ""))
+    ) as archive:
         assert len(archive.namelist()) == 40
 
 
@@ -343,7 +344,8 @@ def test_a_finalize_that_keeps_failing_ends_the_batch_failed_and_a_retry_finishe
     done = wait_done(batches, batch_id)
     assert (done.status, done.issued, done.error) == ("done", 3, None)
     assert [ref.number for ref in done.documents] == [ref.number for ref in failed.documents]
-    assert len(PdfReader(registry.production.store.path(done.merged_sha256 or "")).pages) == 3
+    merged = registry.production.store.read(done.merged_sha256 or "")
+    assert len(PdfReader(io.BytesIO(merged)).pages) == 3
     assert audit_actions(registry, batch_id) == [
         "batch.issue",
         "batch.failed",

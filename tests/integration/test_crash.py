@@ -139,7 +139,7 @@ def test_an_approval_killed_between_its_commits_is_finished_by_the_next_one(
     finished = registry.get(letter.id, ISSUER)
     assert (finished.status, finished.number) == ("issued", letter.number)
     assert {stored.kind for stored in finished.files} >= {"docx"}
-    assert all(registry.production.store.path(f.sha256).is_file() for f in finished.files)
+    assert all(registry.production.store.exists(f.sha256) for f in finished.files)
     with pytest.raises(Conflict):
         restarted.approve(request_id, ISSUER)
 

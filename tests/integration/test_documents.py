@@ -18,7 +18,6 @@ from pypdf import PdfReader, PdfWriter
 from sqlalchemy import func, select
 
 from registry.adapters.db.schema import Document, DocumentFile
-from registry.adapters.files import FileStore
 from registry.adapters.libreoffice import ConversionError
 from registry.domain.actors import Actor
 from registry.domain.errors import InvalidInput, NumberVoided
@@ -27,7 +26,6 @@ from registry.domain.signing import verify_signature
 from registry.usecases.issuing import Registry
 from registry.usecases.production import RenderPlan
 from tests.support.drafts import TEMPLATE_CASES, template_draft
-from tests.support.files import is_stored, stored_hashes
 from tests.support.invariants import assert_numbering_invariant
 
 ISSUER = Actor(id="test-issuer", role="issuer")
@@ -67,7 +65,7 @@ def qr_payloads(data: bytes, tmp_path: Path, page: int = 1) -> list[str]:
 
 
 def stored(registry: Registry, sha256: str) -> bytes:
-    return FileStore(registry.settings.files_dir).read(sha256)
+    return registry.production.store.read(sha256)
 
 
 def final_pdf(registry: Registry, document_id: object) -> bytes:
@@ -233,10 +231,7 @@ def test_a_failed_conversion_voids_the_number_with_its_reason(
         files = session.execute(select(func.count()).select_from(DocumentFile)).scalar_one()
         assert files == 0
         assert_numbering_invariant(session)
-    assert all(
-        _is_template_or_logo(registry, sha)
-        for sha in stored_hashes(FileStore(registry.settings.files_dir))
-    )
+    assert all(_is_template_or_logo(registry, sha) for sha in registry.production.store.hashes())
     # The next document takes the next number; the void one stays in the register.
     monkeypatch.undo()
     assert registry.issue(template_draft("sertifikat"), ISSUER).document.number.startswith("00002")
@@ -267,7 +262,7 @@ def test_an_unexpected_failure_while_producing_also_voids_the_number(
 def test_a_stamped_file_that_cannot_be_stored_voids_its_number_and_leaves_no_file(
     registry: Registry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    stored_before = stored_hashes(FileStore(registry.settings.files_dir))
+    stored_before = registry.production.store.hashes()
 
     def full(*_: object, **__: object) -> object:
         raise OSError("disk full")
@@ -283,7 +278,7 @@ def test_a_stamped_file_that_cannot_be_stored_voids_its_number_and_leaves_no_fil
         assert session.execute(select(func.count()).select_from(DocumentFile)).scalar_one() == 0
         assert_numbering_invariant(session)
     # The upload stored a moment before is gone again with the failed issuance.
-    assert stored_hashes(FileStore(registry.settings.files_dir)) == stored_before
+    assert registry.production.store.hashes() == stored_before
 
 
 def _is_template_or_logo(registry: Registry, sha256: str) -> bool:
@@ -336,7 +331,7 @@ def test_an_old_document_re_renders_from_its_recorded_template(registry: Registr
             dict(document.render_context or {}),
         )
     # The template on disk may change later; the stored bytes under its hash are what render.
-    assert is_stored(FileStore(registry.settings.files_dir), plan.template_sha256)
+    assert registry.production.store.exists(plan.template_sha256)
     again = registry.production.render_docx(plan)
     original = next(f for f in view.files if f.kind == "docx")
     assert _docx_all_text(again) == _docx_all_text(stored(registry, original.sha256))

@@ -29,6 +29,12 @@ def usual_umask() -> Iterator[None]:
     os.umask(previous)
 
 
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """Files in the data dir on both backends: their modes are what these tests check."""
+    return replace(settings, file_store="filesystem")
+
+
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 

@@ -164,7 +164,7 @@ def test_evidence_is_judged_by_content_and_leaves_no_file_without_a_record(
     monkeypatch.setattr(requests_module.audit, "append", broken)
     with pytest.raises(RuntimeError):
         requests.add_evidence(request.id, "bahan", unique, DPUPR)
-    assert not store.path(hashlib.sha256(unique).hexdigest()).exists()
+    assert not store.exists(hashlib.sha256(unique).hexdigest())
     with registry.db.reading() as session:
         assert session.execute(select(func.count()).select_from(RequestEvidence)).scalar() == 0
 

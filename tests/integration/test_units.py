@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from registry.adapters.db import audit
 from registry.adapters.db.schema import AuditEntry, Document, Employee
-from registry.adapters.files import FileStore
 from registry.domain.actors import CLI_ACTOR, Actor
 from registry.domain.errors import NotFound, PermissionDenied
 from registry.domain.roster_rows import RosterInvalid
@@ -179,4 +178,4 @@ def test_without_a_head_the_agency_signer_signs_the_surat_keterangan(registry: R
 def _pdf_text(registry: Registry, document_id: Any) -> str:
     view = registry.get(document_id, ISSUER)
     pdf = next(f for f in view.files if f.kind == "pdf")
-    return extract_text(FileStore(registry.settings.files_dir).read(pdf.sha256))
+    return extract_text(registry.production.store.read(pdf.sha256))

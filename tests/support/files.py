@@ -1,4 +1,4 @@
-"""Looking into a FileStore from tests: which files it holds."""
+"""Looking into the service's file store from tests, through the interface every store has."""
 
 from __future__ import annotations
 
@@ -6,17 +6,9 @@ from registry.adapters.files import FileStore
 
 
 def is_stored(store: FileStore, sha256: str) -> bool:
-    return store.path(sha256).is_file()
+    return store.exists(sha256)
 
 
 def stored_hashes(store: FileStore) -> set[str]:
-    """Every file's hash, read from the directory layout ``<root>/<sha[:2]>/<sha>``."""
-    if not store.root.exists():
-        return set()
-    return {
-        entry.name
-        for directory in store.root.iterdir()
-        if directory.is_dir() and len(directory.name) == 2
-        for entry in directory.iterdir()
-        if len(entry.name) == 64
-    }
+    """Every stored file's hash, whichever store holds them (a directory or the database)."""
+    return store.hashes()

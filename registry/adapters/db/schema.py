@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -461,3 +462,40 @@ class ConsoleSession(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class StoredFileRow(Base):
+    """A file of the database file store, named by its SHA-256; its bytes are in ``file_chunks``.
+
+    Used when the database is PostgreSQL (hosts sharing only the database serve each other's
+    files); on SQLite the files stay in the data dir and these tables stay empty.
+    """
+
+    __tablename__ = "stored_files"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class FileChunk(Base):
+    """One piece (about 1 MiB) of a stored file: read one at a time, never the whole file."""
+
+    __tablename__ = "file_chunks"
+
+    sha256: Mapped[str] = mapped_column(
+        ForeignKey("stored_files.sha256", ondelete="CASCADE"), primary_key=True
+    )
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+
+class ServiceSecret(Base):
+    """A secret every process of a deployment must agree on (the console's CSRF key), kept in
+    PostgreSQL so hosts that share only the database agree; on SQLite it stays in the data dir."""
+
+    __tablename__ = "service_secrets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

@@ -1,72 +1,69 @@
-"""Content-addressed file storage under the data dir.
+"""Files under a directory, at ``<root>/<sha[:2]>/<sha>``.
 
-A file lives at ``<root>/<sha[:2]>/<sha>``: the name is its SHA-256, so a stored file cannot change
-without its name changing, identical files are kept once, and a verifier can find a document by the
-hash of the PDF it was handed. Writes go to a temporary file in the same directory, are fsynced and
-renamed into place, so a crash never leaves a half-written file under a real name.
+Writes go to a temporary file in the same directory, are fsynced and renamed into place, so a
+crash never leaves a half-written file under a real name.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
+from registry.adapters.files import (
+    CHUNK_BYTES,
+    StoredFile,
+    check_sha256,
+    read_chunks,
+    storage_error,
+)
 from registry.adapters.private_files import PRIVATE_DIR, private_dir
-from registry.domain.errors import RegistryError
-
-_CHUNK = 1 << 20
-_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 
-class StorageError(RegistryError):
-    """The store could not take a file (read-only, not permitted, gone); nothing was kept."""
-
-    title = "Penyimpanan berkas gagal"
-
-
-class StorageFull(StorageError):
-    """The store's disk is full (or its quota used up); nothing was kept."""
-
-    title = "Penyimpanan penuh"
-
-
-def storage_error(exc: OSError) -> StorageError:
-    """The registry's error for an operating-system failure to store, in the operator's terms."""
-    if exc.errno in _FULL:
-        return StorageFull(
-            "Penyimpanan berkas server penuh; berkas dokumen tidak dapat disimpan. "
-            "Hubungi pengelola layanan untuk mengosongkan ruang"
-        )
-    return StorageError(
-        "Direktori berkas server tidak dapat ditulis; berkas dokumen tidak dapat disimpan. "
-        "Hubungi pengelola layanan"
-    )
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    sha256: str
-    size: int
-    created: bool = True  # False when an identical file was already stored
-
-
-class FileStore:
+class FilesystemStore:
     def __init__(self, root: Path) -> None:
         self.root = root
 
     def path(self, sha256: str) -> Path:
-        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
-            raise ValueError(f"not a SHA-256 hex digest: {sha256!r}")
+        check_sha256(sha256)
         return self.root / sha256[:2] / sha256
 
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
+
+    def iter_chunks(self, sha256: str) -> Iterator[bytes]:
+        # Opened now, not at the first piece: a missing file fails before a response starts.
+        handle = self.path(sha256).open("rb")
+        return _closing_chunks(handle)
+
+    @contextmanager
+    def local_path(self, sha256: str) -> Iterator[Path]:
+        path = self.path(sha256)
+        if not path.is_file():
+            raise FileNotFoundError(path)
+        yield path
+
+    def exists(self, sha256: str) -> bool:
+        return self.path(sha256).is_file()
+
+    def size(self, sha256: str) -> int:
+        return self.path(sha256).stat().st_size
+
+    def hashes(self) -> set[str]:
+        if not self.root.exists():
+            return set()
+        return {
+            entry.name
+            for directory in self.root.iterdir()
+            if directory.is_dir() and len(directory.name) == 2
+            for entry in directory.iterdir()
+            if len(entry.name) == 64 and entry.name.startswith(directory.name)
+        }
 
     def put(self, data: bytes) -> StoredFile:
         return self.put_chunks([data])
@@ -110,8 +107,7 @@ class FileStore:
             raise
 
     def put_path(self, source: Path) -> StoredFile:
-        with source.open("rb") as handle:
-            return self.put_chunks(iter(lambda: handle.read(_CHUNK), b""))
+        return self.put_chunks(read_chunks(source))
 
     def make_private(self) -> None:
         """Tighten the store and its shard dirs, as an older version may have left them."""
@@ -124,3 +120,8 @@ class FileStore:
 
     def remove(self, sha256: str) -> None:
         self.path(sha256).unlink(missing_ok=True)
+
+
+def _closing_chunks(handle: BinaryIO) -> Iterator[bytes]:
+    with handle:
+        yield from iter(lambda: handle.read(CHUNK_BYTES), b"")
