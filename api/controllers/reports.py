@@ -15,6 +15,7 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 
 from api.auth import READERS, allow, provide_actor
+from api.openapi import KEYED, problems
 from api.schemas_reports import EmployeeJp, MyAsnOut, UnitJpReport
 from registry.adapters.exports import ExportFile
 from registry.domain.actors import Actor
@@ -60,12 +61,14 @@ _DEPENDENCIES = {
 class EmployeeReportController(Controller):
     path = "/api/v1/employees"
     tags = ["reports"]
+    security = KEYED
     dependencies = _DEPENDENCIES
 
     @get(
         "/{nip:str}/jp",
         guards=[allow(*READERS)],
         operation_id="employeeYearlyJp",
+        responses=problems(lookup=True),
         sync_to_thread=True,
     )
     def yearly_jp(
@@ -90,7 +93,10 @@ class EmployeeReportController(Controller):
         operation_id="employeeMyAsn",
         sync_to_thread=True,
         responses={
-            200: ResponseSpec(MyAsnOut, description="JSON; with format=csv, a CSV of the same rows")
+            **problems(lookup=True),
+            200: ResponseSpec(
+                MyAsnOut, description="JSON; with format=csv, a CSV of the same rows"
+            ),
         },
     )
     def myasn(
@@ -113,6 +119,7 @@ class EmployeeReportController(Controller):
 class ReportController(Controller):
     path = "/api/v1/reports"
     tags = ["reports"]
+    security = KEYED
     dependencies = _DEPENDENCIES
 
     @get(
@@ -121,9 +128,10 @@ class ReportController(Controller):
         operation_id="unitJpReport",
         sync_to_thread=True,
         responses={
+            **problems(),
             200: ResponseSpec(
                 UnitJpReport, description="JSON; with format=csv or xlsx, a file of the same rows"
-            )
+            ),
         },
     )
     def unit_jp(

@@ -10,6 +10,7 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK, HTTP_422_UNPROCESSABLE_ENTITY
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.openapi import problems
 from api.schemas import FileForm, FileVerificationResult, VerificationResult
 from api.uploads import read_upload, takes_uploads
 from api.verify_page import VerifyPage
@@ -53,7 +54,12 @@ class VerificationController(Controller):
     tags = ["verification"]
     middleware = [NotStoredByDefault]
 
-    @get("/api/v1/verify/{token:str}", operation_id="verifyToken", sync_to_thread=True)
+    @get(
+        "/api/v1/verify/{token:str}",
+        operation_id="verifyToken",
+        responses=problems(key=False, rate_limited=True),
+        sync_to_thread=True,
+    )
     def verify(
         self, token: FromPath[str], registry: NamedDependency[Registry]
     ) -> VerificationResult:
@@ -124,6 +130,7 @@ class VerificationController(Controller):
     @post(
         "/api/v1/verify/file",
         operation_id="verifyFile",
+        responses=problems(key=False, uploads=True, rate_limited=True),
         status_code=200,
         sync_to_thread=True,
         opt=takes_uploads(),
