@@ -95,7 +95,7 @@ def security_components() -> Components:
             API_KEY_SCHEME: SecurityScheme(
                 type="http",
                 scheme="bearer",
-                description="An API key from `satupintu keys create` (role issuer, requester "
+                description="An API key from `satupintu apikey create` or the console (role issuer, requester "
                 "of a unit, or auditor).",
             )
         }
