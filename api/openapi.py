@@ -12,7 +12,16 @@ from typing import Any, Final
 
 import msgspec
 from litestar.openapi import ResponseSpec
-from litestar.openapi.spec import Components, SecurityRequirement, SecurityScheme
+from litestar.openapi.spec import (
+    Components,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Operation,
+    Schema,
+    SecurityRequirement,
+    SecurityScheme,
+)
 
 from api.errors import PROBLEM_JSON
 
@@ -87,6 +96,21 @@ def problems(
     if renders:
         responses[503] = _UNAVAILABLE
     return dict(sorted(responses.items()))
+
+
+def also_as_files(*media_types: str) -> type[Operation]:
+    """The operation class of an export whose 200 answer is JSON or, with ``format=``, a file
+    of one of ``media_types`` (``ResponseSpec`` documents a single media type per status)."""
+
+    class ExportOperation(Operation):
+        def __post_init__(self) -> None:
+            ok = (self.responses or {}).get("200")
+            if isinstance(ok, OpenAPIResponse) and ok.content is not None:
+                file = Schema(type=OpenAPIType.STRING, format="binary")
+                for media_type in media_types:
+                    ok.content[media_type] = OpenAPIMediaType(schema=file)
+
+    return ExportOperation
 
 
 def security_components() -> Components:

@@ -15,9 +15,9 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 
 from api.auth import READERS, allow, provide_actor
-from api.openapi import KEYED, problems
+from api.openapi import KEYED, also_as_files, problems
 from api.schemas_reports import EmployeeJp, MyAsnOut, UnitJpReport
-from registry.adapters.exports import ExportFile
+from registry.adapters.exports import MEDIA_TYPES, ExportFile
 from registry.domain.actors import Actor
 from registry.usecases.issuing import Registry
 from registry.usecases.jp_reports import JpReports
@@ -91,6 +91,7 @@ class EmployeeReportController(Controller):
         "/{nip:str}/myasn",
         guards=[allow(*READERS)],
         operation_id="employeeMyAsn",
+        operation_class=also_as_files(MEDIA_TYPES["csv"]),
         sync_to_thread=True,
         responses={
             **problems(lookup=True),
@@ -126,6 +127,7 @@ class ReportController(Controller):
         "/jp",
         guards=[allow(*READERS)],
         operation_id="unitJpReport",
+        operation_class=also_as_files(MEDIA_TYPES["csv"], MEDIA_TYPES["xlsx"]),
         sync_to_thread=True,
         responses={
             **problems(),

@@ -180,7 +180,12 @@ class VerificationController(Controller):
         )
         return _page(page)
 
-    @get("/.well-known/jwks.json", operation_id="jwks", sync_to_thread=False)
+    @get(
+        "/.well-known/jwks.json",
+        operation_id="jwks",
+        media_type="application/jwk-set+json",
+        sync_to_thread=False,
+    )
     def jwks(self, keyring: NamedDependency[KeyRing]) -> Response[dict[str, Any]]:
         """The public keys (OKP, Ed25519) that check every token, record and file attestation."""
         return Response(

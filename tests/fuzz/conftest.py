@@ -13,9 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from litestar import Litestar
 
-from api.app import create_app
 from registry.adapters.db import apikeys
 from registry.adapters.db.engine import Database
 from registry.adapters.keystore import KeyRing
@@ -34,9 +32,9 @@ ADMIN = Actor(id="fuzz-setup", role="issuer")
 
 @dataclass(frozen=True)
 class FuzzWorld:
-    """One app over one database, with a bearer secret per role (``None``: no key)."""
+    """One registry over one database, with a bearer secret per role (``None``: no key)."""
 
-    app: Litestar
+    backend: str
     registry: Registry
     secrets: dict[str, str | None]
     token: str
@@ -87,7 +85,5 @@ def fuzz_world(
     issued = registry.issue(draft(), keys["issuer"].actor, None).document
     secrets: dict[str, str | None] = {role: key.secret for role, key in keys.items()}
     secrets["anonymous"] = None
-    yield FuzzWorld(
-        app=create_app(registry=registry), registry=registry, secrets=secrets, token=issued.token
-    )
+    yield FuzzWorld(backend=request.param, registry=registry, secrets=secrets, token=issued.token)
     db.dispose()
