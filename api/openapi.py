@@ -14,6 +14,7 @@ import msgspec
 from litestar.openapi import ResponseSpec
 from litestar.openapi.spec import (
     Components,
+    OpenAPIFormat,
     OpenAPIMediaType,
     OpenAPIResponse,
     OpenAPIType,
@@ -106,7 +107,7 @@ def also_as_files(*media_types: str) -> type[Operation]:
         def __post_init__(self) -> None:
             ok = (self.responses or {}).get("200")
             if isinstance(ok, OpenAPIResponse) and ok.content is not None:
-                file = Schema(type=OpenAPIType.STRING, format="binary")
+                file = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
                 for media_type in media_types:
                     ok.content[media_type] = OpenAPIMediaType(schema=file)
 
@@ -119,8 +120,8 @@ def security_components() -> Components:
             API_KEY_SCHEME: SecurityScheme(
                 type="http",
                 scheme="bearer",
-                description="An API key from `satupintu apikey create` or the console (role issuer, requester "
-                "of a unit, or auditor).",
+                description="An API key from `satupintu apikey create` or the console "
+                "(role issuer, requester of a unit, or auditor).",
             )
         }
     )
