@@ -28,6 +28,8 @@ from registry.domain.errors import InvalidInput
 from registry.domain.text import MAX_TEXT, clean_text
 from registry.usecases.issuing import Registry
 from tests.conftest import Keys
+from tests.console.conftest import accounts, console  # noqa: F401 (fixtures)
+from tests.console.support import sign_in
 from tests.support.drafts import body, draft
 
 #: Syntax that means something to docxtpl, Jinja, Word's XML or a browser.
@@ -108,9 +110,10 @@ def client(registry: Registry) -> Iterator[TestClient[Any]]:
         yield test_client
 
 
-def test_accepted_names_and_titles_print_literally_and_are_escaped_on_the_page(
-    registry: Registry, client: TestClient[Any], api_keys: Keys
+def test_accepted_names_and_titles_print_literally_and_are_escaped_on_the_pages(
+    registry: Registry, console: TestClient[Any], api_keys: Keys
 ) -> None:
+    assert sign_in(console, "andi").status_code == 303
     issued = with_syntax = 0
 
     @given(name=printable_texts, title=printable_texts)
@@ -122,7 +125,7 @@ def test_accepted_names_and_titles_print_literally_and_are_escaped_on_the_page(
             return  # refused text: the next test
         issued += 1
         with_syntax += any(mark in clean_name + clean_title for mark in ("{{", "{%", "<"))
-        _issue_and_read(registry, client, api_keys, name, title, clean_name, clean_title)
+        _issue_and_read(registry, console, api_keys, name, title, clean_name, clean_title)
 
     issue()
     assert issued >= 10
@@ -146,12 +149,14 @@ def _issue_and_read(
     assert clean_name in printed
     assert clean_title in printed
 
-    page = client.get(f"/v/{view.token}")
-    assert page.status_code == 200
-    assert str(escape(clean_name)) in page.text
-    assert str(escape(clean_title)) in page.text
-    if "<script>" in clean_name + clean_title:
-        assert "<script>" not in page.text
+    # The public verification page, and the console's page of the document (signed in).
+    for path in (f"/v/{view.token}", f"/konsol/dokumen/{view.id}"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert str(escape(clean_name)) in page.text, path
+        assert str(escape(clean_title)) in page.text, path
+        if "<script>" in clean_name + clean_title:
+            assert "<script>" not in page.text, path
 
 
 def _written(registry: Registry) -> tuple[int, int, int]:
