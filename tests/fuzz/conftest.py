@@ -25,6 +25,9 @@ from registry.settings import Settings
 from registry.usecases.issuing import Registry
 from registry.usecases.units import Units
 from tests.conftest import BACKENDS, _truncate_postgres
+
+# The console's signed-in client, for the pages that show hostile text (test_hostile_text).
+from tests.console.conftest import accounts, console  # noqa: F401
 from tests.support.drafts import draft
 
 ADMIN = Actor(id="fuzz-setup", role="issuer")

@@ -28,7 +28,6 @@ from registry.domain.errors import InvalidInput
 from registry.domain.text import MAX_TEXT, clean_text
 from registry.usecases.issuing import Registry
 from tests.conftest import Keys
-from tests.console.conftest import accounts, console  # noqa: F401 (fixtures)
 from tests.console.support import sign_in
 from tests.support.drafts import body, draft
 
