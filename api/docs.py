@@ -18,6 +18,8 @@ from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin, Yaml
 from litestar.router import Router
 from litestar.static_files import create_static_files_router
 
+from api.openapi import security_components
+
 SCHEMA_PATH: Final = "/schema"
 #: Not under /schema: the OpenAPI router answers every path there.
 DOCS_ASSETS_PATH: Final = "/docs-static"
@@ -68,6 +70,7 @@ def openapi_config(description: str) -> OpenAPIConfig:
         version="1",
         description=description,
         path=SCHEMA_PATH,
+        components=security_components(),
         render_plugins=[OfflineSwagger(), JsonRenderPlugin(), YamlRenderPlugin()],
     )
 

@@ -17,6 +17,7 @@ from litestar.params import (
 from api.auth import ISSUER, READERS, allow, provide_actor
 from api.downloads import StoredDownload, stored_download
 from api.notices import DeploymentWarnings, warning_headers
+from api.openapi import KEYED, problems
 from api.schemas import (
     Document,
     DocumentCreate,
@@ -54,9 +55,16 @@ def _created(outcome: IssueOutcome, warnings: DeploymentWarnings) -> Response[Is
 class DocumentController(Controller):
     path = "/api/v1/documents"
     tags = ["documents"]
+    security = KEYED
     dependencies = {"actor": Provide(provide_actor)}
 
-    @post("/", guards=[allow(ISSUER)], operation_id="issueDocument", sync_to_thread=True)
+    @post(
+        "/",
+        guards=[allow(ISSUER)],
+        operation_id="issueDocument",
+        responses=problems(body=True, conflict=True, renders=True),
+        sync_to_thread=True,
+    )
     def issue(
         self,
         data: JSONBody[DocumentCreate],
@@ -69,7 +77,13 @@ class DocumentController(Controller):
         outcome = registry.issue(data.to_draft(), actor, idempotency_key)
         return _created(outcome, deployment_warnings)
 
-    @get("/", guards=[allow(*READERS)], operation_id="listDocuments", sync_to_thread=True)
+    @get(
+        "/",
+        guards=[allow(*READERS)],
+        operation_id="listDocuments",
+        responses=problems(),
+        sync_to_thread=True,
+    )
     def search(
         self,
         registry: NamedDependency[Registry],
@@ -112,6 +126,7 @@ class DocumentController(Controller):
         "/{document_id:uuid}",
         guards=[allow(*READERS)],
         operation_id="getDocument",
+        responses=problems(lookup=True),
         sync_to_thread=True,
     )
     def get_one(
@@ -126,6 +141,7 @@ class DocumentController(Controller):
         "/{document_id:uuid}/revoke",
         guards=[allow(ISSUER)],
         operation_id="revokeDocument",
+        responses=problems(lookup=True, body=True, conflict=True),
         status_code=200,
         sync_to_thread=True,
     )
@@ -145,6 +161,7 @@ class DocumentController(Controller):
         "/{document_id:uuid}/supersede",
         guards=[allow(ISSUER)],
         operation_id="supersedeDocument",
+        responses=problems(lookup=True, body=True, conflict=True, renders=True),
         sync_to_thread=True,
     )
     def supersede(
@@ -166,6 +183,7 @@ class DocumentController(Controller):
         "/{document_id:uuid}/pdf",
         guards=[allow(*READERS)],
         operation_id="getDocumentPdf",
+        responses=problems(lookup=True),
         sync_to_thread=True,
         media_type="application/pdf",
     )
@@ -182,6 +200,7 @@ class DocumentController(Controller):
         "/{document_id:uuid}/docx",
         guards=[allow(*READERS)],
         operation_id="getDocumentDocx",
+        responses=problems(lookup=True),
         sync_to_thread=True,
         media_type=MEDIA_TYPES["docx"],
     )
@@ -198,6 +217,7 @@ class DocumentController(Controller):
         "/stamp",
         guards=[allow(ISSUER)],
         operation_id="stampDocument",
+        responses=problems(uploads=True, conflict=True),
         sync_to_thread=True,
         opt=takes_uploads(),
         media_type="application/pdf",

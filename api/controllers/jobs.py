@@ -14,6 +14,7 @@ from litestar.params import FromPath, HeaderParameter
 from api.auth import AUDITOR, ISSUER, allow, provide_actor
 from api.downloads import StoredDownload, stored_download
 from api.notices import DeploymentWarnings, warning_headers
+from api.openapi import KEYED, problems
 from api.schemas import BatchCreate, BatchSpec, Job, SubmittedJob
 from api.uploads import decode_json_field, read_upload, takes_uploads
 from registry.adapters.exports import MEDIA_TYPES
@@ -37,12 +38,16 @@ IdempotencyKey = Annotated[
 class JobController(Controller):
     path = "/api/v1"
     tags = ["batches"]
+    security = KEYED
     dependencies = {"actor": Provide(provide_actor)}
 
     @post(
         "/documents/batch",
         guards=[allow(ISSUER)],
         operation_id="issueBatch",
+        responses=problems(body=True, uploads=True, conflict=True),
+        # The batch is accepted and numbered in the background (Location: the job).
+        status_code=202,
         opt=takes_uploads(),
     )
     async def issue_batch(
@@ -87,6 +92,7 @@ class JobController(Controller):
         "/documents/batch/template.xlsx",
         guards=[allow(ISSUER)],
         operation_id="getBatchTemplate",
+        responses=problems(inputs=False),
         sync_to_thread=True,
         media_type=MEDIA_TYPES["xlsx"],
     )
@@ -104,6 +110,7 @@ class JobController(Controller):
         "/jobs/{job_id:uuid}",
         guards=[allow(ISSUER, AUDITOR)],
         operation_id="getJob",
+        responses=problems(lookup=True),
         sync_to_thread=True,
     )
     def job(
@@ -119,6 +126,7 @@ class JobController(Controller):
         "/jobs/{job_id:uuid}/retry",
         guards=[allow(ISSUER)],
         operation_id="retryJob",
+        responses=problems(lookup=True, conflict=True),
         sync_to_thread=True,
         status_code=202,
     )
@@ -136,6 +144,7 @@ class JobController(Controller):
         "/jobs/{job_id:uuid}/merged.pdf",
         guards=[allow(ISSUER, AUDITOR)],
         operation_id="getJobMergedPdf",
+        responses=problems(lookup=True),
         sync_to_thread=True,
         media_type="application/pdf",
     )
@@ -153,6 +162,7 @@ class JobController(Controller):
         "/jobs/{job_id:uuid}/documents.zip",
         guards=[allow(ISSUER, AUDITOR)],
         operation_id="getJobArchive",
+        responses=problems(lookup=True),
         sync_to_thread=True,
         media_type="application/zip",
     )

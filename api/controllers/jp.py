@@ -5,6 +5,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import JSONBody
 
 from api.auth import READERS, allow, provide_actor
+from api.openapi import KEYED, problems
 from api.schemas_jp import JpCalculate, JpCalculated
 from registry.domain.actors import Actor
 from registry.usecases.issuing import Registry
@@ -14,12 +15,14 @@ from registry.usecases.jp_calculation import calculate_with_history
 class JpController(Controller):
     path = "/api/v1/jp"
     tags = ["jp"]
+    security = KEYED
     dependencies = {"actor": Provide(provide_actor)}
 
     @post(
         "/calculate",
         guards=[allow(*READERS)],
         operation_id="calculateJp",
+        responses=problems(body=True),
         status_code=200,
         sync_to_thread=True,
     )

@@ -7,6 +7,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, FromQuery
 
 from api.auth import AUDITOR, ISSUER, REQUESTER, allow, provide_actor
+from api.openapi import KEYED, problems
 from registry.domain.actors import Actor
 from registry.usecases.issuing import Registry
 from registry.usecases.kartu import KartuCards
@@ -25,6 +26,7 @@ def provide_cards(registry: NamedDependency[Registry]) -> KartuCards:
 class KartuController(Controller):
     path = "/api/v1/employees"
     tags = ["employees"]
+    security = KEYED
     dependencies = {
         "actor": Provide(provide_actor),
         "cards": Provide(provide_cards, sync_to_thread=False),
@@ -34,6 +36,7 @@ class KartuController(Controller):
         "/{nip:str}/kartu",
         guards=[allow(ISSUER, AUDITOR, REQUESTER)],
         operation_id="getKartuData",
+        responses=problems(lookup=True, renders=True),
         sync_to_thread=True,
         media_type="application/pdf",
     )

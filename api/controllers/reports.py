@@ -15,8 +15,9 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 
 from api.auth import READERS, allow, provide_actor
+from api.openapi import KEYED, also_as_files, problems
 from api.schemas_reports import EmployeeJp, MyAsnOut, UnitJpReport
-from registry.adapters.exports import ExportFile
+from registry.adapters.exports import MEDIA_TYPES, ExportFile
 from registry.domain.actors import Actor
 from registry.usecases.issuing import Registry
 from registry.usecases.jp_reports import JpReports
@@ -60,12 +61,14 @@ _DEPENDENCIES = {
 class EmployeeReportController(Controller):
     path = "/api/v1/employees"
     tags = ["reports"]
+    security = KEYED
     dependencies = _DEPENDENCIES
 
     @get(
         "/{nip:str}/jp",
         guards=[allow(*READERS)],
         operation_id="employeeYearlyJp",
+        responses=problems(lookup=True),
         sync_to_thread=True,
     )
     def yearly_jp(
@@ -88,9 +91,13 @@ class EmployeeReportController(Controller):
         "/{nip:str}/myasn",
         guards=[allow(*READERS)],
         operation_id="employeeMyAsn",
+        operation_class=also_as_files(MEDIA_TYPES["csv"]),
         sync_to_thread=True,
         responses={
-            200: ResponseSpec(MyAsnOut, description="JSON; with format=csv, a CSV of the same rows")
+            **problems(lookup=True),
+            200: ResponseSpec(
+                MyAsnOut, description="JSON; with format=csv, a CSV of the same rows"
+            ),
         },
     )
     def myasn(
@@ -113,17 +120,20 @@ class EmployeeReportController(Controller):
 class ReportController(Controller):
     path = "/api/v1/reports"
     tags = ["reports"]
+    security = KEYED
     dependencies = _DEPENDENCIES
 
     @get(
         "/jp",
         guards=[allow(*READERS)],
         operation_id="unitJpReport",
+        operation_class=also_as_files(MEDIA_TYPES["csv"], MEDIA_TYPES["xlsx"]),
         sync_to_thread=True,
         responses={
+            **problems(),
             200: ResponseSpec(
                 UnitJpReport, description="JSON; with format=csv or xlsx, a file of the same rows"
-            )
+            ),
         },
     )
     def unit_jp(

@@ -13,6 +13,7 @@ from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.auth import ISSUER, READERS, REQUESTER, allow, provide_actor
 from api.downloads import StoredDownload, stored_download
+from api.openapi import KEYED, problems
 from api.schemas_requests import EvidenceOut, RejectIn, RequestList, RequestOut
 from api.uploads import read_typed_upload, takes_uploads
 from registry.domain.actors import Actor
@@ -29,12 +30,19 @@ def provide_requests(registry: NamedDependency[Registry]) -> Requests:
 class RequestController(Controller):
     path = "/api/v1/requests"
     tags = ["requests"]
+    security = KEYED
     dependencies = {
         "actor": Provide(provide_actor),
         "requests": Provide(provide_requests, sync_to_thread=False),
     }
 
-    @post("", guards=[allow(ISSUER, REQUESTER)], operation_id="createRequest", sync_to_thread=True)
+    @post(
+        "",
+        guards=[allow(ISSUER, REQUESTER)],
+        operation_id="createRequest",
+        responses=problems(body=True),
+        sync_to_thread=True,
+    )
     def create(
         self,
         data: JSONBody[dict[str, Any]],
@@ -54,7 +62,13 @@ class RequestController(Controller):
             headers={"Location": f"/api/v1/requests/{view.id}"},
         )
 
-    @get("", guards=[allow(*READERS)], operation_id="listRequests", sync_to_thread=True)
+    @get(
+        "",
+        guards=[allow(*READERS)],
+        operation_id="listRequests",
+        responses=problems(),
+        sync_to_thread=True,
+    )
     def list_requests(
         self,
         requests: NamedDependency[Requests],
@@ -70,6 +84,7 @@ class RequestController(Controller):
         "/{request_id:uuid}",
         guards=[allow(*READERS)],
         operation_id="getRequest",
+        responses=problems(lookup=True),
         sync_to_thread=True,
     )
     def get_request(
@@ -85,6 +100,7 @@ class RequestController(Controller):
         "/{request_id:uuid}/evidence",
         guards=[allow(ISSUER, REQUESTER)],
         operation_id="addRequestEvidence",
+        responses=problems(lookup=True, uploads=True, conflict=True),
         opt=takes_uploads(),
     )
     async def add_evidence(
@@ -121,6 +137,7 @@ class RequestController(Controller):
         "/{request_id:uuid}/evidence/{evidence_id:uuid}",
         guards=[allow(*READERS)],
         operation_id="getRequestEvidence",
+        responses=problems(lookup=True),
         sync_to_thread=True,
     )
     def evidence_file(
@@ -147,6 +164,7 @@ class RequestController(Controller):
         "/{request_id:uuid}/submit",
         guards=[allow(ISSUER, REQUESTER)],
         operation_id="submitRequest",
+        responses=problems(lookup=True, conflict=True),
         status_code=200,
         sync_to_thread=True,
     )
@@ -162,6 +180,7 @@ class RequestController(Controller):
         "/{request_id:uuid}/withdraw",
         guards=[allow(ISSUER, REQUESTER)],
         operation_id="withdrawRequest",
+        responses=problems(lookup=True, conflict=True),
         status_code=200,
         sync_to_thread=True,
     )
@@ -177,6 +196,7 @@ class RequestController(Controller):
         "/{request_id:uuid}/approve",
         guards=[allow(ISSUER)],
         operation_id="approveRequest",
+        responses=problems(lookup=True, conflict=True, renders=True),
         status_code=200,
         sync_to_thread=True,
     )
@@ -193,6 +213,7 @@ class RequestController(Controller):
         "/{request_id:uuid}/reject",
         guards=[allow(ISSUER)],
         operation_id="rejectRequest",
+        responses=problems(lookup=True, body=True, conflict=True),
         status_code=200,
         sync_to_thread=True,
     )

@@ -8,9 +8,11 @@ from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody
 
 from api.auth import AUDITOR, ISSUER, READERS, REQUESTER, allow, provide_actor
+from api.openapi import KEYED, problems
 from api.schemas_units import (
     EmployeeList,
     EmployeeOut,
@@ -33,12 +35,19 @@ def provide_units(registry: NamedDependency[Registry]) -> Units:
 class UnitController(Controller):
     path = "/api/v1/units"
     tags = ["units"]
+    security = KEYED
     dependencies = {
         "actor": Provide(provide_actor),
         "units": Provide(provide_units, sync_to_thread=False),
     }
 
-    @post("", guards=[allow(ISSUER)], operation_id="saveUnit", sync_to_thread=True)
+    @post(
+        "",
+        guards=[allow(ISSUER)],
+        operation_id="saveUnit",
+        responses={**problems(body=True), 200: ResponseSpec(UnitOut, description="Unit updated")},
+        sync_to_thread=True,
+    )
     def save(
         self, data: JSONBody[UnitIn], units: NamedDependency[Units], actor: NamedDependency[Actor]
     ) -> Response[UnitOut]:
@@ -54,12 +63,24 @@ class UnitController(Controller):
             headers={"Location": f"/api/v1/units/{saved.unit.code}"},
         )
 
-    @get("", guards=[allow(*READERS)], operation_id="listUnits", sync_to_thread=True)
+    @get(
+        "",
+        guards=[allow(*READERS)],
+        operation_id="listUnits",
+        responses=problems(inputs=False),
+        sync_to_thread=True,
+    )
     def list_units(self, units: NamedDependency[Units], actor: NamedDependency[Actor]) -> UnitList:
         """Every unit for issuers and auditors; a requester sees its own unit."""
         return UnitList([UnitOut.from_view(view) for view in units.list_units(actor)])
 
-    @get("/{code:str}", guards=[allow(*READERS)], operation_id="getUnit", sync_to_thread=True)
+    @get(
+        "/{code:str}",
+        guards=[allow(*READERS)],
+        operation_id="getUnit",
+        responses=problems(lookup=True),
+        sync_to_thread=True,
+    )
     def unit(
         self, code: FromPath[str], units: NamedDependency[Units], actor: NamedDependency[Actor]
     ) -> UnitOut:
@@ -69,6 +90,7 @@ class UnitController(Controller):
         "/{code:str}/employees",
         guards=[allow(ISSUER, REQUESTER)],
         operation_id="importRoster",
+        responses=problems(lookup=True, uploads=True),
         opt=takes_uploads(),
     )
     async def import_roster(
@@ -104,6 +126,7 @@ class UnitController(Controller):
         "/{code:str}/employees",
         guards=[allow(ISSUER, REQUESTER, AUDITOR)],
         operation_id="listEmployees",
+        responses=problems(lookup=True),
         sync_to_thread=True,
     )
     def employees(

@@ -12,6 +12,7 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_200_OK, HTTP_422_UNPROCESSABLE_ENTITY
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.openapi import problems
 from api.rate_limit import RateLimited
 from api.schemas import FileForm, FileVerificationResult, VerificationResult
 from api.uploads import read_upload, takes_uploads
@@ -56,7 +57,11 @@ class VerificationController(Controller):
     tags = ["verification"]
     middleware = [NotStoredByDefault, RateLimited]
 
-    @get("/api/v1/verify/{token:str}", operation_id="verifyToken")
+    @get(
+        "/api/v1/verify/{token:str}",
+        operation_id="verifyToken",
+        responses=problems(key=False, rate_limited=True),
+    )
     async def verify(
         self, token: FromPath[str], registry: NamedDependency[Registry]
     ) -> VerificationResult:
@@ -126,6 +131,7 @@ class VerificationController(Controller):
     @post(
         "/api/v1/verify/file",
         operation_id="verifyFile",
+        responses=problems(key=False, uploads=True, rate_limited=True),
         status_code=200,
         sync_to_thread=True,
         opt=takes_uploads(),
@@ -175,7 +181,12 @@ class VerificationController(Controller):
         )
         return _page(page)
 
-    @get("/.well-known/jwks.json", operation_id="jwks", sync_to_thread=False)
+    @get(
+        "/.well-known/jwks.json",
+        operation_id="jwks",
+        media_type="application/jwk-set+json",
+        sync_to_thread=False,
+    )
     def jwks(self, keyring: NamedDependency[KeyRing]) -> Response[dict[str, Any]]:
         """The public keys (OKP, Ed25519) that check every token, record and file attestation."""
         return Response(

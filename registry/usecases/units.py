@@ -42,6 +42,7 @@ from registry.domain.units import (
     parse_code,
     validate_unit,
 )
+from registry.domain.views import as_utc
 
 __all__ = ["EmployeeView", "RosterImport", "UnitView", "Units", "unit_signer"]
 
@@ -233,8 +234,8 @@ class Units:
             name=unit.name,
             head=_head(unit),
             employees=count,
-            created_at=unit.created_at,
-            updated_at=unit.updated_at,
+            created_at=as_utc(unit.created_at),
+            updated_at=as_utc(unit.updated_at),
         )
 
 
@@ -376,5 +377,5 @@ def _employee_view(employee: Employee) -> EmployeeView:
         jabatan_type=employee.jabatan_type,
         position=employee.position,
         rank=employee.rank,
-        updated_at=employee.updated_at,
+        updated_at=as_utc(employee.updated_at),
     )
