@@ -38,8 +38,7 @@ from pathlib import Path
 import httpx
 from litestar import Litestar, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import MultipartBody
 
 from bench.report import ratio, table
 from bench.run import REPO, _free_port, _issuer_key, _Service, _single_body, service_env
@@ -56,9 +55,7 @@ class _Upload:
 
 
 @post("/upload", sync_to_thread=True)
-def _hash_upload(
-    data: _Upload = Body(media_type=RequestEncodingType.MULTI_PART),  # noqa: B008 - Litestar's way
-) -> dict[str, str]:
+def _hash_upload(data: MultipartBody[_Upload]) -> dict[str, str]:
     return {"sha256": hashlib.sha256(data.file.file.read()).hexdigest()}
 
 

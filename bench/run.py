@@ -49,6 +49,9 @@ from tests.support.drafts import batch_body, issue_batch_now
 REPO = Path(__file__).resolve().parents[1]
 SINGLE_GOAL = Goal(1.25, at_least=False)
 BATCH_GOAL = Goal(0.75, at_least=True)
+#: Single documents a service issues before it is timed: both LibreOffice processes and every
+#: code path warm.
+WARM_UP_DOCUMENTS = 4
 #: Peak RSS differences below this are the allocator's, not documents held in memory.
 RSS_TOLERANCE_MB = 25.0
 
@@ -280,7 +283,7 @@ class _Service:
                 time.sleep(0.5)
 
     def warm_up(self, secret: str) -> None:
-        for _ in range(4):  # both LibreOffice processes and every code path
+        for _ in range(WARM_UP_DOCUMENTS):
             self.time_one(secret)
 
     def time_one(self, secret: str) -> float:
