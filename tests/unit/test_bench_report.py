@@ -65,7 +65,7 @@ def test_peak_rss_that_grows_with_the_batch_is_named() -> None:
 def test_a_table_aligns_its_columns() -> None:
     text = table(("side", "rate"), [("bare SQL", 81.7), ("service", "24.3")])
     assert text.splitlines() == [
-        "side      rate",
+        "side       rate",
         "--------  -----",
         "bare SQL  81.70",
         "service    24.3",
