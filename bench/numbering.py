@@ -37,6 +37,7 @@ from sqlalchemy import select
 
 from bench.report import Goal, SequenceCheck, check_sequence, ratio, table, verdict
 from bench.scratch_db import libpq_url, scratch_database
+from registry.adapters.db.engine import Database, create_db_engine
 from registry.adapters.db.schema import Document
 from registry.adapters.libreoffice import UnavailableConverter
 from registry.bootstrap import build_registry, initialize
@@ -85,13 +86,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--issuers", type=int, default=50, help="concurrent issuers per side")
     parser.add_argument("--numbers", type=int, default=1000, help="numbers taken per run")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds of both sides")
+    parser.add_argument(
+        "--connections", type=int, help="the service's pool (default: one per issuer)"
+    )
     args = parser.parse_args(argv)
-    runs = measure(args.issuers, args.numbers, args.rounds)
+    runs = measure(args.issuers, args.numbers, args.rounds, args.connections)
     print(summary(runs, args.issuers))
     return 0 if all(run.check.holds for run in runs) else 1
 
 
-def measure(issuers: int, numbers: int, rounds: int) -> list[Run]:
+def measure(issuers: int, numbers: int, rounds: int, connections: int | None = None) -> list[Run]:
     with (
         tempfile.TemporaryDirectory(prefix="satupintu-numbering-") as scratch,
         scratch_database("satupintu_bench_numbering") as url,
@@ -105,7 +109,11 @@ def measure(issuers: int, numbers: int, rounds: int) -> list[Run]:
             }
         )
         initialize(settings)
-        registry = build_registry(settings, converter=UnavailableConverter())
+        # One connection per issuer, as the bare side has: the service's default pool (10 + 20
+        # overflow) makes the twenty issuers beyond it wait, up to 30 s, then fail.
+        pool = connections or issuers
+        db = Database(create_db_engine(url, pool_size=pool, max_overflow=0, pool_timeout=300))
+        registry = build_registry(settings, db=db, converter=UnavailableConverter())
         try:
             asyncio.run(_create_bare_schema(libpq_url(url)))
             drafts = _drafts(numbers)
@@ -113,6 +121,7 @@ def measure(issuers: int, numbers: int, rounds: int) -> list[Run]:
             warm = min(issuers, numbers)
             runs: list[Run] = []
             for round_ in range(rounds):
+                db.engine.dispose()  # the server is shared: one side's connections at a time
                 runs.append(asyncio.run(_bare_run(libpq_url(url), issuers, numbers, round_)))
                 started = time.perf_counter()
                 _service_run(registry, drafts, issuers)
