@@ -20,6 +20,7 @@ ISSUER = Actor(id="issuer-test", role="issuer")
 
 @contextmanager
 def statements(registry: Registry) -> Iterator[list[str]]:
+    """The first three words of every statement the registry sends, and each ``COMMIT``."""
     seen: list[str] = []
 
     def before(conn: object, cursor: object, statement: str, *rest: object) -> None:
