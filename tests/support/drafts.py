@@ -197,8 +197,14 @@ def template_draft(
 
 
 def distinct_nips(count: int) -> list[str]:
-    """Valid PNS NIPs that differ in their 3-digit sequence (and birth day past 999)."""
-    return [f"19850315201001{1 + n // 999}{n % 999 + 1:03d}" for n in range(count)]
+    """Valid PNS NIPs that differ in their 3-digit sequence, then their sex digit (1 or 2), then
+    their birth day: 27,972 of them (the sex digit alone ran out at 1,998)."""
+    nips = []
+    for n in range(count):
+        day, rest = divmod(n, 1998)
+        sex, seq = divmod(rest, 999)
+        nips.append(f"198503{15 + day:02d}201001{1 + sex}{seq + 1:03d}")
+    return nips
 
 
 def batch_body(count: int, **changes: Any) -> dict[str, Any]:

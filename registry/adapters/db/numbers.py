@@ -15,7 +15,15 @@ from registry.adapters.db.schema import NumberCounter
 
 
 def allocate(session: Session, series_id: str, year: int, count: int = 1) -> int:
-    """Take ``count`` consecutive numbers; returns the last (the first is ``last - count + 1``)."""
+    """Take ``count`` consecutive numbers; returns the last (the first is ``last - count + 1``).
+
+    The ``UPDATE`` comes first: once a series has its counter row (every number but the year's
+    first), taking a number is that one statement. The ``INSERT`` happens only when the row is
+    missing, then the ``UPDATE`` again (a concurrent first issuer's row makes it a no-op).
+    """
+    seq = _increment(session, series_id, year, count)
+    if seq is not None:
+        return seq
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
@@ -23,11 +31,18 @@ def allocate(session: Session, series_id: str, year: int, count: int = 1) -> int
         .values(series_id=series_id, year=year, last_seq=0)
         .on_conflict_do_nothing(index_elements=["series_id", "year"])
     )
-    seq: int = session.execute(
+    created = _increment(session, series_id, year, count)
+    if created is None:
+        raise RuntimeError(f"the counter of {series_id}/{year} vanished while numbering")
+    return created
+
+
+def _increment(session: Session, series_id: str, year: int, count: int) -> int | None:
+    seq: int | None = session.execute(
         update(NumberCounter)
         .where(NumberCounter.series_id == series_id, NumberCounter.year == year)
         .values(last_seq=NumberCounter.last_seq + count)
         .returning(NumberCounter.last_seq),
         execution_options={"synchronize_session": False},
-    ).scalar_one()
+    ).scalar_one_or_none()
     return seq
