@@ -40,6 +40,7 @@ import httpx
 from bench.baselines import warm_parallel
 from bench.report import Goal, ratio, rss_growth, table, verdict
 from registry.adapters.db import apikeys
+from registry.adapters.files.filesystem import FilesystemStore
 from registry.adapters.libreoffice import LibreOfficePool, UnavailableConverter
 from registry.bootstrap import build_registry, initialize
 from registry.domain.actors import Actor
@@ -214,10 +215,11 @@ def _render_samples(settings: Settings, directory: Path, count: int) -> list[Pat
     registry = build_registry(scratch, converter=UnavailableConverter())
     try:
         view = issue_batch_now(registry, Actor(id="bench", role="issuer"), count)
+        store = FilesystemStore(scratch.files_dir)  # an SQLite registry keeps files on disk
         paths = []
         for ref in view.documents:
             (docx,) = registry.get(ref.id, Actor(id="bench", role="issuer")).files
-            paths.append(registry.production.store.path(docx.sha256))
+            paths.append(store.path(docx.sha256))
         return paths
     finally:
         registry.db.dispose()

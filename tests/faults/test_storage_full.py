@@ -14,7 +14,7 @@ from typing import BinaryIO
 import pytest
 
 from registry.adapters.db.engine import Database
-from registry.adapters.files import FilesystemStore
+from registry.adapters.files.filesystem import FilesystemStore
 from registry.settings import Settings
 from registry.usecases.issuing import Registry
 from tests.conftest import BACKENDS, Keys
