@@ -74,8 +74,10 @@ class IdempotencyKeys:
     ) -> Answered[T]:
         """Run ``work`` in one write transaction, or answer as the first request with ``key`` did.
 
-        ``answer`` turns what was made into the caller's result, inside the transaction (the new
-        rows are visible there before the commit).
+        ``answer`` turns what was made into the caller's result, read after the commit: the
+        transaction may hold a series' counter row, which every issuer of that series waits on,
+        so nothing that can wait is done inside it (the answer's reads were a third of the time the
+        counter stayed locked).
         """
         check_key(key)
         request_hash = request_fingerprint(payload)
@@ -100,7 +102,6 @@ class IdempotencyKeys:
                         )
                     )
                     session.flush()
-                return Answered(answer(session, made), replayed=False)
         except IntegrityError:
             # A concurrent request with the same key committed first; our transaction (and any
             # number it took) rolled back. Answer as that request did.
@@ -111,6 +112,8 @@ class IdempotencyKeys:
                 if existing is None:
                     raise
                 return self._replay(session, existing, operation, request_hash, answer)
+        with self.db.reading() as session:
+            return Answered(answer(session, made), replayed=False)
 
     @staticmethod
     def _replay(

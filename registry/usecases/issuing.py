@@ -165,15 +165,11 @@ class Registry:
         ``pending`` in one transaction; the files are not made yet (:meth:`complete` makes them).
         The numbering benchmark times this path without LibreOffice."""
         valid = self.validate(draft)
-        # The session's identity map holds rows weakly: without this reference the answer would
-        # read the new row back from the database while the counter row is still locked.
-        recorded: list[Document] = []
 
         def work(session: Session, now: datetime) -> uuid.UUID:
             if hold is not None:
                 hold.before(session, now)
             document = self.recorder.insert(session, valid, actor, now)
-            recorded.append(document)
             if hold is not None:
                 hold.after(session, document, now)
             return document.id

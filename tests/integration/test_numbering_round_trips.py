@@ -68,3 +68,18 @@ def test_the_first_number_of_a_series_creates_its_counter(registry: Registry) ->
     second = registry.take_number(draft(type="sk"), ISSUER).document
     assert first.number.startswith("00001/")
     assert second.number.startswith("800.2.1/0001/")
+
+
+def test_the_answer_is_read_after_the_commit_not_while_the_counter_is_locked(
+    registry: Registry,
+) -> None:
+    """Under the lock only what the number needs: the document, its credits, the audit entry."""
+    registry.take_number(draft(nip="198503152010011001"), ISSUER)
+    with statements(registry) as seen:
+        outcome = registry.take_number(draft(nip="198503152010011002"), ISSUER)
+    assert outcome.document.number.startswith("00002/")
+    locked = _under_counter_lock(seen)
+    # The audit head's row lock orders the chain; every other read waits for the commit.
+    assert not [s for s in locked if s.startswith("SELECT") and "audit_head" not in s], locked
+    after = seen[seen.index("COMMIT", seen.index(locked[-1])) + 1 :]
+    assert [s for s in after if s.startswith("SELECT document_files")], after
