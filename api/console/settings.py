@@ -16,7 +16,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from api.console.confirmation import confirm_then_act, see_other
+from api.console.confirmation import ConfirmPage, confirm_then_act, see_other
 from api.console.rendering import page
 from api.console.session import ROLE_LABELS, accounts_of
 from api.console.settings_forms import (
@@ -66,31 +66,11 @@ MAIL_EVENTS = {
 # -- confirm then act: disabling an account, resetting its password ---------------------------
 
 
-async def _disable_page(
-    request: Request[Any, Any, Any], user: UserView, _: Registry, __: RegistryError | None
-) -> Template:
-    account = await _account(request, user)
-    return page(request, "pengaturan_pengguna_nonaktifkan.html", user, account=account)
-
-
 async def _disable(request: Request[Any, Any, Any], user: UserView, _: Registry) -> Redirect:
     username = request.path_params["username"]
     accounts = accounts_of(request)
     await to_thread.run_sync(lambda: accounts.disable_user(username, user.actor))
     return see_other(f"{USERS_PATH}?selesai=dinonaktifkan")
-
-
-async def _reset_page(
-    request: Request[Any, Any, Any], user: UserView, _: Registry, __: RegistryError | None
-) -> Template:
-    account = await _account(request, user)
-    return page(
-        request,
-        "pengaturan_pengguna_atur_ulang.html",
-        user,
-        account=account,
-        form_key=new_form_key(),
-    )
 
 
 async def _reset(request: Request[Any, Any, Any], user: UserView, _: Registry) -> Template:
@@ -114,10 +94,18 @@ async def _reset(request: Request[Any, Any, Any], user: UserView, _: Registry) -
     )
 
 
-async def _account(request: Request[Any, Any, Any], user: UserView) -> UserView:
-    username = request.path_params["username"]
-    accounts = accounts_of(request)
-    return await to_thread.run_sync(lambda: accounts.get_user(username, user.actor))
+def _account_page(template: str) -> ConfirmPage:
+    """The confirmation about one account (the path's ``username``); its form carries a key."""
+
+    async def confirm_page(
+        request: Request[Any, Any, Any], user: UserView, _: Registry, __: RegistryError | None
+    ) -> Template:
+        username = request.path_params["username"]
+        accounts = accounts_of(request)
+        account = await to_thread.run_sync(lambda: accounts.get_user(username, user.actor))
+        return page(request, template, user, account=account, form_key=new_form_key())
+
+    return confirm_page
 
 
 class SettingsPages(Controller):
@@ -197,7 +185,7 @@ class SettingsPages(Controller):
         "/pengguna/{username:str}/nonaktifkan",
         name="console-settings-user-disable",
         roles=ADMIN,
-        page=_disable_page,
+        page=_account_page("pengaturan_pengguna_nonaktifkan.html"),
         act=_disable,
         refusal_on_page=False,
     )
@@ -218,7 +206,7 @@ class SettingsPages(Controller):
         "/pengguna/{username:str}/atur-ulang",
         name="console-settings-user-reset",
         roles=ADMIN,
-        page=_reset_page,
+        page=_account_page("pengaturan_pengguna_atur_ulang.html"),
         act=_reset,
         refusal_on_page=False,
     )
