@@ -14,9 +14,10 @@ from urllib.parse import urlencode
 from anyio import to_thread
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
-from litestar.params import FromQuery, QueryParameter
+from litestar.params import QueryParameter
 from litestar.response import Template
 
+from api.console.filters import typed_filters
 from api.console.rendering import page
 from api.console.session import require_role
 from registry.domain.errors import InvalidInput
@@ -26,6 +27,8 @@ from registry.usecases.issuing import Registry
 
 AUDIT_PAGE_READERS = ("admin", "auditor")
 _LAST_PAGE = 1_000_000
+#: The log's filters: query parameter -> the longest value kept (an ISO date is 10 characters).
+AUDIT_FILTERS = {"action": 40, "actor": 80, "since": 10, "until": 10}
 
 
 class AuditPages(Controller):
@@ -38,19 +41,10 @@ class AuditPages(Controller):
         request: Request[Any, Any, Any],
         user: NamedDependency[UserView],
         registry: NamedDependency[Registry],
-        action: FromQuery[str | None] = None,
-        actor: FromQuery[str | None] = None,
-        since: FromQuery[str | None] = None,
-        until: FromQuery[str | None] = None,
         page_number: Annotated[str | None, QueryParameter(name="page")] = None,
     ) -> Template:
         require_role(user, *AUDIT_PAGE_READERS)
-        typed = {
-            "action": (action or "").strip()[:40],
-            "actor": (actor or "").strip()[:80],
-            "since": (since or "").strip()[:10],
-            "until": (until or "").strip()[:10],
-        }
+        typed = typed_filters(request.query_params, AUDIT_FILTERS)
         log = AuditLog(registry.db, zone=registry.settings.zone)
         chain = await to_thread.run_sync(log.chain, user.actor)
         error: InvalidInput | None = None

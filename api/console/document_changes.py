@@ -18,6 +18,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from api.console.confirmation import confirm_then_act, see_other
 from api.console.issue_form import (
     FormValues,
     draft_from_form,
@@ -39,46 +40,48 @@ from registry.usecases.accounts import UserView
 from registry.usecases.issuing import MAX_REASON, STATUS_LABELS, Registry
 
 
+async def _revoke_form(
+    request: Request[Any, Any, Any],
+    user: UserView,
+    registry: Registry,
+    refused: RegistryError | None,
+) -> Template:
+    """The reason and the confirmation on one page; a refusal shows what was typed."""
+    view = await to_thread.run_sync(registry.get, request.path_params["document_id"], user.actor)
+    if refused is not None:
+        return _revoke_page(request, user, view, await _revoke_values(request), refused=refused)
+    if view.status != "issued":
+        return _not_changeable(request, user, view, "dicabut")
+    return _revoke_page(request, user, view, {"reason": "", "idempotency_key": new_key()})
+
+
+async def _revoke(request: Request[Any, Any, Any], user: UserView, registry: Registry) -> Redirect:
+    document_id = request.path_params["document_id"]
+    values = await _revoke_values(request)
+    reason, key = values["reason"], values["idempotency_key"]
+    await to_thread.run_sync(registry.revoke, document_id, reason, user.actor, key)
+    return see_other(f"/konsol/dokumen/{document_id}?selesai=dicabut")
+
+
+async def _revoke_values(request: Request[Any, Any, Any]) -> FormValues:
+    form = await request.form()
+    return {
+        "reason": str(form.get("reason", "")),
+        "idempotency_key": str(form.get("idempotency_key", "")) or new_key(),
+    }
+
+
 class DocumentChanges(Controller):
     path = "/dokumen"
     include_in_schema = False
 
-    @get("/{document_id:uuid}/cabut", name="console-document-revoke-form")
-    async def revoke_form(
-        self,
-        request: Request[Any, Any, Any],
-        document_id: FromPath[uuid.UUID],
-        user: NamedDependency[UserView],
-        registry: NamedDependency[Registry],
-    ) -> Template:
-        require_role(user, ISSUER)
-        view = await to_thread.run_sync(registry.get, document_id, user.actor)
-        if view.status != "issued":
-            return _not_changeable(request, user, view, "dicabut")
-        values = {"reason": "", "idempotency_key": new_key()}
-        return _revoke_page(request, user, view, values)
-
-    @post("/{document_id:uuid}/cabut", name="console-document-revoke", status_code=200)
-    async def revoke(
-        self,
-        request: Request[Any, Any, Any],
-        document_id: FromPath[uuid.UUID],
-        user: NamedDependency[UserView],
-        registry: NamedDependency[Registry],
-    ) -> Template | Redirect:
-        require_role(user, ISSUER)
-        form = await request.form()
-        values = {
-            "reason": str(form.get("reason", "")),
-            "idempotency_key": str(form.get("idempotency_key", "")) or new_key(),
-        }
-        try:
-            reason, key = values["reason"], values["idempotency_key"]
-            await to_thread.run_sync(registry.revoke, document_id, reason, user.actor, key)
-        except RegistryError as refused:
-            view = await to_thread.run_sync(registry.get, document_id, user.actor)
-            return _revoke_page(request, user, view, values, refused=refused)
-        return Redirect(f"/konsol/dokumen/{document_id}?selesai=dicabut", status_code=303)
+    revoke_form, revoke = confirm_then_act(
+        "/{document_id:uuid}/cabut",
+        name="console-document-revoke",
+        roles=(ISSUER,),
+        page=_revoke_form,
+        act=_revoke,
+    )
 
     @get("/{document_id:uuid}/ganti", name="console-document-supersede-form")
     async def supersede_form(
@@ -140,7 +143,7 @@ class DocumentChanges(Controller):
                 request, user, registry, spec, values, refused=refused, replacing=view
             )
         new_id = outcome.document.id
-        return Redirect(f"/konsol/dokumen/{new_id}?selesai=ganti", status_code=303)
+        return see_other(f"/konsol/dokumen/{new_id}?selesai=ganti")
 
 
 def _revoke_page(

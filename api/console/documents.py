@@ -19,6 +19,7 @@ from litestar.response import Template
 from litestar.types import ControllerRouterHandler
 
 from api.console.document_changes import DocumentChanges
+from api.console.filters import typed_filters
 from api.console.issue_pages import IssuePages
 from api.console.pages import DOCUMENT_TYPE_LABELS
 from api.console.rendering import page
@@ -70,7 +71,7 @@ class DocumentFiles(Controller):
     ) -> Template:
         """The documents a reader may see, newest first, filtered by the query, a page at a time."""
         require_role(user, *DOCUMENT_READERS)
-        typed = {name: str(request.query_params.get(name, "")).strip()[:100] for name in FILTERS}
+        typed = typed_filters(request.query_params, dict.fromkeys(FILTERS, 100))
         units = []
         if user.role != "requester":
             units = await to_thread.run_sync(

@@ -18,6 +18,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 from markupsafe import Markup
 
+from api.console.filters import report_filter
 from api.console.rendering import page
 from api.console.session import require_role
 from api.controllers.kartu import provide_cards
@@ -32,7 +33,7 @@ from registry.domain.charts import (
 )
 from registry.domain.content import PATH_LABELS
 from registry.domain.formatting import number_id
-from registry.domain.kartu import FIRST_YEAR, parse_year
+from registry.domain.kartu import FIRST_YEAR
 from registry.usecases.accounts import UserView
 from registry.usecases.issuing import Registry
 from registry.usecases.units import Units
@@ -58,25 +59,28 @@ class ReportPages(Controller):
         unit: FromQuery[str | None] = None,
     ) -> Template:
         require_role(user, *REPORT_READERS)
-        chosen = parse_year(year, today=registry.local_today())
-        code = (unit or "").strip() or None
+        chosen = report_filter(registry, year, unit)
         reports = provide_reports(registry)
         units = Units(registry.db, now=registry.now, today=registry.local_today)
-        report = await to_thread.run_sync(reports.unit_report, code, chosen, user.actor)
+        report = await to_thread.run_sync(reports.unit_report, chosen.unit, chosen.year, user.actor)
         unit_list = await to_thread.run_sync(units.list_units, user.actor)
         names = {item.code: item.name for item in unit_list}
         monthly = monthly_jp_of_report(report)
-        query = urlencode({"year": chosen, **({"unit": report.unit_code} if code else {})})
+        query = urlencode(
+            {"year": chosen.year, **({"unit": report.unit_code} if chosen.unit else {})}
+        )
         return page(
             request,
             "laporan_unit.html",
             user,
             report=report,
-            year=chosen,
-            years=_years(chosen, registry),
+            year=chosen.year,
+            years=_years(chosen.year, registry),
             units=unit_list,
             every_unit=user.actor.sees_every_unit,
-            compliance_svg=Markup(compliance_chart(unit_compliance([report], names), chosen)),  # noqa: S704
+            compliance_svg=Markup(  # noqa: S704
+                compliance_chart(unit_compliance([report], names), chosen.year)
+            ),
             monthly_svg=Markup(monthly_chart(monthly)) if monthly.total else None,  # noqa: S704
             query=query,
             number=number_id,
@@ -107,11 +111,9 @@ class ReportPages(Controller):
         self, user: UserView, registry: Registry, year: str | None, unit: str | None, format: str
     ) -> Response[bytes]:
         require_role(user, *REPORT_READERS)
-        chosen = parse_year(year, today=registry.local_today())
+        chosen = report_filter(registry, year, unit)
         reports = provide_reports(registry)
-        report = await to_thread.run_sync(
-            reports.unit_report, (unit or "").strip() or None, chosen, user.actor
-        )
+        report = await to_thread.run_sync(reports.unit_report, chosen.unit, chosen.year, user.actor)
         return _download(await to_thread.run_sync(reports.unit_report_file, report, format))
 
     @get("/pegawai/{nip:str}", name="console-employee-report")
@@ -124,7 +126,7 @@ class ReportPages(Controller):
         year: FromQuery[str | None] = None,
     ) -> Template:
         require_role(user, *REPORT_READERS)
-        chosen = parse_year(year, today=registry.local_today())
+        chosen = report_filter(registry, year).year
         reports = provide_reports(registry)
         yearly = await to_thread.run_sync(reports.employee_year, nip, chosen, user.actor)
         export = await to_thread.run_sync(reports.myasn, nip, chosen, user.actor)
@@ -155,7 +157,7 @@ class ReportPages(Controller):
         year: FromQuery[str | None] = None,
     ) -> Response[bytes]:
         require_role(user, *REPORT_READERS)
-        chosen = parse_year(year, today=registry.local_today())
+        chosen = report_filter(registry, year).year
         reports = provide_reports(registry)
         export = await to_thread.run_sync(reports.myasn, nip, chosen, user.actor)
         return _download(reports.myasn_file(export, "csv"))

@@ -7,6 +7,7 @@ who may read or change which request is decided there (another unit's request is
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -16,9 +17,11 @@ from anyio import to_thread
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
+from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from api.console.confirmation import confirm_then_act, see_other
 from api.console.pages import REQUEST_STATUS_LABELS
 from api.console.rendering import page
 from api.console.request_form import (
@@ -34,6 +37,7 @@ from api.console.session import require_role
 from api.downloads import StoredDownload, stored_download
 from api.errors import status_of
 from api.uploads import read_typed_upload, takes_uploads
+from registry.domain.actors import Actor
 from registry.domain.errors import InvalidInput, RegistryError
 from registry.domain.formatting import long_date, number_id
 from registry.domain.jp_sessions import LogCredit
@@ -56,6 +60,7 @@ from registry.usecases.units import EmployeeView, Units
 #: Who opens request pages: as the API's readers (auditors read, not in the header).
 READERS = ("issuer", "requester", "auditor")
 FILERS = ("issuer", "requester")
+MANAGERS = ("issuer",)
 
 #: The fixed notices a redirect may ask for (``?selesai=``); never text from the URL.
 NOTICES = {
@@ -75,6 +80,44 @@ ACTION_LABELS = {
     "request.reject": "Menolak",
     "request.approve_failed": "Penerbitan surat gagal",
 }
+
+
+#: What a person decides on a request: the use case's call, given the reason typed (if any).
+Decide = Callable[[Requests, uuid.UUID, Actor, str], object]
+
+
+def _decision(
+    step: str, *, name: str, roles: Sequence[str], done: str, decide: Decide
+) -> tuple[HTTPRouteHandler, HTTPRouteHandler]:
+    """A step's confirmation (``/permohonan/{id}/<step>``), then the decision; a refusal comes
+    back on the confirmation page with what was typed."""
+
+    async def confirm_page(
+        request: Request[Any, Any, Any],
+        user: UserView,
+        registry: Registry,
+        refused: RegistryError | None,
+    ) -> Template:
+        reason = await _reason(request) if refused else ""
+        request_id = request.path_params["request_id"]
+        return await _confirm_page(
+            request, user, registry, request_id, step, refused, reason=reason
+        )
+
+    async def act(request: Request[Any, Any, Any], user: UserView, registry: Registry) -> Redirect:
+        request_id = request.path_params["request_id"]
+        reason = await _reason(request)
+        requests = Requests(registry)
+        await to_thread.run_sync(lambda: decide(requests, request_id, user.actor, reason))
+        return see_other(f"/konsol/permohonan/{request_id}?selesai={done}")
+
+    return confirm_then_act(
+        f"/{{request_id:uuid}}/{step}", name=name, roles=roles, page=confirm_page, act=act
+    )
+
+
+async def _reason(request: Request[Any, Any, Any]) -> str:
+    return str((await request.form()).get("alasan", ""))
 
 
 class RequestPages(Controller):
@@ -166,7 +209,7 @@ class RequestPages(Controller):
         except RegistryError as refused:
             return _form_page(request, user, form, roster, again=True, error=refused)
         done = "diajukan" if filed.status == "submitted" else "draf"
-        return Redirect(f"/konsol/permohonan/{filed.id}?selesai={done}", status_code=303)
+        return see_other(f"/konsol/permohonan/{filed.id}?selesai={done}")
 
     @get("/{request_id:uuid}", name="console-request")
     async def show(
@@ -237,7 +280,7 @@ class RequestPages(Controller):
             )
         except RegistryError as refused:
             return await _detail_page(request, user, registry, request_id, error=refused)
-        return Redirect(f"/konsol/permohonan/{request_id}?selesai=bukti", status_code=303)
+        return see_other(f"/konsol/permohonan/{request_id}?selesai=bukti")
 
     @post("/{request_id:uuid}/ajukan", name="console-request-submit")
     async def submit(
@@ -252,89 +295,31 @@ class RequestPages(Controller):
             await to_thread.run_sync(Requests(registry).submit, request_id, user.actor)
         except RegistryError as refused:
             return await _detail_page(request, user, registry, request_id, error=refused)
-        return Redirect(f"/konsol/permohonan/{request_id}?selesai=diajukan", status_code=303)
+        return see_other(f"/konsol/permohonan/{request_id}?selesai=diajukan")
 
-    @get("/{request_id:uuid}/tarik", name="console-request-withdraw-confirm")
-    async def withdraw_confirm(
-        self,
-        request: Request[Any, Any, Any],
-        request_id: FromPath[uuid.UUID],
-        user: NamedDependency[UserView],
-        registry: NamedDependency[Registry],
-    ) -> Template:
-        require_role(user, *FILERS)
-        return await _confirm_page(request, user, registry, request_id, "tarik")
-
-    @post("/{request_id:uuid}/tarik", name="console-request-withdraw")
-    async def withdraw(
-        self,
-        request: Request[Any, Any, Any],
-        request_id: FromPath[uuid.UUID],
-        user: NamedDependency[UserView],
-        registry: NamedDependency[Registry],
-    ) -> Template | Redirect:
-        require_role(user, *FILERS)
-        try:
-            await to_thread.run_sync(Requests(registry).withdraw, request_id, user.actor)
-        except RegistryError as refused:
-            return await _confirm_page(request, user, registry, request_id, "tarik", refused)
-        return Redirect(f"/konsol/permohonan/{request_id}?selesai=ditarik", status_code=303)
-
-    @get("/{request_id:uuid}/setujui", name="console-request-approve-confirm")
-    async def approve_confirm(
-        self,
-        request: Request[Any, Any, Any],
-        request_id: FromPath[uuid.UUID],
-        user: NamedDependency[UserView],
-        registry: NamedDependency[Registry],
-    ) -> Template:
-        require_role(user, "issuer")
-        return await _confirm_page(request, user, registry, request_id, "setujui")
-
-    @post("/{request_id:uuid}/setujui", name="console-request-approve")
-    async def approve(
-        self,
-        request: Request[Any, Any, Any],
-        request_id: FromPath[uuid.UUID],
-        user: NamedDependency[UserView],
-        registry: NamedDependency[Registry],
-    ) -> Template | Redirect:
-        require_role(user, "issuer")
-        try:
-            await to_thread.run_sync(Requests(registry).approve, request_id, user.actor)
-        except RegistryError as refused:
-            return await _confirm_page(request, user, registry, request_id, "setujui", refused)
-        return Redirect(f"/konsol/permohonan/{request_id}?selesai=disetujui", status_code=303)
-
-    @get("/{request_id:uuid}/tolak", name="console-request-reject-confirm")
-    async def reject_confirm(
-        self,
-        request: Request[Any, Any, Any],
-        request_id: FromPath[uuid.UUID],
-        user: NamedDependency[UserView],
-        registry: NamedDependency[Registry],
-    ) -> Template:
-        require_role(user, "issuer")
-        return await _confirm_page(request, user, registry, request_id, "tolak")
-
-    @post("/{request_id:uuid}/tolak", name="console-request-reject")
-    async def reject(
-        self,
-        request: Request[Any, Any, Any],
-        request_id: FromPath[uuid.UUID],
-        user: NamedDependency[UserView],
-        registry: NamedDependency[Registry],
-    ) -> Template | Redirect:
-        require_role(user, "issuer")
-        raw = await request.form()
-        reason = str(raw.get("alasan", ""))
-        try:
-            await to_thread.run_sync(Requests(registry).reject, request_id, reason, user.actor)
-        except RegistryError as refused:
-            return await _confirm_page(
-                request, user, registry, request_id, "tolak", refused, reason=reason
-            )
-        return Redirect(f"/konsol/permohonan/{request_id}?selesai=ditolak", status_code=303)
+    withdraw_confirm, withdraw = _decision(
+        "tarik",
+        name="console-request-withdraw",
+        roles=FILERS,
+        done="ditarik",
+        decide=lambda requests, request_id, actor, _: requests.withdraw(request_id, actor),
+    )
+    approve_confirm, approve = _decision(
+        "setujui",
+        name="console-request-approve",
+        roles=MANAGERS,
+        done="disetujui",
+        decide=lambda requests, request_id, actor, _: requests.approve(request_id, actor),
+    )
+    reject_confirm, reject = _decision(
+        "tolak",
+        name="console-request-reject",
+        roles=MANAGERS,
+        done="ditolak",
+        decide=lambda requests, request_id, actor, reason: requests.reject(
+            request_id, reason, actor
+        ),
+    )
 
 
 def _units(registry: Registry) -> Units:

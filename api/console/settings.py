@@ -16,17 +16,20 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from api.console.confirmation import ConfirmPage, confirm_then_act, see_other
 from api.console.rendering import page
 from api.console.session import ROLE_LABELS, accounts_of
 from api.console.settings_forms import (
+    ADMIN,
     SETTINGS_PATH,
+    FormState,
     aware,
     new_form_key,
-    no_error,
     not_cached,
-    refused,
     require_admin,
+    role_options,
     text,
+    unit_options,
 )
 from api.console.settings_keys import SettingsKeys
 from api.console.settings_units import SettingsUnits
@@ -60,6 +63,51 @@ MAIL_EVENTS = {
 }
 
 
+# -- confirm then act: disabling an account, resetting its password ---------------------------
+
+
+async def _disable(request: Request[Any, Any, Any], user: UserView, _: Registry) -> Redirect:
+    username = request.path_params["username"]
+    accounts = accounts_of(request)
+    await to_thread.run_sync(lambda: accounts.disable_user(username, user.actor))
+    return see_other(f"{USERS_PATH}?selesai=dinonaktifkan")
+
+
+async def _reset(request: Request[Any, Any, Any], user: UserView, _: Registry) -> Template:
+    username = request.path_params["username"]
+    form = await request.form()
+    key = text(form, "idempotency_key", 200) or None
+    accounts = accounts_of(request)
+    done = await to_thread.run_sync(
+        lambda: accounts.reset_password(username, user.actor, idempotency_key=key)
+    )
+    return not_cached(
+        page(
+            request,
+            "pengaturan_kata_sandi.html",
+            user,
+            account=done.user,
+            password=done.password,
+            new_account=False,
+            role_labels=ROLE_LABELS,
+        )
+    )
+
+
+def _account_page(template: str) -> ConfirmPage:
+    """The confirmation about one account (the path's ``username``); its form carries a key."""
+
+    async def confirm_page(
+        request: Request[Any, Any, Any], user: UserView, _: Registry, __: RegistryError | None
+    ) -> Template:
+        username = request.path_params["username"]
+        accounts = accounts_of(request)
+        account = await to_thread.run_sync(lambda: accounts.get_user(username, user.actor))
+        return page(request, template, user, account=account, form_key=new_form_key())
+
+    return confirm_page
+
+
 class SettingsPages(Controller):
     path = "/pengaturan"
     include_in_schema = False
@@ -88,9 +136,8 @@ class SettingsPages(Controller):
         selesai: FromQuery[str | None] = None,
     ) -> Template:
         require_admin(user)
-        return await self._users_page(
-            request, user, registry, form={}, notice=USER_NOTICES.get(selesai or ""), **no_error()
-        )
+        notice = USER_NOTICES.get(selesai or "")
+        return await self._users_page(request, user, registry, FormState(notice=notice))
 
     @post("/pengguna", name="console-settings-user-create", status_code=200)
     async def create_user(
@@ -120,9 +167,8 @@ class SettingsPages(Controller):
                 )
             )
         except RegistryError as error:
-            return await self._users_page(
-                request, user, registry, form=values, notice=None, **refused(error, USER_FIELDS)
-            )
+            state = FormState.refused(values, error, USER_FIELDS)
+            return await self._users_page(request, user, registry, state)
         return not_cached(
             page(
                 request,
@@ -135,28 +181,14 @@ class SettingsPages(Controller):
             )
         )
 
-    @get("/pengguna/{username:str}/nonaktifkan", name="console-settings-user-disable-confirm")
-    async def confirm_disable(
-        self,
-        request: Request[Any, Any, Any],
-        user: NamedDependency[UserView],
-        username: FromPath[str],
-    ) -> Template:
-        require_admin(user)
-        account = await self._account(request, user, username)
-        return page(request, "pengaturan_pengguna_nonaktifkan.html", user, account=account)
-
-    @post("/pengguna/{username:str}/nonaktifkan", name="console-settings-user-disable")
-    async def disable(
-        self,
-        request: Request[Any, Any, Any],
-        user: NamedDependency[UserView],
-        username: FromPath[str],
-    ) -> Redirect:
-        require_admin(user)
-        accounts = accounts_of(request)
-        await to_thread.run_sync(lambda: accounts.disable_user(username, user.actor))
-        return Redirect(f"{USERS_PATH}?selesai=dinonaktifkan", status_code=303)
+    confirm_disable, disable = confirm_then_act(
+        "/pengguna/{username:str}/nonaktifkan",
+        name="console-settings-user-disable",
+        roles=ADMIN,
+        page=_account_page("pengaturan_pengguna_nonaktifkan.html"),
+        act=_disable,
+        refusal_on_page=False,
+    )
 
     @post("/pengguna/{username:str}/aktifkan", name="console-settings-user-enable")
     async def enable(
@@ -168,52 +200,16 @@ class SettingsPages(Controller):
         require_admin(user)
         accounts = accounts_of(request)
         await to_thread.run_sync(lambda: accounts.enable_user(username, user.actor))
-        return Redirect(f"{USERS_PATH}?selesai=diaktifkan", status_code=303)
+        return see_other(f"{USERS_PATH}?selesai=diaktifkan")
 
-    @get("/pengguna/{username:str}/atur-ulang", name="console-settings-user-reset-confirm")
-    async def confirm_reset(
-        self,
-        request: Request[Any, Any, Any],
-        user: NamedDependency[UserView],
-        username: FromPath[str],
-    ) -> Template:
-        require_admin(user)
-        account = await self._account(request, user, username)
-        return page(
-            request,
-            "pengaturan_pengguna_atur_ulang.html",
-            user,
-            account=account,
-            form_key=new_form_key(),
-        )
-
-    @post(
-        "/pengguna/{username:str}/atur-ulang", name="console-settings-user-reset", status_code=200
+    confirm_reset, reset = confirm_then_act(
+        "/pengguna/{username:str}/atur-ulang",
+        name="console-settings-user-reset",
+        roles=ADMIN,
+        page=_account_page("pengaturan_pengguna_atur_ulang.html"),
+        act=_reset,
+        refusal_on_page=False,
     )
-    async def reset(
-        self,
-        request: Request[Any, Any, Any],
-        user: NamedDependency[UserView],
-        username: FromPath[str],
-    ) -> Template:
-        require_admin(user)
-        form = await request.form()
-        key = text(form, "idempotency_key", 200) or None
-        accounts = accounts_of(request)
-        done = await to_thread.run_sync(
-            lambda: accounts.reset_password(username, user.actor, idempotency_key=key)
-        )
-        return not_cached(
-            page(
-                request,
-                "pengaturan_kata_sandi.html",
-                user,
-                account=done.user,
-                password=done.password,
-                new_account=False,
-                role_labels=ROLE_LABELS,
-            )
-        )
 
     # -- failed e-mails ------------------------------------------------------------------------
 
@@ -237,50 +233,26 @@ class SettingsPages(Controller):
 
     # -- inside ---------------------------------------------------------------------------------
 
-    async def _account(
-        self, request: Request[Any, Any, Any], user: UserView, username: str
-    ) -> UserView:
-        accounts = accounts_of(request)
-        return await to_thread.run_sync(lambda: accounts.get_user(username, user.actor))
-
     async def _users_page(
-        self,
-        request: Request[Any, Any, Any],
-        user: UserView,
-        registry: Registry,
-        *,
-        form: dict[str, str],
-        notice: str | None,
-        error: dict[str, str] | None,
-        errors: dict[str, str],
-        status_code: int = 200,
+        self, request: Request[Any, Any, Any], user: UserView, registry: Registry, state: FormState
     ) -> Template:
         accounts = accounts_of(request)
         units = Units(registry.db, now=registry.now, today=registry.local_today)
 
         def load() -> tuple[list[UserView], list[tuple[str, str]]]:
-            people = accounts.list_users(user.actor)
-            unit_options = [
-                (unit.code, f"{unit.name} ({unit.code})") for unit in units.list_units(user.actor)
-            ]
-            return people, unit_options
+            return accounts.list_users(user.actor), unit_options(units, user.actor)
 
-        people, unit_options = await to_thread.run_sync(load)
+        people, units_offered = await to_thread.run_sync(load)
         now = registry.now()
         return page(
             request,
             "pengaturan_pengguna.html",
             user,
-            status_code=status_code,
             people=[(person, _status(person, now)) for person in people],
-            unit_options=unit_options,
-            role_options=[(role, ROLE_LABELS.get(role, role)) for role in USER_ROLES],
+            unit_options=units_offered,
+            role_options=role_options(USER_ROLES),
             role_labels=ROLE_LABELS,
-            form=form,
-            form_key=form.get("idempotency_key") or new_form_key(),
-            notice=notice,
-            error=error,
-            errors=errors,
+            **state.context(),
         )
 
 

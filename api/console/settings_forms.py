@@ -1,24 +1,29 @@
-"""What the Pengaturan pages share: the admin check, a refused form's context, form values."""
+"""What the Pengaturan pages share: the admin check, a form's state and context, form values."""
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from litestar.response import Template
 
-from api.console.session import require_role
+from api.console.filters import typed
+from api.console.session import ROLE_LABELS, require_role
 from api.errors import status_of
+from registry.domain.actors import Actor
 from registry.domain.errors import RegistryError
 from registry.usecases.accounts import UserView
+from registry.usecases.units import Units
 
 SETTINGS_PATH = "/konsol/pengaturan"
+ADMIN = ("admin",)
 
 
 def require_admin(user: UserView) -> None:
-    require_role(user, "admin")
+    require_role(user, *ADMIN)
 
 
 def new_form_key() -> str:
@@ -27,8 +32,7 @@ def new_form_key() -> str:
 
 
 def text(form: Mapping[str, Any], name: str, limit: int = 500) -> str:
-    value = form.get(name, "")
-    return value.strip()[:limit] if isinstance(value, str) else ""
+    return typed(form.get(name), limit)
 
 
 def refused(error: RegistryError, fields: Mapping[str, str]) -> dict[str, Any]:
@@ -47,6 +51,41 @@ def refused(error: RegistryError, fields: Mapping[str, str]) -> dict[str, Any]:
 
 def no_error() -> dict[str, Any]:
     return {"error": None, "errors": {}}
+
+
+@dataclasses.dataclass(frozen=True)
+class FormState:
+    """A create form as a list page shows it: fresh (with the notice a redirect asked for, if
+    any) or refused (what was typed back in its fields, the summary, the field marked)."""
+
+    values: dict[str, str] = dataclasses.field(default_factory=dict)
+    notice: str | None = None
+    refusal: dict[str, Any] = dataclasses.field(default_factory=no_error)
+
+    @classmethod
+    def refused(
+        cls, values: dict[str, str], error: RegistryError, fields: Mapping[str, str]
+    ) -> FormState:
+        return cls(values, None, refused(error, fields))
+
+    def context(self) -> dict[str, Any]:
+        """The page's ``form``, ``form_key``, ``notice``, ``error``, ``errors`` and status."""
+        return {
+            "form": self.values,
+            # A refused form keeps its key, so sending it again still acts once.
+            "form_key": self.values.get("idempotency_key") or new_form_key(),
+            "notice": self.notice,
+            **self.refusal,
+        }
+
+
+def unit_options(units: Units, actor: Actor) -> list[tuple[str, str]]:
+    """(code, label) of every unit, for a select; runs queries, so call it in a worker thread."""
+    return [(unit.code, f"{unit.name} ({unit.code})") for unit in units.list_units(actor)]
+
+
+def role_options(roles: Iterable[str]) -> list[tuple[str, str]]:
+    return [(role, ROLE_LABELS.get(role, role)) for role in roles]
 
 
 def not_cached(template: Template) -> Template:

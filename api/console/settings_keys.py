@@ -12,19 +12,21 @@ from typing import Any
 from anyio import to_thread
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
+from api.console.confirmation import confirm_then_act, see_other
 from api.console.rendering import page
 from api.console.session import ROLE_LABELS
 from api.console.settings_forms import (
+    ADMIN,
     SETTINGS_PATH,
-    new_form_key,
-    no_error,
+    FormState,
     not_cached,
-    refused,
     require_admin,
+    role_options,
     text,
+    unit_options,
 )
 from registry.adapters.db.schema import ROLES
 from registry.domain.errors import NotFound, RegistryError
@@ -52,6 +54,46 @@ def _signing_keys(registry: Registry) -> SigningKeys:
     return SigningKeys(registry.db, registry.keyring, now=registry.now)
 
 
+# -- confirm then act: revoking an API key, rotating the signing key ---------------------------
+
+
+async def _revoke_page(
+    request: Request[Any, Any, Any], user: UserView, registry: Registry, _: RegistryError | None
+) -> Template:
+    key_id = request.path_params["key_id"]
+    keys = _api_keys(registry)
+    listed = await to_thread.run_sync(lambda: keys.list_keys(user.actor))
+    key = next((key for key in listed if key.id == key_id), None)
+    if key is None:
+        raise NotFound(f"Kunci API {key_id!r} tidak ditemukan")
+    return page(request, "pengaturan_kunci_api_cabut.html", user, key=key, role_labels=ROLE_LABELS)
+
+
+async def _revoke(request: Request[Any, Any, Any], user: UserView, registry: Registry) -> Redirect:
+    key_id = request.path_params["key_id"]
+    keys = _api_keys(registry)
+    await to_thread.run_sync(lambda: keys.revoke(key_id, user.actor))
+    return see_other(f"{API_KEYS_PATH}?selesai=dicabut")
+
+
+async def _rotate_page(
+    request: Request[Any, Any, Any], user: UserView, registry: Registry, _: RegistryError | None
+) -> Template:
+    keys = _signing_keys(registry)
+    listed = await to_thread.run_sync(lambda: keys.list_keys(user.actor))
+    active = next((key for key in listed if key.active), None)
+    return page(request, "pengaturan_kunci_ganti.html", user, active=active)
+
+
+async def _rotate(request: Request[Any, Any, Any], user: UserView, registry: Registry) -> Redirect:
+    form = await request.form()
+    # The key the confirmation showed: a second submit finds it replaced and does nothing.
+    expected = text(form, "active", 100) or None
+    keys = _signing_keys(registry)
+    await to_thread.run_sync(lambda: keys.rotate(user.actor, expected_active=expected))
+    return see_other(f"{SIGNING_KEYS_PATH}?selesai=diganti")
+
+
 class SettingsKeys(Controller):
     path = "/pengaturan"
     include_in_schema = False
@@ -68,9 +110,7 @@ class SettingsKeys(Controller):
     ) -> Template:
         require_admin(user)
         notice = API_KEY_NOTICES.get(selesai or "")
-        return await self._api_keys_page(
-            request, user, registry, form={}, notice=notice, **no_error()
-        )
+        return await self._api_keys_page(request, user, registry, FormState(notice=notice))
 
     @post("/kunci-api", name="console-settings-api-key-create", status_code=200)
     async def create_api_key(
@@ -97,9 +137,8 @@ class SettingsKeys(Controller):
                 )
             )
         except RegistryError as error:
-            return await self._api_keys_page(
-                request, user, registry, form=values, notice=None, **refused(error, API_KEY_FIELDS)
-            )
+            state = FormState.refused(values, error, API_KEY_FIELDS)
+            return await self._api_keys_page(request, user, registry, state)
         return not_cached(
             page(
                 request,
@@ -111,35 +150,14 @@ class SettingsKeys(Controller):
             )
         )
 
-    @get("/kunci-api/{key_id:str}/cabut", name="console-settings-api-key-revoke-confirm")
-    async def confirm_revoke(
-        self,
-        request: Request[Any, Any, Any],
-        user: NamedDependency[UserView],
-        registry: NamedDependency[Registry],
-        key_id: FromPath[str],
-    ) -> Template:
-        require_admin(user)
-        keys = _api_keys(registry)
-        listed = await to_thread.run_sync(lambda: keys.list_keys(user.actor))
-        key = next((key for key in listed if key.id == key_id), None)
-        if key is None:
-            raise NotFound(f"Kunci API {key_id!r} tidak ditemukan")
-        return page(
-            request, "pengaturan_kunci_api_cabut.html", user, key=key, role_labels=ROLE_LABELS
-        )
-
-    @post("/kunci-api/{key_id:str}/cabut", name="console-settings-api-key-revoke")
-    async def revoke(
-        self,
-        user: NamedDependency[UserView],
-        registry: NamedDependency[Registry],
-        key_id: FromPath[str],
-    ) -> Redirect:
-        require_admin(user)
-        keys = _api_keys(registry)
-        await to_thread.run_sync(lambda: keys.revoke(key_id, user.actor))
-        return Redirect(f"{API_KEYS_PATH}?selesai=dicabut", status_code=303)
+    confirm_revoke, revoke = confirm_then_act(
+        "/kunci-api/{key_id:str}/cabut",
+        name="console-settings-api-key-revoke",
+        roles=ADMIN,
+        page=_revoke_page,
+        act=_revoke,
+        refusal_on_page=False,
+    )
 
     # -- signing keys ---------------------------------------------------------------------------
 
@@ -162,71 +180,34 @@ class SettingsKeys(Controller):
             notice=SIGNING_KEY_NOTICES.get(selesai or ""),
         )
 
-    @get("/kunci/ganti", name="console-settings-signing-key-rotate-confirm")
-    async def confirm_rotate(
-        self,
-        request: Request[Any, Any, Any],
-        user: NamedDependency[UserView],
-        registry: NamedDependency[Registry],
-    ) -> Template:
-        require_admin(user)
-        keys = _signing_keys(registry)
-        listed = await to_thread.run_sync(lambda: keys.list_keys(user.actor))
-        active = next((key for key in listed if key.active), None)
-        return page(request, "pengaturan_kunci_ganti.html", user, active=active)
-
-    @post("/kunci/ganti", name="console-settings-signing-key-rotate")
-    async def rotate(
-        self,
-        request: Request[Any, Any, Any],
-        user: NamedDependency[UserView],
-        registry: NamedDependency[Registry],
-    ) -> Redirect:
-        require_admin(user)
-        form = await request.form()
-        # The key the confirmation showed: a second submit finds it replaced and does nothing.
-        expected = text(form, "active", 100) or None
-        keys = _signing_keys(registry)
-        await to_thread.run_sync(lambda: keys.rotate(user.actor, expected_active=expected))
-        return Redirect(f"{SIGNING_KEYS_PATH}?selesai=diganti", status_code=303)
+    confirm_rotate, rotate = confirm_then_act(
+        "/kunci/ganti",
+        name="console-settings-signing-key-rotate",
+        roles=ADMIN,
+        page=_rotate_page,
+        act=_rotate,
+        refusal_on_page=False,
+    )
 
     # -- inside ---------------------------------------------------------------------------------
 
     async def _api_keys_page(
-        self,
-        request: Request[Any, Any, Any],
-        user: UserView,
-        registry: Registry,
-        *,
-        form: dict[str, str],
-        notice: str | None,
-        error: dict[str, str] | None,
-        errors: dict[str, str],
-        status_code: int = 200,
+        self, request: Request[Any, Any, Any], user: UserView, registry: Registry, state: FormState
     ) -> Template:
         keys = _api_keys(registry)
         units = Units(registry.db, now=registry.now, today=registry.local_today)
 
         def load() -> tuple[list[Any], list[tuple[str, str]]]:
-            listed = keys.list_keys(user.actor)
-            options = [
-                (unit.code, f"{unit.name} ({unit.code})") for unit in units.list_units(user.actor)
-            ]
-            return listed, options
+            return keys.list_keys(user.actor), unit_options(units, user.actor)
 
-        listed, unit_options = await to_thread.run_sync(load)
+        listed, units_offered = await to_thread.run_sync(load)
         return page(
             request,
             "pengaturan_kunci_api.html",
             user,
-            status_code=status_code,
             keys=list(reversed(listed)),
-            unit_options=unit_options,
-            role_options=[(role, ROLE_LABELS.get(role, role)) for role in ROLES],
+            unit_options=units_offered,
+            role_options=role_options(ROLES),
             role_labels=ROLE_LABELS,
-            form=form,
-            form_key=form.get("idempotency_key") or new_form_key(),
-            notice=notice,
-            error=error,
-            errors=errors,
+            **state.context(),
         )

@@ -15,7 +15,14 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from api.console.rendering import page
-from api.console.settings_forms import SETTINGS_PATH, no_error, refused, require_admin, text
+from api.console.settings_forms import (
+    SETTINGS_PATH,
+    FormState,
+    no_error,
+    refused,
+    require_admin,
+    text,
+)
 from api.uploads import read_upload, takes_uploads
 from registry.domain.errors import InvalidInput, RegistryError
 from registry.domain.units import HeadDraft, UnitDraft
@@ -25,6 +32,8 @@ from registry.usecases.units import RosterImport, Units, UnitView
 
 UNITS_PATH = f"{SETTINGS_PATH}/unit"
 UNIT_FIELDS = ("code", "name", "head.name", "head.nip", "head.rank", "head.position")
+#: The use case names the unit's fields as the form does.
+UNIT_FIELD_NAMES = {name: name for name in UNIT_FIELDS}
 UNIT_NOTICES = {
     "ditambahkan": "Unit ditambahkan.",
     "disimpan": "Perubahan unit disimpan.",
@@ -69,9 +78,8 @@ class SettingsUnits(Controller):
         selesai: FromQuery[str | None] = None,
     ) -> Template:
         require_admin(user)
-        return await self._list_page(
-            request, user, registry, form={}, notice=UNIT_NOTICES.get(selesai or ""), **no_error()
-        )
+        notice = UNIT_NOTICES.get(selesai or "")
+        return await self._list_page(request, user, registry, FormState(notice=notice))
 
     @post("/", name="console-settings-unit-add")
     async def add(
@@ -92,9 +100,8 @@ class SettingsUnits(Controller):
                 lambda: units.save(draft, user.actor, must_be_new=True)
             )
         except RegistryError as error:
-            return await self._list_page(
-                request, user, registry, form=values, notice=None, **_refused(error)
-            )
+            state = FormState.refused(values, error, UNIT_FIELD_NAMES)
+            return await self._list_page(request, user, registry, state)
         return Redirect(f"{UNITS_PATH}?selesai=ditambahkan#unit-{saved.unit.code}", status_code=303)
 
     @get("/{code:str}", name="console-settings-unit")
@@ -137,7 +144,7 @@ class SettingsUnits(Controller):
         try:
             await to_thread.run_sync(lambda: units.save(draft, user.actor))
         except RegistryError as error:
-            context = _refused(error)
+            context = refused(error, UNIT_FIELD_NAMES)
             return page(
                 request,
                 "pengaturan_unit_ubah.html",
@@ -221,30 +228,11 @@ class SettingsUnits(Controller):
     # -- inside ---------------------------------------------------------------------------------
 
     async def _list_page(
-        self,
-        request: Request[Any, Any, Any],
-        user: UserView,
-        registry: Registry,
-        *,
-        form: dict[str, str],
-        notice: str | None,
-        error: dict[str, str] | None,
-        errors: dict[str, str],
-        status_code: int = 200,
+        self, request: Request[Any, Any, Any], user: UserView, registry: Registry, state: FormState
     ) -> Template:
         units = _units(registry)
         views = await to_thread.run_sync(lambda: units.list_units(user.actor))
-        return page(
-            request,
-            "pengaturan_unit.html",
-            user,
-            status_code=status_code,
-            units=views,
-            form=form,
-            notice=notice,
-            error=error,
-            errors=errors,
-        )
+        return page(request, "pengaturan_unit.html", user, units=views, **state.context())
 
     async def _roster_page(
         self,
@@ -280,10 +268,6 @@ class SettingsUnits(Controller):
             error=error,
             errors=errors,
         )
-
-
-def _refused(error: RegistryError) -> dict[str, Any]:
-    return refused(error, {name: name for name in UNIT_FIELDS})
 
 
 def _imported_url(result: RosterImport) -> str:
