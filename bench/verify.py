@@ -76,7 +76,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgresql", action="store_true")
+    parser.add_argument(
+        "--quick", action="store_true", help="3 s per run, one process: proves the bench runs"
+    )
     args = parser.parse_args(argv)
+    if args.quick:
+        args.duration, args.processes = 3, [1]
     if shutil.which("wrk") is None:
         print("wrk is needed (apt-get install wrk)", file=sys.stderr)
         return 2
