@@ -34,10 +34,9 @@ from api.console.rendering import page
 from api.console.session import require_role
 from api.errors import status_of
 from registry.domain.errors import RegistryError
-from registry.domain.text import clean_text
 from registry.domain.views import DocumentView
 from registry.usecases.accounts import UserView
-from registry.usecases.issuing import MAX_REASON, STATUS_LABELS, Registry
+from registry.usecases.issuing import STATUS_LABELS, Registry, clean_reason
 
 
 async def _revoke_form(
@@ -127,7 +126,7 @@ class DocumentChanges(Controller):
                 # The confirmation step: the draft and the reason checked as the use case will,
                 # nothing written, then what will happen, to confirm.
                 await to_thread.run_sync(registry.validate, draft)
-                clean_text(values.get("reason"), "reason", required=True, limit=MAX_REASON)
+                clean_reason(values.get("reason"))
                 return _confirm_page(request, user, view, values)
             outcome = await to_thread.run_sync(
                 lambda: registry.supersede(

@@ -54,6 +54,13 @@ __all__ = ["STATUS_LABELS", "IssueHold", "Registry", "SearchFilter", "utc_now"]
 log = logging.getLogger("satupintu")
 
 MAX_REASON = 1000
+
+
+def clean_reason(reason: str | None) -> str:
+    """A revocation's or replacement's reason, as it will be printed on the verification page."""
+    return clean_text(reason, "reason", required=True, limit=MAX_REASON, label="Alasan")
+
+
 STATUS_LABELS = {
     "pending": "sedang diproses",
     "issued": "sah",
@@ -191,7 +198,7 @@ class Registry:
         idempotency_key: str | None = None,
     ) -> IssueOutcome:
         valid = self.validate(draft)
-        reason = clean_text(reason, "reason", required=True, limit=MAX_REASON, label="Alasan")
+        reason = clean_reason(reason)
 
         def work(session: Session, now: datetime) -> uuid.UUID:
             old = self._lock_issued(session, document_id, "diganti")
@@ -219,7 +226,7 @@ class Registry:
         actor: Actor,
         idempotency_key: str | None = None,
     ) -> IssueOutcome:
-        reason = clean_text(reason, "reason", required=True, limit=MAX_REASON, label="Alasan")
+        reason = clean_reason(reason)
 
         def work(session: Session, now: datetime) -> uuid.UUID:
             document = self._lock_issued(session, document_id, "dicabut")
