@@ -23,7 +23,6 @@ from sqlalchemy import func, select
 
 from api.app import create_app
 from registry.adapters.db.schema import AuditEntry, Document, NumberCounter
-from registry.adapters.files import FileStore
 from registry.domain.errors import InvalidInput
 from registry.domain.text import MAX_TEXT, clean_text
 from registry.usecases.issuing import Registry
@@ -144,7 +143,7 @@ def _issue_and_read(
     view = outcome.document
 
     docx = next(f for f in view.files if f.kind == "docx")
-    printed = _docx_text(FileStore(registry.settings.files_dir).read(docx.sha256))
+    printed = _docx_text(registry.production.store.read(docx.sha256))
     assert clean_name in printed
     assert clean_title in printed
 
