@@ -250,19 +250,16 @@ def configure_logging(*, alembic_level: str = "WARNING") -> None:
 
 
 def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or not raw.strip():
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigurationError(f"{name} harus bilangan bulat, bukan {raw!r}") from None
-    if value < 1:
-        raise ConfigurationError(f"{name} harus minimal 1")
-    return value
+    return _int_at_least(env, name, default, 1, f"{name} harus minimal 1")
 
 
 def _non_negative_int(env: Mapping[str, str], name: str, default: int) -> int:
+    return _int_at_least(env, name, default, 0, f"{name} tidak boleh negatif (0 = mati)")
+
+
+def _int_at_least(
+    env: Mapping[str, str], name: str, default: int, minimum: int, too_small: str
+) -> int:
     raw = env.get(name)
     if raw is None or not raw.strip():
         return default
@@ -270,8 +267,8 @@ def _non_negative_int(env: Mapping[str, str], name: str, default: int) -> int:
         value = int(raw)
     except ValueError:
         raise ConfigurationError(f"{name} harus bilangan bulat, bukan {raw!r}") from None
-    if value < 0:
-        raise ConfigurationError(f"{name} tidak boleh negatif (0 = mati)")
+    if value < minimum:
+        raise ConfigurationError(too_small)
     return value
 
 
