@@ -38,6 +38,7 @@ from registry.settings import Settings
 from registry.usecases.idempotency import Made
 from registry.usecases.issuing import Registry
 from registry.usecases.notifications import Notifications
+from registry.usecases.unrecorded_files import batch_owner, sha256_of_file
 
 log = logging.getLogger("satupintu")
 
@@ -307,6 +308,8 @@ class Batches:
         if pending:
             return  # a chunk is still running; its end schedules this again
         merged_sha256 = zip_sha256 = None
+        owner = batch_owner(batch_id)
+        unrecorded = registry.unrecorded_files
         created: list[str] = []  # stored by this call: removed again if it records nothing
         private_dir(registry.settings.scratch_dir)
         with tempfile.TemporaryDirectory(dir=registry.settings.scratch_dir) as scratch:
@@ -317,6 +320,7 @@ class Batches:
                     # qpdf wants paths: the database store copies each PDF out for the merge.
                     pdfs = [opened.enter_context(store.local_path(r.sha256)) for r in pdf_rows]
                     pdf.merge_files(pdfs, merged)
+                unrecorded.announce(owner, [sha256_of_file(merged)])
                 stored = store.put_path(merged)
                 merged_sha256 = stored.sha256
                 created += [stored.sha256] if stored.created else []
@@ -332,12 +336,17 @@ class Batches:
                         with zipped.open(entry, "w") as out:
                             for chunk in store.iter_chunks(row.sha256):
                                 out.write(chunk)
+                unrecorded.announce(owner, [sha256_of_file(archive)])
                 stored = store.put_path(archive)
                 zip_sha256 = stored.sha256
                 created += [stored.sha256] if stored.created else []
         recorded = False
         try:
-            recorded = self._record_result(batch_id, len(rows), merged_sha256, zip_sha256)
+            recorded, leftovers = self._record_result(
+                batch_id, len(rows), merged_sha256, zip_sha256
+            )
+            # An earlier finalize of this batch died after storing its files: they go now.
+            unrecorded.remove(owner, leftovers)
             if recorded:
                 self.notifications.batch_ended(batch_id)  # after the commit; never raises
         finally:
@@ -359,14 +368,20 @@ class Batches:
 
     def _record_result(
         self, batch_id: uuid.UUID, count: int, merged_sha256: str | None, zip_sha256: str | None
-    ) -> bool:
+    ) -> tuple[bool, set[str]]:
+        """Whether this call recorded the batch's result, and the files other finalizes of it
+        stored and never recorded."""
         registry = self.registry
+        owner = batch_owner(batch_id)
         with registry.db.writing() as session:
             batch = session.execute(
                 select(Batch).where(Batch.id == batch_id).with_for_update()
             ).scalar_one()
             if batch.status != "rendering":
-                return False
+                return False, registry.unrecorded_files.settle(session, owner, recorded=())
+            leftovers = registry.unrecorded_files.settle(
+                session, owner, recorded={sha for sha in (merged_sha256, zip_sha256) if sha}
+            )
             now = registry.now()
             batch.status = "done" if count else "failed"
             batch.error = None if count else "Tidak satu pun dokumen berhasil dibuat"
@@ -381,7 +396,7 @@ class Batches:
                 subject=str(batch_id),
                 details={"documents": count, "merged": merged_sha256, "zip": zip_sha256},
             )
-            return True
+            return True, leftovers
 
     # -- failing and retrying -------------------------------------------------------------------
 
@@ -480,7 +495,9 @@ class Batches:
     def finish_abandoned(self) -> int:
         """Complete pending documents outside batches older than ``STALE_PENDING``: their request
         died with its process, or the database went away between its two transactions. Safe
-        beside other processes doing the same (``complete`` keeps whichever commits first)."""
+        beside other processes doing the same (``complete`` keeps whichever commits first).
+        Then files stored long ago for records never committed are swept (``unrecorded_files``).
+        """
         with self.registry.db.reading() as session:
             stale = list(
                 session.execute(
@@ -496,6 +513,7 @@ class Batches:
                 self.registry.complete(document_id)
             except RegistryError as exc:
                 log.warning("stale document %s void: %s", document_id, exc.message)
+        self.registry.unrecorded_files.sweep()
         return len(stale)
 
     # -- reading -------------------------------------------------------------------------------

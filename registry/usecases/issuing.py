@@ -43,10 +43,17 @@ from registry.domain.views import DocumentView, FileMatch, FileView, IssueOutcom
 from registry.settings import Settings
 from registry.usecases.idempotency import IdempotencyKeys, Made
 from registry.usecases.notifications import Addressbook, Mailer, MailQueue, NoAddressbook
-from registry.usecases.production import FileFacts, ProducedFile, Production, RenderPlan
+from registry.usecases.production import (
+    FileFacts,
+    ProducedFile,
+    Production,
+    RenderPlan,
+    sha256_of,
+)
 from registry.usecases.reading import DocumentReader, SearchFilter
 from registry.usecases.recent_answers import RecentAnswers
 from registry.usecases.recording import PendingRecorder
+from registry.usecases.unrecorded_files import UnrecordedFiles, document_owner
 from registry.usecases.verification import Verifier
 
 __all__ = ["STATUS_LABELS", "IssueHold", "Registry", "SearchFilter", "utc_now"]
@@ -109,6 +116,7 @@ class Registry:
         self.reader = DocumentReader(db, self.links)
         self.idempotency = IdempotencyKeys(db, self.now)
         self.recorder = PendingRecorder(keyring, settings, production, self.links)
+        self.unrecorded_files = UnrecordedFiles(db, production.store, self.now)
         self.verifier = Verifier(
             db,
             keyring,
@@ -293,6 +301,9 @@ class Registry:
                 raise InvalidInput(reason, field="file") from exc
             produced: list[ProducedFile] = []
             try:
+                self.unrecorded_files.announce(
+                    document_owner(document.id), [upload_sha256, sha256_of(stamped)]
+                )
                 produced.append(self.production.store_plain("upload", upload))
                 produced.append(self.production.store_signed("pdf", stamped, document.id))
             except Exception as exc:
@@ -386,8 +397,14 @@ class Registry:
         if unrecoverable:
             self.void(document_id, "Proses pencapan terhenti sebelum berkas tersimpan")
             return self.get(document_id, SYSTEM_ACTOR)
+        owner = document_owner(document_id)
         try:
-            produced = self.production.produce(document_id, plan, facts)
+            produced = self.production.produce(
+                document_id,
+                plan,
+                facts,
+                before_storing=lambda sha256: self.unrecorded_files.announce(owner, [sha256]),
+            )
         except RegistryError as exc:
             log.warning("document %s could not be produced: %s", document_id, exc.message)
             self.void(document_id, exc.message)
@@ -408,6 +425,7 @@ class Registry:
         return view
 
     def _record_files(self, document_id: uuid.UUID, produced: list[ProducedFile]) -> DocumentView:
+        owner = document_owner(document_id)
         try:
             with self.db.writing() as session:
                 document = session.execute(
@@ -415,6 +433,7 @@ class Registry:
                 ).scalar_one()
                 if document.status != "pending":
                     # Another process finished it first; keep any file its record points at.
+                    leftovers = self.unrecorded_files.settle(session, owner, recorded=())
                     referenced = set(
                         session.execute(
                             select(DocumentFile.sha256).where(
@@ -423,40 +442,52 @@ class Registry:
                         ).scalars()
                     )
                     self.production.discard([f for f in produced if f.sha256 not in referenced])
-                    return self.reader.view(document)
-                now = self.now()
-                for produced_file in produced:
-                    session.add(
-                        DocumentFile(
-                            document_id=document_id,
-                            kind=produced_file.kind,
-                            sha256=produced_file.sha256,
-                            size=produced_file.size,
-                            media_type=produced_file.media_type,
-                            kid=produced_file.kid,
-                            signature=produced_file.signature,
-                            created_at=now,
-                        )
+                    view = self.reader.view(document)
+                else:
+                    leftovers = self.unrecorded_files.settle(
+                        session, owner, recorded={f.sha256 for f in produced}
                     )
-                document.status = "issued"
-                audit.append(
-                    session,
-                    at=now,
-                    actor="system",
-                    action="document.files",
-                    subject=str(document_id),
-                    details={
-                        "number": document.number,
-                        "files": {f.kind: f.sha256 for f in produced},
-                    },
-                )
-                if document.supersedes_id is not None:
-                    self._finish_supersede(session, document, now)
-                session.flush()
-                return self.reader.view(document)
+                    view = self._issue_files(session, document, produced)
         except BaseException:
             self.production.discard(produced)
             raise
+        # An earlier attempt at this document died after storing its files: they go now.
+        self.unrecorded_files.remove(owner, leftovers)
+        return view
+
+    def _issue_files(
+        self, session: Session, document: Document, produced: list[ProducedFile]
+    ) -> DocumentView:
+        now = self.now()
+        for produced_file in produced:
+            session.add(
+                DocumentFile(
+                    document_id=document.id,
+                    kind=produced_file.kind,
+                    sha256=produced_file.sha256,
+                    size=produced_file.size,
+                    media_type=produced_file.media_type,
+                    kid=produced_file.kid,
+                    signature=produced_file.signature,
+                    created_at=now,
+                )
+            )
+        document.status = "issued"
+        audit.append(
+            session,
+            at=now,
+            actor="system",
+            action="document.files",
+            subject=str(document.id),
+            details={
+                "number": document.number,
+                "files": {f.kind: f.sha256 for f in produced},
+            },
+        )
+        if document.supersedes_id is not None:
+            self._finish_supersede(session, document, now)
+        session.flush()
+        return self.reader.view(document)
 
     def _finish_supersede(self, session: Session, new: Document, now: datetime) -> None:
         old = session.execute(
@@ -488,27 +519,33 @@ class Registry:
             self.verifier.forget()  # a replaced document loses its pending supersede reason
 
     def _void(self, document_id: uuid.UUID, reason: str) -> None:
+        owner = document_owner(document_id)
         with self.db.writing() as session:
             document = session.execute(
                 select(Document).where(Document.id == document_id).with_for_update()
             ).scalar_one()
-            if document.status != "pending":
-                return
-            now = self.now()
-            document.status = "void"
-            document.void_reason = reason[:MAX_REASON]
-            if document.supersedes_id is not None:
-                old = session.get_one(Document, document.supersedes_id)
-                if old.status == "issued":
-                    old.supersede_reason = None
-            audit.append(
-                session,
-                at=now,
-                actor="system",
-                action="document.void",
-                subject=str(document_id),
-                details={"number": document.number, "reason": document.void_reason},
-            )
+            # Whatever an attempt at it stored is nobody's now (or was recorded already).
+            leftovers = self.unrecorded_files.settle(session, owner, recorded=())
+            if document.status == "pending":
+                self._mark_void(session, document, reason)
+        self.unrecorded_files.remove(owner, leftovers)
+
+    def _mark_void(self, session: Session, document: Document, reason: str) -> None:
+        now = self.now()
+        document.status = "void"
+        document.void_reason = reason[:MAX_REASON]
+        if document.supersedes_id is not None:
+            old = session.get_one(Document, document.supersedes_id)
+            if old.status == "issued":
+                old.supersede_reason = None
+        audit.append(
+            session,
+            at=now,
+            actor="system",
+            action="document.void",
+            subject=str(document.id),
+            details={"number": document.number, "reason": document.void_reason},
+        )
 
     def _lock_issued(self, session: Session, document_id: uuid.UUID, verb: str) -> Document:
         document = session.execute(

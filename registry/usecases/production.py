@@ -7,9 +7,10 @@ number (so the exact template and every printed value are recorded with it), and
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -60,6 +61,10 @@ class FileFacts:
     number: str
     verify_url: str
     title: str
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 class Production:
@@ -136,22 +141,32 @@ class Production:
         return self.converter.convert(docx)
 
     def produce(
-        self, document_id: uuid.UUID, plan: RenderPlan, facts: FileFacts
+        self,
+        document_id: uuid.UUID,
+        plan: RenderPlan,
+        facts: FileFacts,
+        *,
+        before_storing: Callable[[str], None] = lambda sha256: None,
     ) -> list[ProducedFile]:
         """Render, convert and store; the final file (PDF, else DOCX) carries a signed attestation.
 
-        Raises ``ConversionError`` or a template error; whatever was stored is removed again, so a
+        ``before_storing`` is told each file's hash before it is stored (announced, so a process
+        killed before its record commits leaves a file that can be found). Raises
+        ``ConversionError`` or a template error; whatever was stored is removed again, so a
         failure leaves no file without a record.
         """
         docx = self.render_docx(plan)
         if not self.converter.available:
+            before_storing(sha256_of(docx))
             return [self._store("docx", docx, document_id, sign=True)]
         # The conversion waits on LibreOffice (no GIL held); the DOCX is stored meanwhile.
         conversion = self._converting.submit(self.converter.convert, docx)
         produced: list[ProducedFile] = []
         try:
+            before_storing(sha256_of(docx))
             produced.append(self._store("docx", docx, document_id, sign=False))
             pdf_bytes = self.finish_pdf(conversion.result(), facts)
+            before_storing(sha256_of(pdf_bytes))
             produced.append(self._store("pdf", pdf_bytes, document_id, sign=True))
         except BaseException:
             conversion.cancel()

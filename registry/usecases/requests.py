@@ -53,6 +53,8 @@ from registry.domain.views import as_utc
 from registry.usecases.batches import STALE_PENDING
 from registry.usecases.issuing import Registry
 from registry.usecases.notifications import Notifications
+from registry.usecases.production import sha256_of
+from registry.usecases.unrecorded_files import request_owner
 
 __all__ = ["EvidenceView", "RequestView", "Requests"]
 
@@ -206,11 +208,14 @@ class Requests:
             check_transition(
                 self._visible(session, request_id, actor).status, Transition.ADD_EVIDENCE
             )
+        owner = request_owner(request_id)
+        self.registry.unrecorded_files.announce(owner, [sha256_of(data)])
         stored = self.registry.production.store.put(data)
         try:
             with self.db.writing() as session:
                 row = self._locked(session, request_id, actor)
                 check_transition(row.status, Transition.ADD_EVIDENCE)
+                self.registry.unrecorded_files.settle(session, owner, recorded={stored.sha256})
                 now = self.registry.now()
                 evidence = RequestEvidence(
                     id=uuid.uuid4(),

@@ -206,7 +206,7 @@ def test_a_second_finalize_records_nothing_and_leaves_no_file(
     before = store.hashes()
     with registry.db.writing() as session:  # as if the first finalize had not been seen yet
         session.get_one(Batch, view.id).status = "rendering"
-    monkeypatch.setattr(batches, "_record_result", lambda *_: False)  # the other one won
+    monkeypatch.setattr(batches, "_record_result", lambda *_: (False, set()))  # the other won
     batches.finalize(view.id)
     assert store.hashes() == before
     assert store.exists(view.merged_sha256 or "") and store.exists(view.zip_sha256 or "")

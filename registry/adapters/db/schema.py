@@ -499,3 +499,25 @@ class ServiceSecret(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(128), nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class UnrecordedFile(Base):
+    """A file about to be stored for a record not yet committed (its ``owner``).
+
+    Written before the file is stored and deleted in the transaction that records it, so a file
+    left behind by a process that died in between can be found and removed
+    (``registry.usecases.unrecorded_files``).
+    """
+
+    __tablename__ = "unrecorded_files"
+    __table_args__ = (
+        Index("ix_unrecorded_files_owner", "owner"),
+        Index("ix_unrecorded_files_sha256", "sha256"),
+        Index("ix_unrecorded_files_announced_at", "announced_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    #: ``document:<id>``, ``batch:<id>`` or ``request:<id>``: whose commit will record the file.
+    owner: Mapped[str] = mapped_column(String(80), nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    announced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
