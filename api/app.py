@@ -101,10 +101,14 @@ class Background:
                     daemon=True,
                 )
             )
+        # Work a previous process left unfinished (a crash mid-batch) is picked up again. Joined
+        # at stop like the others: a thread still in a query when the engine is disposed would
+        # keep its connection open with nobody to close it.
+        self._keepers.append(
+            threading.Thread(target=self._resume, name="satupintu-resume", daemon=True)
+        )
         for keeper in self._keepers:
             keeper.start()
-        # Work a previous process left unfinished (a crash mid-batch) is picked up again.
-        threading.Thread(target=self._resume, name="satupintu-resume", daemon=True).start()
 
     def _resume(self) -> None:
         try:
