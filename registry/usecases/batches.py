@@ -214,9 +214,6 @@ class Batches:
                 session, draft, actor, now, seq, batch_id=batch_id
             )
             issued_numbers.append(document.number)
-            # Written already (record_pending flushes): let it go, so a batch of thousands does
-            # not keep every row's object and render context in memory until the commit.
-            session.expunge(document)
         batch.first_number, batch.last_number = issued_numbers[0], issued_numbers[-1]
         audit.append(
             session,

@@ -77,7 +77,7 @@ class IssueHold(Protocol):
         """Lock and check the record; raising refuses the issue before any number is taken."""
         ...
 
-    def after(self, session: Session, document: Document, now: datetime) -> None:
+    def after(self, session: Session, document: DocumentView, now: datetime) -> None:
         """Link the new (pending) document to the record, in the same transaction."""
         ...
 
@@ -173,13 +173,13 @@ class Registry:
         The numbering benchmark times this path without LibreOffice."""
         valid = self.validate(draft)
 
-        def work(session: Session, now: datetime) -> uuid.UUID:
+        def work(session: Session, now: datetime) -> DocumentView:
             if hold is not None:
                 hold.before(session, now)
             document = self.recorder.insert(session, valid, actor, now)
             if hold is not None:
                 hold.after(session, document, now)
-            return document.id
+            return document
 
         return self._keyed(actor, idempotency_key, "issue", asdict(draft), work)
 
@@ -200,7 +200,7 @@ class Registry:
         valid = self.validate(draft)
         reason = clean_reason(reason)
 
-        def work(session: Session, now: datetime) -> uuid.UUID:
+        def work(session: Session, now: datetime) -> DocumentView:
             old = self._lock_issued(session, document_id, "diganti")
             if session.execute(
                 select(Document.id).where(
@@ -211,7 +211,7 @@ class Registry:
             # The old document stays valid until its replacement's files exist (see complete()).
             new = self.recorder.insert(session, valid, actor, now, supersedes=old)
             old.supersede_reason = reason
-            return new.id
+            return new
 
         payload = {"document_id": str(document_id), "reason": reason, "draft": asdict(draft)}
         try:
@@ -265,8 +265,8 @@ class Registry:
             idempotency_key,
             "stamp",
             {"draft": asdict(draft), "upload": upload_sha256},
-            lambda session, now: (
-                self.recorder.insert(session, valid, actor, now, from_template=False).id
+            lambda session, now: self.recorder.insert(
+                session, valid, actor, now, from_template=False
             ),
         )
         document = outcome.document
@@ -323,7 +323,7 @@ class Registry:
         supersedes: Document | None = None,
         batch_id: uuid.UUID | None = None,
         from_template: bool = True,
-    ) -> Document:
+    ) -> DocumentView:
         """Record a numbered document as ``pending``; its files are made after the commit."""
         return self.recorder.record(
             session,
@@ -342,16 +342,30 @@ class Registry:
         key: str | None,
         operation: str,
         payload: object,
-        work: Callable[[Session, datetime], uuid.UUID],
+        work: Callable[[Session, datetime], uuid.UUID | DocumentView],
     ) -> IssueOutcome:
-        """A document operation under an idempotency key: a replay answers with its document."""
+        """A document operation under an idempotency key: a replay answers with its document.
+
+        ``work`` returns the document's id, or its view when it has just written the whole row
+        (a new document): then the answer needs no read after the commit.
+        """
+        written: list[DocumentView] = []
+
+        def made(session: Session, now: datetime) -> Made:
+            done = work(session, now)
+            if isinstance(done, DocumentView):
+                written.append(done)
+                return Made(document_id=done.id)
+            return Made(document_id=done)
+
         answered = self.idempotency.run(
             actor,
             key,
             operation,
             payload,
-            lambda session, now: Made(document_id=work(session, now)),
+            made,
             lambda session, made: self.reader.view(session.get_one(Document, made.document_id)),
+            fresh=lambda _: written[-1] if written else None,
         )
         return IssueOutcome(answered.value, answered.replayed)
 

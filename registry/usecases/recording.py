@@ -11,10 +11,11 @@ import secrets
 import uuid
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from registry.adapters.db import audit, credits, numbers
-from registry.adapters.db.schema import Document
+from registry.adapters.db.schema import Document, table_of
 from registry.adapters.keystore import KeyRing
 from registry.domain.actors import Actor
 from registry.domain.agency import Signer
@@ -24,9 +25,15 @@ from registry.domain.issuance import Numbering, document_content, document_recor
 from registry.domain.links import PublicLinks
 from registry.domain.short_codes import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 from registry.domain.tokens import issue_token
+from registry.domain.views import DocumentView
 from registry.settings import Settings
 from registry.usecases.production import Production
+from registry.usecases.reading import document_view
 from registry.usecases.units import unit_signer
+
+# A Core insert built once: the ORM's unit of work for one new row (an object, its state, the
+# flush) cost more CPU than building and signing the record, inside the numbering transaction.
+_WRITE_DOCUMENT = insert(table_of(Document))
 
 
 class PendingRecorder:
@@ -47,7 +54,7 @@ class PendingRecorder:
         supersedes: Document | None = None,
         *,
         from_template: bool = True,
-    ) -> Document:
+    ) -> DocumentView:
         """Credit the holder, take the series' next number and record the document under it."""
         valid = self.credit(session, [valid], exclude=supersedes.id if supersedes else None)[0]
         local = now.astimezone(self.settings.zone)
@@ -81,8 +88,9 @@ class PendingRecorder:
         supersedes: Document | None = None,
         batch_id: uuid.UUID | None = None,
         from_template: bool = True,
-    ) -> Document:
-        """Record the document with sequence ``seq`` (already allocated) as ``pending``.
+    ) -> DocumentView:
+        """Record the document with sequence ``seq`` (already allocated) as ``pending``; returns
+        its view as it will read once committed (a pending document has no files yet).
 
         ``valid`` must have been credited (:meth:`credit`) in this transaction.
         """
@@ -112,7 +120,7 @@ class PendingRecorder:
             else None
         )
         activity = valid.activity
-        document = Document(
+        row = dict(
             id=document_id,
             series_id=valid.series.id,
             year=local.year,
@@ -152,9 +160,10 @@ class PendingRecorder:
             render_context=plan.context if plan else None,
             batch_id=batch_id,
         )
-        session.add(document)
+        # Whatever the session holds is written first, as the ORM's flush of this row did.
         session.flush()
-        credits.write_credits(session, document_id, document.nip, valid.credits)
+        session.connection().execute(_WRITE_DOCUMENT, row)
+        credits.write_credits(session, document_id, valid.employee.digits, valid.credits)
         audit.append(
             session,
             at=now,
@@ -173,7 +182,11 @@ class PendingRecorder:
                 "credited_jp": plain_decimal(valid.credited_jp),
             },
         )
-        return document
+        return document_view(
+            Document(**row),
+            self.links,
+            numbers={supersedes.id: supersedes.number} if supersedes else None,
+        )
 
 
 def _signer(session: Session, valid: ValidDraft) -> Signer | None:

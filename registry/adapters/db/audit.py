@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from registry.adapters.db.schema import AuditEntry, AuditHead
+from registry.adapters.db.schema import AuditEntry, AuditHead, table_of
 from registry.domain.encoding import canonical_json
 
 GENESIS_HASH = "0" * 64
@@ -40,6 +40,18 @@ def entry_hash(
     return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + body).hexdigest()
 
 
+# Core statements built once: an append runs inside every numbering transaction, and the ORM's
+# unit of work (an AuditEntry object, a dirty AuditHead) cost more CPU than the hashing itself.
+_HEAD = table_of(AuditHead)
+_LOCK_HEAD = select(_HEAD.c.last_seq, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
+_WRITE_ENTRY = insert(table_of(AuditEntry))
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(last_seq=bindparam("entry_seq"), last_hash=bindparam("entry_hash"))
+)
+
+
 def append(
     session: Session,
     *,
@@ -48,15 +60,18 @@ def append(
     action: str,
     subject: str | None = None,
     details: Mapping[str, Any] | None = None,
-) -> AuditEntry:
-    """Append one entry. The head row's lock orders appends from every process."""
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    ).scalar_one()
-    seq = head.last_seq + 1
+) -> int:
+    """Append one entry; returns its sequence number. The head row's lock orders appends from
+    every process."""
+    # What the session holds reaches the database first, as an ORM read would autoflush it, so
+    # locks are still taken in the order the caller wrote its changes.
+    session.flush()
+    connection = session.connection()
+    last_seq, last_hash = connection.execute(_LOCK_HEAD).one()
+    seq: int = last_seq + 1
     details_text = canonical_json(dict(details or {})).decode("utf-8")
     digest = entry_hash(
-        head.last_hash,
+        last_hash,
         seq=seq,
         at=at,
         actor=actor,
@@ -64,20 +79,21 @@ def append(
         subject=subject,
         details=details_text,
     )
-    entry = AuditEntry(
-        seq=seq,
-        at=at,
-        actor=actor,
-        action=action,
-        subject=subject,
-        details=details_text,
-        prev_hash=head.last_hash,
-        hash=digest,
+    connection.execute(
+        _WRITE_ENTRY,
+        {
+            "seq": seq,
+            "at": at,
+            "actor": actor,
+            "action": action,
+            "subject": subject,
+            "details": details_text,
+            "prev_hash": last_hash,
+            "hash": digest,
+        },
     )
-    session.add(entry)
-    head.last_seq = seq
-    head.last_hash = digest
-    return entry
+    connection.execute(_MOVE_HEAD, {"entry_seq": seq, "entry_hash": digest})
+    return seq
 
 
 @dataclass(frozen=True)

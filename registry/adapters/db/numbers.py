@@ -7,11 +7,20 @@ uses it; a rollback returns it, so numbers handed out are exactly 1..N with no g
 
 from __future__ import annotations
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from registry.adapters.db.schema import NumberCounter
+from registry.adapters.db.schema import NumberCounter, table_of
+
+_COUNTERS = table_of(NumberCounter)
+# Built once: it runs for every number, under the lock it takes.
+_INCREMENT = (
+    update(_COUNTERS)
+    .where(_COUNTERS.c.series_id == bindparam("series"), _COUNTERS.c.year == bindparam("in_year"))
+    .values(last_seq=_COUNTERS.c.last_seq + bindparam("count"))
+    .returning(_COUNTERS.c.last_seq)
+)
 
 
 def allocate(session: Session, series_id: str, year: int, count: int = 1) -> int:
@@ -38,11 +47,9 @@ def allocate(session: Session, series_id: str, year: int, count: int = 1) -> int
 
 
 def _increment(session: Session, series_id: str, year: int, count: int) -> int | None:
-    seq: int | None = session.execute(
-        update(NumberCounter)
-        .where(NumberCounter.series_id == series_id, NumberCounter.year == year)
-        .values(last_seq=NumberCounter.last_seq + count)
-        .returning(NumberCounter.last_seq),
-        execution_options={"synchronize_session": False},
-    ).scalar_one_or_none()
+    seq: int | None = (
+        session.connection()
+        .execute(_INCREMENT, {"series": series_id, "in_year": year, "count": count})
+        .scalar_one_or_none()
+    )
     return seq
