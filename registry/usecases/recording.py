@@ -11,7 +11,6 @@ import secrets
 import uuid
 from datetime import datetime
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from registry.adapters.db import audit, credits, numbers
@@ -31,9 +30,9 @@ from registry.usecases.production import Production
 from registry.usecases.reading import document_view
 from registry.usecases.units import unit_signer
 
-# A Core insert built once: the ORM's unit of work for one new row (an object, its state, the
-# flush) cost more CPU than building and signing the record, inside the numbering transaction.
-_WRITE_DOCUMENT = insert(table_of(Document))
+# Written as a Core row with its audit entry: the ORM's unit of work for one new row (an object,
+# its state, the flush) cost more CPU than building and signing the record.
+DOCUMENTS = table_of(Document)
 
 
 class PendingRecorder:
@@ -160,10 +159,6 @@ class PendingRecorder:
             render_context=plan.context if plan else None,
             batch_id=batch_id,
         )
-        # Whatever the session holds is written first, as the ORM's flush of this row did.
-        session.flush()
-        session.connection().execute(_WRITE_DOCUMENT, row)
-        credits.write_credits(session, document_id, valid.employee.digits, valid.credits)
         audit.append(
             session,
             at=now,
@@ -181,6 +176,11 @@ class PendingRecorder:
                 "jp": plain_decimal(valid.jp),
                 "credited_jp": plain_decimal(valid.credited_jp),
             },
+            # The entry is the document's: one statement writes them (see audit.append).
+            along_with=(
+                (DOCUMENTS, [row]),
+                credits.credit_rows(document_id, valid.employee.digits, valid.credits),
+            ),
         )
         return document_view(
             Document(**row),

@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import Table, select, text
 from sqlalchemy.orm import Session
 
 from registry.adapters.db.schema import Document, DocumentCredit, DocumentFile, table_of
@@ -26,10 +27,10 @@ from registry.domain.links import PublicLinks
 __all__ = [
     "COUNTING_STATUSES",
     "completed_paths",
+    "credit_rows",
     "credited_documents",
     "lock_holders",
     "prior_credits",
-    "write_credits",
 ]
 
 #: Documents whose credits count against later caps. A pending document is about to be issued
@@ -43,7 +44,6 @@ _IN_CHUNK = 500
 _LOCK_HOLDER = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 _CREDITS = table_of(DocumentCredit)
 _DOCUMENTS = table_of(Document)
-_WRITE_CREDITS = insert(_CREDITS)
 _PRIOR_CREDITS = (
     select(
         _CREDITS.c.nip,
@@ -91,28 +91,24 @@ def prior_credits(
     return found
 
 
-def write_credits(
-    session: Session, document_id: uuid.UUID, nip: str, credits: Sequence[PriorCredit]
-) -> None:
-    if not credits:
-        return
-    # Core rows, not ORM objects: a batch of thousands keeps none of them in the session.
-    session.connection().execute(
-        _WRITE_CREDITS,
-        [
-            {
-                "document_id": document_id,
-                "position": position,
-                "nip": nip,
-                "path": credit.path.value,
-                "scope": credit.scope.value,
-                "start_date": credit.date,
-                "end_date": credit.last_date,
-                "jp": plain_decimal(credit.jp),
-            }
-            for position, credit in enumerate(credits)
-        ],
-    )
+def credit_rows(
+    document_id: uuid.UUID, nip: str, credits: Sequence[PriorCredit]
+) -> tuple[Table, list[dict[str, Any]]]:
+    """The ``document_credits`` rows of a new document, for the caller to insert (Core rows, not
+    ORM objects: a batch of thousands keeps none of them in the session)."""
+    return _CREDITS, [
+        {
+            "document_id": document_id,
+            "position": position,
+            "nip": nip,
+            "path": credit.path.value,
+            "scope": credit.scope.value,
+            "start_date": credit.date,
+            "end_date": credit.last_date,
+            "jp": plain_decimal(credit.jp),
+        }
+        for position, credit in enumerate(credits)
+    ]
 
 
 def credited_documents(
