@@ -190,6 +190,8 @@ class Batches:
     def _insert(
         self, session: Session, valid: Sequence[ValidDraft], actor: Actor, now: datetime
     ) -> uuid.UUID:
+        for kind, path in {(draft.type, draft.activity.path) for draft in valid}:
+            self.registry.production.keep_template(kind, path)
         valid = self.registry.recorder.credit(session, list(valid))
         year = now.astimezone(self.registry.settings.zone).year
         last = numbers.allocate(session, valid[0].series.id, year, count=len(valid))

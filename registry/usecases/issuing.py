@@ -46,7 +46,7 @@ from registry.usecases.notifications import Addressbook, Mailer, MailQueue, NoAd
 from registry.usecases.production import FileFacts, ProducedFile, Production, RenderPlan
 from registry.usecases.reading import DocumentReader, SearchFilter
 from registry.usecases.recent_answers import RecentAnswers
-from registry.usecases.recording import PendingRecorder
+from registry.usecases.recording import PendingRecorder, RecordedDocument
 from registry.usecases.verification import Verifier
 
 __all__ = ["STATUS_LABELS", "IssueHold", "Registry", "SearchFilter", "utc_now"]
@@ -77,7 +77,7 @@ class IssueHold(Protocol):
         """Lock and check the record; raising refuses the issue before any number is taken."""
         ...
 
-    def after(self, session: Session, document: DocumentView, now: datetime) -> None:
+    def after(self, session: Session, document: RecordedDocument, now: datetime) -> None:
         """Link the new (pending) document to the record, in the same transaction."""
         ...
 
@@ -173,7 +173,7 @@ class Registry:
         The numbering benchmark times this path without LibreOffice."""
         valid = self.validate(draft)
 
-        def work(session: Session, now: datetime) -> DocumentView:
+        def work(session: Session, now: datetime) -> RecordedDocument:
             if hold is not None:
                 hold.before(session, now)
             document = self.recorder.insert(session, valid, actor, now)
@@ -200,7 +200,7 @@ class Registry:
         valid = self.validate(draft)
         reason = clean_reason(reason)
 
-        def work(session: Session, now: datetime) -> DocumentView:
+        def work(session: Session, now: datetime) -> RecordedDocument:
             old = self._lock_issued(session, document_id, "diganti")
             if session.execute(
                 select(Document.id).where(
@@ -323,7 +323,7 @@ class Registry:
         supersedes: Document | None = None,
         batch_id: uuid.UUID | None = None,
         from_template: bool = True,
-    ) -> DocumentView:
+    ) -> RecordedDocument:
         """Record a numbered document as ``pending``; its files are made after the commit."""
         return self.recorder.record(
             session,
@@ -342,18 +342,18 @@ class Registry:
         key: str | None,
         operation: str,
         payload: object,
-        work: Callable[[Session, datetime], uuid.UUID | DocumentView],
+        work: Callable[[Session, datetime], uuid.UUID | RecordedDocument],
     ) -> IssueOutcome:
         """A document operation under an idempotency key: a replay answers with its document.
 
-        ``work`` returns the document's id, or its view when it has just written the whole row
-        (a new document): then the answer needs no read after the commit.
+        ``work`` returns the document's id, or the document it has just recorded whole: then the
+        answer is built from what was written, with no read after the commit.
         """
-        written: list[DocumentView] = []
+        written: list[RecordedDocument] = []
 
         def made(session: Session, now: datetime) -> Made:
             done = work(session, now)
-            if isinstance(done, DocumentView):
+            if isinstance(done, RecordedDocument):
                 written.append(done)
                 return Made(document_id=done.id)
             return Made(document_id=done)
@@ -365,7 +365,7 @@ class Registry:
             payload,
             made,
             lambda session, made: self.reader.view(session.get_one(Document, made.document_id)),
-            fresh=lambda _: written[-1] if written else None,
+            fresh=lambda _: written[-1].view() if written else None,
         )
         return IssueOutcome(answered.value, answered.replayed)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -35,6 +36,21 @@ from registry.usecases.units import unit_signer
 DOCUMENTS = table_of(Document)
 
 
+class RecordedDocument:
+    """A document just recorded as ``pending``: its id and number at once, its view (as a read
+    would give it once committed) when asked, after the commit rather than under the lock."""
+
+    def __init__(self, row: dict[str, Any], links: PublicLinks, supersedes: Document | None):
+        self.id: uuid.UUID = row["id"]
+        self.number: str = row["number"]
+        self._row = row
+        self._links = links
+        self._replaced = {supersedes.id: supersedes.number} if supersedes else None
+
+    def view(self) -> DocumentView:
+        return document_view(Document(**self._row), self._links, numbers=self._replaced)
+
+
 class PendingRecorder:
     def __init__(
         self, keyring: KeyRing, settings: Settings, production: Production, links: PublicLinks
@@ -53,13 +69,22 @@ class PendingRecorder:
         supersedes: Document | None = None,
         *,
         from_template: bool = True,
-    ) -> DocumentView:
+    ) -> RecordedDocument:
         """Credit the holder, take the series' next number and record the document under it."""
+        if from_template:
+            self.production.keep_template(valid.type, valid.activity.path)
         valid = self.credit(session, [valid], exclude=supersedes.id if supersedes else None)[0]
         local = now.astimezone(self.settings.zone)
-        seq = numbers.allocate(session, valid.series.id, local.year)
+        seq, head = numbers.allocate_for_entry(session, valid.series.id, local.year)
         return self.record(
-            session, valid, actor, now, seq, supersedes=supersedes, from_template=from_template
+            session,
+            valid,
+            actor,
+            now,
+            seq,
+            supersedes=supersedes,
+            from_template=from_template,
+            audit_head=head,
         )
 
     def credit(
@@ -87,11 +112,12 @@ class PendingRecorder:
         supersedes: Document | None = None,
         batch_id: uuid.UUID | None = None,
         from_template: bool = True,
-    ) -> DocumentView:
-        """Record the document with sequence ``seq`` (already allocated) as ``pending``; returns
-        its view as it will read once committed (a pending document has no files yet).
+        audit_head: audit.LockedHead | None = None,
+    ) -> RecordedDocument:
+        """Record the document with sequence ``seq`` (already allocated) as ``pending``.
 
-        ``valid`` must have been credited (:meth:`credit`) in this transaction.
+        ``valid`` must have been credited (:meth:`credit`) in this transaction. ``audit_head`` is
+        the chain's head if the allocation locked it (``numbers.allocate_for_entry``).
         """
         if valid.credited_jp is None:
             raise ValueError("a draft is recorded only once credited against its holder")
@@ -119,7 +145,7 @@ class PendingRecorder:
             else None
         )
         activity = valid.activity
-        row = dict(
+        row: dict[str, Any] = dict(
             id=document_id,
             series_id=valid.series.id,
             year=local.year,
@@ -181,12 +207,9 @@ class PendingRecorder:
                 (DOCUMENTS, [row]),
                 credits.credit_rows(document_id, valid.employee.digits, valid.credits),
             ),
+            head=audit_head,
         )
-        return document_view(
-            Document(**row),
-            self.links,
-            numbers={supersedes.id: supersedes.number} if supersedes else None,
-        )
+        return RecordedDocument(row, self.links, supersedes)
 
 
 def _signer(session: Session, valid: ValidDraft) -> Signer | None:

@@ -49,10 +49,11 @@ from registry.domain.requests import (
     validate_request,
 )
 from registry.domain.text import clean_text
-from registry.domain.views import DocumentView, as_utc
+from registry.domain.views import as_utc
 from registry.usecases.batches import STALE_PENDING
 from registry.usecases.issuing import Registry
 from registry.usecases.notifications import Notifications
+from registry.usecases.recording import RecordedDocument
 
 __all__ = ["EvidenceView", "RequestView", "Requests"]
 
@@ -622,7 +623,7 @@ class _ApprovalHold:
                     document_id=str(linked.id),
                 )
 
-    def after(self, session: Session, document: DocumentView, now: datetime) -> None:
+    def after(self, session: Session, document: RecordedDocument, now: datetime) -> None:
         row = session.get_one(Request, self.request_id)
         row.document_id = document.id
         self.document_id = document.id

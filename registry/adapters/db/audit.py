@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Insert, Table, bindparam, insert, select, update
+from sqlalchemy import Insert, Select, Table, Update, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from registry.adapters.db.schema import AuditEntry, AuditHead, table_of
@@ -44,6 +44,15 @@ def entry_hash(
 #: Rows of one table to insert together with an entry: ``(table, rows)``.
 Rows = tuple[Table, Sequence[Mapping[str, Any]]]
 
+
+@dataclass(frozen=True)
+class LockedHead:
+    """The chain's head as this transaction locked it, for the one append that follows."""
+
+    last_seq: int
+    last_hash: str
+
+
 # Core statements built once: an append runs inside every numbering transaction, and the ORM's
 # unit of work (an AuditEntry object, a dirty AuditHead) cost more CPU than the hashing itself.
 _LOG = table_of(AuditEntry)
@@ -57,6 +66,23 @@ _MOVE_HEAD = (
 )
 
 
+def head_locked_after(statement: Update) -> Select[Any]:
+    """``statement`` (an ``UPDATE ... RETURNING``) and then the head's lock, in one round trip:
+    its returned columns followed by the head's ``last_seq`` and ``last_hash``.
+
+    The head is locked by the ``FOR UPDATE`` above the join, so only once the update has run and
+    locked its rows: the update's lock always comes first. In READ COMMITTED the head row is read
+    again when locked, so the values are the latest committed ones, as a separate ``SELECT ...
+    FOR UPDATE`` would give.
+    """
+    done = statement.cte("done_first")
+    return (
+        select(*done.c, _HEAD.c.last_seq.label("head_seq"), _HEAD.c.last_hash.label("head_hash"))
+        .join_from(done, _HEAD, _HEAD.c.id == 1)
+        .with_for_update(of=_HEAD)
+    )
+
+
 def append(
     session: Session,
     *,
@@ -66,6 +92,7 @@ def append(
     subject: str | None = None,
     details: Mapping[str, Any] | None = None,
     along_with: Sequence[Rows] = (),
+    head: LockedHead | None = None,
 ) -> int:
     """Append one entry; returns its sequence number. The head row's lock orders appends from
     every process.
@@ -74,12 +101,18 @@ def append(
     head is locked: on PostgreSQL in the same statement as the entry and the head's update. Under
     a series' counter lock every round trip caps the series' throughput, and this makes the
     document's three writes and the chain's two one.
+
+    ``head`` is the head as this transaction has just locked it (:func:`head_locked_after`),
+    which saves the ``SELECT ... FOR UPDATE``; nothing may have been appended since.
     """
     # What the session holds reaches the database first, as an ORM read would autoflush it, so
     # locks are still taken in the order the caller wrote its changes.
     session.flush()
     connection = session.connection()
-    last_seq, last_hash = connection.execute(_LOCK_HEAD).one()
+    if head is None:
+        last_seq, last_hash = connection.execute(_LOCK_HEAD).one()
+    else:
+        last_seq, last_hash = head.last_seq, head.last_hash
     seq: int = last_seq + 1
     details_text = canonical_json(dict(details or {})).decode("utf-8")
     digest = entry_hash(
