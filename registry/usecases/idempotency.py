@@ -83,7 +83,8 @@ class IdempotencyKeys:
         committed without that read (it knows what ``work`` wrote); a replay always reads.
         """
         check_key(key)
-        request_hash = request_fingerprint(payload)
+        # Only a key's record and its replay compare fingerprints.
+        request_hash = request_fingerprint(payload) if key is not None else ""
         try:
             with self.db.writing() as session:
                 if key is not None:

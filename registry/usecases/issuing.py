@@ -181,7 +181,9 @@ class Registry:
                 hold.after(session, document, now)
             return document
 
-        return self._keyed(actor, idempotency_key, "issue", asdict(draft), work)
+        # Without a key nothing is fingerprinted: the draft's copy as a dict is not needed.
+        payload = asdict(draft) if idempotency_key is not None else None
+        return self._keyed(actor, idempotency_key, "issue", payload, work)
 
     def _completed(self, outcome: IssueOutcome) -> IssueOutcome:
         # A replay of a request whose document is still being produced answers with it as it is.

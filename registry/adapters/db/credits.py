@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, select, text
+from sqlalchemy import ColumnElement, Select, Table, bindparam, or_, select, text
 from sqlalchemy.orm import Session
 
 from registry.adapters.db.schema import Document, DocumentCredit, DocumentFile, table_of
@@ -44,19 +44,33 @@ _IN_CHUNK = 500
 _LOCK_HOLDER = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 _CREDITS = table_of(DocumentCredit)
 _DOCUMENTS = table_of(Document)
-_PRIOR_CREDITS = (
-    select(
-        _CREDITS.c.nip,
-        _CREDITS.c.path,
-        _CREDITS.c.scope,
-        _CREDITS.c.start_date,
-        _CREDITS.c.end_date,
-        _CREDITS.c.jp,
+_EXCLUDED = bindparam("exclude", type_=_DOCUMENTS.c.id.type)
+
+
+def _prior_credits_where(holders: ColumnElement[bool]) -> Select[Any]:
+    return (
+        select(
+            _CREDITS.c.nip,
+            _CREDITS.c.path,
+            _CREDITS.c.scope,
+            _CREDITS.c.start_date,
+            _CREDITS.c.end_date,
+            _CREDITS.c.jp,
+        )
+        .join(_DOCUMENTS, _DOCUMENTS.c.id == _CREDITS.c.document_id)
+        .where(
+            holders,
+            # Not IN (...): a constant list is still expanded at each execution.
+            or_(*(_DOCUMENTS.c.status == status for status in COUNTING_STATUSES)),
+            or_(_EXCLUDED.is_(None), _DOCUMENTS.c.id != _EXCLUDED),
+        )
+        .order_by(_DOCUMENTS.c.issued_at, _DOCUMENTS.c.id, _CREDITS.c.position)
     )
-    .join(_DOCUMENTS, _DOCUMENTS.c.id == _CREDITS.c.document_id)
-    .where(_DOCUMENTS.c.status.in_(COUNTING_STATUSES))
-    .order_by(_DOCUMENTS.c.issued_at, _DOCUMENTS.c.id, _CREDITS.c.position)
-)
+
+
+# One holder (every single issue) compares with "=": an expanding IN is rendered at each execution.
+_PRIOR_CREDITS_OF_ONE = _prior_credits_where(_CREDITS.c.nip == bindparam("nip"))
+_PRIOR_CREDITS_OF_MANY = _prior_credits_where(_CREDITS.c.nip.in_(bindparam("nips", expanding=True)))
 
 
 def lock_holders(session: Session, nips: Iterable[str]) -> None:
@@ -75,10 +89,12 @@ def prior_credits(
     found: dict[str, list[PriorCredit]] = defaultdict(list)
     connection = session.connection()
     for chunk in _chunks(sorted(set(nips))):
-        query = _PRIOR_CREDITS.where(_CREDITS.c.nip.in_(chunk))
-        if exclude is not None:
-            query = query.where(_DOCUMENTS.c.id != exclude)
-        for nip, path, scope, start_date, end_date, jp in connection.execute(query):
+        params: dict[str, object] = {"exclude": exclude}
+        if len(chunk) == 1:
+            query, params["nip"] = _PRIOR_CREDITS_OF_ONE, chunk[0]
+        else:
+            query, params["nips"] = _PRIOR_CREDITS_OF_MANY, chunk
+        for nip, path, scope, start_date, end_date, jp in connection.execute(query, params):
             found[nip].append(
                 PriorCredit(
                     path=DevelopmentPath(path),
