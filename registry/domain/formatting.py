@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.dates import format_date, format_datetime
 from num2words import num2words
@@ -65,6 +66,9 @@ PREDIKAT_SCALE: tuple[tuple[Decimal, str], ...] = (
 )
 
 
+# A document prints about seven dates, and babel's formatting is a fifth of the CPU that building
+# its render context costs (inside the numbering transaction); the same few dates recur.
+@lru_cache(maxsize=4096)
 def long_date(d: date) -> str:
     """``date(2024, 5, 3)`` -> ``3 Mei 2024``."""
     return str(format_date(d, "d MMMM y", locale=_LOCALE))
@@ -85,6 +89,7 @@ def long_datetime(moment: datetime, zone: tzinfo) -> str:
     return f"{long_date(local.date())} {clock}"
 
 
+@lru_cache(maxsize=4096)
 def _day_month(d: date) -> str:
     return str(format_date(d, "d MMMM", locale=_LOCALE))
 

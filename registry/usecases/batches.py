@@ -191,6 +191,8 @@ class Batches:
     def _insert(
         self, session: Session, valid: Sequence[ValidDraft], actor: Actor, now: datetime
     ) -> uuid.UUID:
+        for kind, path in {(draft.type, draft.activity.path) for draft in valid}:
+            self.registry.production.keep_template(kind, path)
         valid = self.registry.recorder.credit(session, list(valid))
         year = now.astimezone(self.registry.settings.zone).year
         last = numbers.allocate(session, valid[0].series.id, year, count=len(valid))
@@ -215,9 +217,6 @@ class Batches:
                 session, draft, actor, now, seq, batch_id=batch_id
             )
             issued_numbers.append(document.number)
-            # Written already (record_pending flushes): let it go, so a batch of thousands does
-            # not keep every row's object and render context in memory until the commit.
-            session.expunge(document)
         batch.first_number, batch.last_number = issued_numbers[0], issued_numbers[-1]
         audit.append(
             session,

@@ -52,7 +52,7 @@ from registry.usecases.production import (
 )
 from registry.usecases.reading import DocumentReader, SearchFilter
 from registry.usecases.recent_answers import RecentAnswers
-from registry.usecases.recording import PendingRecorder
+from registry.usecases.recording import PendingRecorder, RecordedDocument
 from registry.usecases.unrecorded_files import UnrecordedFiles, document_owner
 from registry.usecases.verification import Verifier
 
@@ -84,7 +84,7 @@ class IssueHold(Protocol):
         """Lock and check the record; raising refuses the issue before any number is taken."""
         ...
 
-    def after(self, session: Session, document: Document, now: datetime) -> None:
+    def after(self, session: Session, document: RecordedDocument, now: datetime) -> None:
         """Link the new (pending) document to the record, in the same transaction."""
         ...
 
@@ -181,15 +181,17 @@ class Registry:
         The numbering benchmark times this path without LibreOffice."""
         valid = self.validate(draft)
 
-        def work(session: Session, now: datetime) -> uuid.UUID:
+        def work(session: Session, now: datetime) -> RecordedDocument:
             if hold is not None:
                 hold.before(session, now)
             document = self.recorder.insert(session, valid, actor, now)
             if hold is not None:
                 hold.after(session, document, now)
-            return document.id
+            return document
 
-        return self._keyed(actor, idempotency_key, "issue", asdict(draft), work)
+        # Without a key nothing is fingerprinted: the draft's copy as a dict is not needed.
+        payload = asdict(draft) if idempotency_key is not None else None
+        return self._keyed(actor, idempotency_key, "issue", payload, work)
 
     def _completed(self, outcome: IssueOutcome) -> IssueOutcome:
         # A replay of a request whose document is still being produced answers with it as it is.
@@ -208,7 +210,7 @@ class Registry:
         valid = self.validate(draft)
         reason = clean_reason(reason)
 
-        def work(session: Session, now: datetime) -> uuid.UUID:
+        def work(session: Session, now: datetime) -> RecordedDocument:
             old = self._lock_issued(session, document_id, "diganti")
             if session.execute(
                 select(Document.id).where(
@@ -219,7 +221,7 @@ class Registry:
             # The old document stays valid until its replacement's files exist (see complete()).
             new = self.recorder.insert(session, valid, actor, now, supersedes=old)
             old.supersede_reason = reason
-            return new.id
+            return new
 
         payload = {"document_id": str(document_id), "reason": reason, "draft": asdict(draft)}
         try:
@@ -273,8 +275,8 @@ class Registry:
             idempotency_key,
             "stamp",
             {"draft": asdict(draft), "upload": upload_sha256},
-            lambda session, now: (
-                self.recorder.insert(session, valid, actor, now, from_template=False).id
+            lambda session, now: self.recorder.insert(
+                session, valid, actor, now, from_template=False
             ),
         )
         document = outcome.document
@@ -334,7 +336,7 @@ class Registry:
         supersedes: Document | None = None,
         batch_id: uuid.UUID | None = None,
         from_template: bool = True,
-    ) -> Document:
+    ) -> RecordedDocument:
         """Record a numbered document as ``pending``; its files are made after the commit."""
         return self.recorder.record(
             session,
@@ -353,16 +355,30 @@ class Registry:
         key: str | None,
         operation: str,
         payload: object,
-        work: Callable[[Session, datetime], uuid.UUID],
+        work: Callable[[Session, datetime], uuid.UUID | RecordedDocument],
     ) -> IssueOutcome:
-        """A document operation under an idempotency key: a replay answers with its document."""
+        """A document operation under an idempotency key: a replay answers with its document.
+
+        ``work`` returns the document's id, or the document it has just recorded whole: then the
+        answer is built from what was written, with no read after the commit.
+        """
+        written: list[RecordedDocument] = []
+
+        def made(session: Session, now: datetime) -> Made:
+            done = work(session, now)
+            if isinstance(done, RecordedDocument):
+                written.append(done)
+                return Made(document_id=done.id)
+            return Made(document_id=done)
+
         answered = self.idempotency.run(
             actor,
             key,
             operation,
             payload,
-            lambda session, now: Made(document_id=work(session, now)),
+            made,
             lambda session, made: self.reader.view(session.get_one(Document, made.document_id)),
+            fresh=lambda _: written[-1].view() if written else None,
         )
         return IssueOutcome(answered.value, answered.replayed)
 

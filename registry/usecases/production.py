@@ -109,13 +109,23 @@ class Production:
     def pdf_unavailable_reason(self) -> str | None:
         return self.converter.unavailable_reason
 
-    def plan(self, content: DocumentContent, signer: Signer | None = None) -> RenderPlan:
-        """The template and every printed value; ``signer`` replaces agency.toml's signer."""
-        template = self.templates.for_document(content.type, content.path)
+    def keep_template(self, type: str, path: str) -> None:
+        """Store the template a document of ``type`` and ``path`` is made from, once a process.
+
+        Kept under its hash so an old document can be re-rendered after the template changed.
+        Called before the numbering transaction uses a connection: the database store writes on a
+        connection of its own, and taken under the counter lock it waited for the pool while every
+        other issuer held a connection waiting for that lock.
+        """
+        template = self.templates.for_document(type, path)
         if template.sha256 not in self._stored_templates:
-            # Kept under its hash so an old document can be re-rendered after the template changed.
             self.store.put(template.data)
             self._stored_templates.add(template.sha256)
+
+    def plan(self, content: DocumentContent, signer: Signer | None = None) -> RenderPlan:
+        """The template and every printed value; ``signer`` replaces agency.toml's signer."""
+        self.keep_template(content.type, content.path)
+        template = self.templates.for_document(content.type, content.path)
         context = build_context(content, self.identity, signer)
         context[LOGO_KEY] = self._logo_sha256
         return RenderPlan(template.name, template.sha256, context)

@@ -169,58 +169,66 @@ class DocumentReader:
                 if other is not None
             },
         )
-        return [self._view(document, files[document.id], numbers) for document in documents]
+        return [
+            document_view(document, self.links, files[document.id], numbers)
+            for document in documents
+        ]
 
-    def _view(
-        self,
-        document: Document,
-        files: Iterable[FileView],
-        numbers: Mapping[uuid.UUID, str],
-    ) -> DocumentView:
-        def ref(document_id: uuid.UUID | None) -> DocumentRef | None:
-            if document_id is None:
-                return None
-            return DocumentRef(id=document_id, number=numbers[document_id])
 
-        return DocumentView(
-            id=document.id,
-            number=document.number,
-            type=document.type,
-            status=document.status,
-            series=document.series_id,
-            unit_code=document.unit_code,
-            nip=document.nip,
-            nip_masked=mask_nip(document.nip),
-            employment=document.employment,
-            holder_name=document.holder_name,
-            holder_position=document.holder_position,
-            holder_unit=document.holder_unit,
-            title=document.title,
-            path=document.path,
-            scope=document.scope,
-            start_date=document.start_date,
-            end_date=document.end_date,
-            stated_jp=document.stated_jp,
-            jp=document.jp,
-            credited_jp=document.credited_jp,
-            jp_rules=document.jp_rules,
-            organizer=document.organizer,
-            issuer=document.issuer,
-            issued_at=as_utc(document.issued_at),
-            kid=document.kid,
-            token=document.token,
-            verify_url=self.links.verify_url(document.token),
-            void_reason=document.void_reason,
-            revoked_at=as_utc(document.revoked_at) if document.revoked_at else None,
-            revocation_reason=document.revocation_reason,
-            supersedes=ref(document.supersedes_id),
-            superseded_by=ref(document.superseded_by_id),
-            short_url=self.links.short_url(document.short_code) if document.short_code else None,
-            template_name=document.template_name,
-            template_sha256=document.template_sha256,
-            batch_id=document.batch_id,
-            files=tuple(files),
-        )
+def document_view(
+    document: Document,
+    links: PublicLinks,
+    files: Iterable[FileView] = (),
+    numbers: Mapping[uuid.UUID, str] | None = None,
+) -> DocumentView:
+    """The plain view of a row; ``numbers`` holds the numbers of the documents it replaces or
+    was replaced by. Also built, without a read, from the row a transaction has just written."""
+    known = numbers or {}
+
+    def ref(document_id: uuid.UUID | None) -> DocumentRef | None:
+        if document_id is None:
+            return None
+        return DocumentRef(id=document_id, number=known[document_id])
+
+    return DocumentView(
+        id=document.id,
+        number=document.number,
+        type=document.type,
+        status=document.status,
+        series=document.series_id,
+        unit_code=document.unit_code,
+        nip=document.nip,
+        nip_masked=mask_nip(document.nip),
+        employment=document.employment,
+        holder_name=document.holder_name,
+        holder_position=document.holder_position,
+        holder_unit=document.holder_unit,
+        title=document.title,
+        path=document.path,
+        scope=document.scope,
+        start_date=document.start_date,
+        end_date=document.end_date,
+        stated_jp=document.stated_jp,
+        jp=document.jp,
+        credited_jp=document.credited_jp,
+        jp_rules=document.jp_rules,
+        organizer=document.organizer,
+        issuer=document.issuer,
+        issued_at=as_utc(document.issued_at),
+        kid=document.kid,
+        token=document.token,
+        verify_url=links.verify_url(document.token),
+        void_reason=document.void_reason,
+        revoked_at=as_utc(document.revoked_at) if document.revoked_at else None,
+        revocation_reason=document.revocation_reason,
+        supersedes=ref(document.supersedes_id),
+        superseded_by=ref(document.superseded_by_id),
+        short_url=links.short_url(document.short_code) if document.short_code else None,
+        template_name=document.template_name,
+        template_sha256=document.template_sha256,
+        batch_id=document.batch_id,
+        files=tuple(files),
+    )
 
 
 def _numbers_of(session: Session, document_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import secrets
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from registry.adapters.db import audit, credits, numbers
-from registry.adapters.db.schema import Document
+from registry.adapters.db.schema import Document, table_of
 from registry.adapters.keystore import KeyRing
 from registry.domain.actors import Actor
 from registry.domain.agency import Signer
@@ -24,9 +25,30 @@ from registry.domain.issuance import Numbering, document_content, document_recor
 from registry.domain.links import PublicLinks
 from registry.domain.short_codes import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 from registry.domain.tokens import issue_token
+from registry.domain.views import DocumentView
 from registry.settings import Settings
 from registry.usecases.production import Production
+from registry.usecases.reading import document_view
 from registry.usecases.units import unit_signer
+
+# Written as a Core row with its audit entry: the ORM's unit of work for one new row (an object,
+# its state, the flush) cost more CPU than building and signing the record.
+DOCUMENTS = table_of(Document)
+
+
+class RecordedDocument:
+    """A document just recorded as ``pending``: its id and number at once, its view (as a read
+    would give it once committed) when asked, after the commit rather than under the lock."""
+
+    def __init__(self, row: dict[str, Any], links: PublicLinks, supersedes: Document | None):
+        self.id: uuid.UUID = row["id"]
+        self.number: str = row["number"]
+        self._row = row
+        self._links = links
+        self._replaced = {supersedes.id: supersedes.number} if supersedes else None
+
+    def view(self) -> DocumentView:
+        return document_view(Document(**self._row), self._links, numbers=self._replaced)
 
 
 class PendingRecorder:
@@ -47,13 +69,22 @@ class PendingRecorder:
         supersedes: Document | None = None,
         *,
         from_template: bool = True,
-    ) -> Document:
+    ) -> RecordedDocument:
         """Credit the holder, take the series' next number and record the document under it."""
+        if from_template:
+            self.production.keep_template(valid.type, valid.activity.path)
         valid = self.credit(session, [valid], exclude=supersedes.id if supersedes else None)[0]
         local = now.astimezone(self.settings.zone)
-        seq = numbers.allocate(session, valid.series.id, local.year)
+        seq, head = numbers.allocate_for_entry(session, valid.series.id, local.year)
         return self.record(
-            session, valid, actor, now, seq, supersedes=supersedes, from_template=from_template
+            session,
+            valid,
+            actor,
+            now,
+            seq,
+            supersedes=supersedes,
+            from_template=from_template,
+            audit_head=head,
         )
 
     def credit(
@@ -81,10 +112,12 @@ class PendingRecorder:
         supersedes: Document | None = None,
         batch_id: uuid.UUID | None = None,
         from_template: bool = True,
-    ) -> Document:
+        audit_head: audit.LockedHead | None = None,
+    ) -> RecordedDocument:
         """Record the document with sequence ``seq`` (already allocated) as ``pending``.
 
-        ``valid`` must have been credited (:meth:`credit`) in this transaction.
+        ``valid`` must have been credited (:meth:`credit`) in this transaction. ``audit_head`` is
+        the chain's head if the allocation locked it (``numbers.allocate_for_entry``).
         """
         if valid.credited_jp is None:
             raise ValueError("a draft is recorded only once credited against its holder")
@@ -112,7 +145,7 @@ class PendingRecorder:
             else None
         )
         activity = valid.activity
-        document = Document(
+        row: dict[str, Any] = dict(
             id=document_id,
             series_id=valid.series.id,
             year=local.year,
@@ -152,9 +185,6 @@ class PendingRecorder:
             render_context=plan.context if plan else None,
             batch_id=batch_id,
         )
-        session.add(document)
-        session.flush()
-        credits.write_credits(session, document_id, document.nip, valid.credits)
         audit.append(
             session,
             at=now,
@@ -172,8 +202,14 @@ class PendingRecorder:
                 "jp": plain_decimal(valid.jp),
                 "credited_jp": plain_decimal(valid.credited_jp),
             },
+            # The entry is the document's: one statement writes them (see audit.append).
+            along_with=(
+                (DOCUMENTS, [row]),
+                credits.credit_rows(document_id, valid.employee.digits, valid.credits),
+            ),
+            head=audit_head,
         )
-        return document
+        return RecordedDocument(row, self.links, supersedes)
 
 
 def _signer(session: Session, valid: ValidDraft) -> Signer | None:

@@ -54,6 +54,7 @@ from registry.usecases.batches import STALE_PENDING
 from registry.usecases.issuing import Registry
 from registry.usecases.notifications import Notifications
 from registry.usecases.production import sha256_of
+from registry.usecases.recording import RecordedDocument
 from registry.usecases.unrecorded_files import request_owner
 
 __all__ = ["EvidenceView", "RequestView", "Requests"]
@@ -627,7 +628,7 @@ class _ApprovalHold:
                     document_id=str(linked.id),
                 )
 
-    def after(self, session: Session, document: Document, now: datetime) -> None:
+    def after(self, session: Session, document: RecordedDocument, now: datetime) -> None:
         row = session.get_one(Request, self.request_id)
         row.document_id = document.id
         self.document_id = document.id

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlalchemy import text
 
@@ -9,6 +12,7 @@ from registry.domain.actors import Actor
 from registry.settings import Settings
 from registry.usecases.issuing import Registry
 from tests.support.drafts import draft
+from tests.support.invariants import assert_numbering_invariant
 
 ISSUER = Actor(id="issuer-test", role="issuer")
 
@@ -85,3 +89,31 @@ def test_cli_audit_verify_exit_codes(
         session.execute(text("UPDATE audit_log SET action = 'document.void' WHERE seq = 2"))
     assert cli_main(["audit", "verify"]) == 1
     assert "BROKEN at entry 2" in capsys.readouterr().out
+
+
+def test_the_chain_holds_when_issuers_of_two_series_and_other_appends_run_at_once(
+    registry: Registry,
+) -> None:
+    """Each number's allocation locks the chain's head in the same statement (PostgreSQL), and
+    other appends lock it on their own: every entry must still follow the one before it."""
+    workers, rounds = 6, 5
+    barrier = threading.Barrier(workers)
+
+    def work(index: int) -> None:
+        actor = Actor(id=f"issuer-{index}", role="issuer")
+        barrier.wait()
+        for _ in range(rounds):
+            if index % 3 == 2:
+                with registry.db.writing() as session:
+                    audit.append(session, at=registry.now(), actor=actor.label, action="test.other")
+            else:
+                registry.take_number(draft(type="sk" if index % 3 else "sertifikat"), actor)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for future in [pool.submit(work, index) for index in range(workers)]:
+            future.result()
+    with registry.db.reading() as session:
+        report = audit.verify_chain(session)
+        assert_numbering_invariant(session)
+    assert report.ok, report
+    assert report.entries == workers * rounds

@@ -56,7 +56,7 @@ def test_failure_half_way_takes_no_number(
     def failing_append(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("disk full while writing the audit entry")
 
-    # The number is allocated and the document row written before the audit append fails.
+    # The number is allocated before the audit append (which writes the document row) fails.
     monkeypatch.setattr(audit_module, "append", failing_append)
     with pytest.raises(RuntimeError):
         registry.issue(draft(), ISSUER)

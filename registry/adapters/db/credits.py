@@ -12,11 +12,12 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import ColumnElement, Select, Table, bindparam, or_, select, text
 from sqlalchemy.orm import Session
 
-from registry.adapters.db.schema import Document, DocumentCredit, DocumentFile
+from registry.adapters.db.schema import Document, DocumentCredit, DocumentFile, table_of
 from registry.domain.credits import CreditedDocument
 from registry.domain.decimals import plain_decimal
 from registry.domain.jp import DevelopmentPath, Scope
@@ -26,10 +27,10 @@ from registry.domain.links import PublicLinks
 __all__ = [
     "COUNTING_STATUSES",
     "completed_paths",
+    "credit_rows",
     "credited_documents",
     "lock_holders",
     "prior_credits",
-    "write_credits",
 ]
 
 #: Documents whose credits count against later caps. A pending document is about to be issued
@@ -38,16 +39,47 @@ __all__ = [
 COUNTING_STATUSES = ("pending", "issued")
 _IN_CHUNK = 500
 
+# Core statements built once: these run in every numbering transaction, where the ORM's
+# statement and object handling was most of the CPU a number cost.
+_LOCK_HOLDER = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+_CREDITS = table_of(DocumentCredit)
+_DOCUMENTS = table_of(Document)
+_EXCLUDED = bindparam("exclude", type_=_DOCUMENTS.c.id.type)
+
+
+def _prior_credits_where(holders: ColumnElement[bool]) -> Select[Any]:
+    return (
+        select(
+            _CREDITS.c.nip,
+            _CREDITS.c.path,
+            _CREDITS.c.scope,
+            _CREDITS.c.start_date,
+            _CREDITS.c.end_date,
+            _CREDITS.c.jp,
+        )
+        .join(_DOCUMENTS, _DOCUMENTS.c.id == _CREDITS.c.document_id)
+        .where(
+            holders,
+            # Not IN (...): a constant list is still expanded at each execution.
+            or_(*(_DOCUMENTS.c.status == status for status in COUNTING_STATUSES)),
+            or_(_EXCLUDED.is_(None), _DOCUMENTS.c.id != _EXCLUDED),
+        )
+        .order_by(_DOCUMENTS.c.issued_at, _DOCUMENTS.c.id, _CREDITS.c.position)
+    )
+
+
+# One holder (every single issue) compares with "=": an expanding IN is rendered at each execution.
+_PRIOR_CREDITS_OF_ONE = _prior_credits_where(_CREDITS.c.nip == bindparam("nip"))
+_PRIOR_CREDITS_OF_MANY = _prior_credits_where(_CREDITS.c.nip.in_(bindparam("nips", expanding=True)))
+
 
 def lock_holders(session: Session, nips: Iterable[str]) -> None:
     """Hold every NIP's credit lock until the transaction ends (sorted, so never a deadlock)."""
-    if session.get_bind().dialect.name != "postgresql":
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
         return
     for nip in sorted(set(nips)):
-        session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-            {"key": f"satupintu/credits/{nip}"},
-        )
+        connection.execute(_LOCK_HOLDER, {"key": f"satupintu/credits/{nip}"})
 
 
 def prior_credits(
@@ -55,42 +87,44 @@ def prior_credits(
 ) -> dict[str, list[PriorCredit]]:
     """Each NIP's credits from counting documents, oldest document first."""
     found: dict[str, list[PriorCredit]] = defaultdict(list)
+    connection = session.connection()
     for chunk in _chunks(sorted(set(nips))):
-        query = (
-            select(DocumentCredit)
-            .join(Document, Document.id == DocumentCredit.document_id)
-            .where(DocumentCredit.nip.in_(chunk), Document.status.in_(COUNTING_STATUSES))
-            .order_by(Document.issued_at, Document.id, DocumentCredit.position)
-        )
-        if exclude is not None:
-            query = query.where(Document.id != exclude)
-        for row in session.execute(query).scalars():
-            found[row.nip].append(_prior(row))
+        params: dict[str, object] = {"exclude": exclude}
+        if len(chunk) == 1:
+            query, params["nip"] = _PRIOR_CREDITS_OF_ONE, chunk[0]
+        else:
+            query, params["nips"] = _PRIOR_CREDITS_OF_MANY, chunk
+        for nip, path, scope, start_date, end_date, jp in connection.execute(query, params):
+            found[nip].append(
+                PriorCredit(
+                    path=DevelopmentPath(path),
+                    scope=Scope(scope),
+                    date=start_date,
+                    end_date=end_date,
+                    jp=Decimal(jp),
+                )
+            )
     return found
 
 
-def write_credits(
-    session: Session, document_id: uuid.UUID, nip: str, credits: Sequence[PriorCredit]
-) -> None:
-    if not credits:
-        return
-    # Core rows, not ORM objects: a batch of thousands keeps none of them in the session.
-    session.execute(
-        insert(DocumentCredit),
-        [
-            {
-                "document_id": document_id,
-                "position": position,
-                "nip": nip,
-                "path": credit.path.value,
-                "scope": credit.scope.value,
-                "start_date": credit.date,
-                "end_date": credit.last_date,
-                "jp": plain_decimal(credit.jp),
-            }
-            for position, credit in enumerate(credits)
-        ],
-    )
+def credit_rows(
+    document_id: uuid.UUID, nip: str, credits: Sequence[PriorCredit]
+) -> tuple[Table, list[dict[str, Any]]]:
+    """The ``document_credits`` rows of a new document, for the caller to insert (Core rows, not
+    ORM objects: a batch of thousands keeps none of them in the session)."""
+    return _CREDITS, [
+        {
+            "document_id": document_id,
+            "position": position,
+            "nip": nip,
+            "path": credit.path.value,
+            "scope": credit.scope.value,
+            "start_date": credit.date,
+            "end_date": credit.last_date,
+            "jp": plain_decimal(credit.jp),
+        }
+        for position, credit in enumerate(credits)
+    ]
 
 
 def credited_documents(

@@ -22,6 +22,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     Uuid,
@@ -49,6 +50,11 @@ JABATAN_TYPES = ("struktural", "fungsional", "pelaksana")
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a mapped class, for statements that skip the ORM's unit of work."""
+    return Base.metadata.tables[model.__tablename__]
 
 
 class NumberCounter(Base):
