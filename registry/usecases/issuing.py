@@ -419,7 +419,7 @@ class Registry:
                 document_id,
                 plan,
                 facts,
-                before_storing=lambda sha256: self.unrecorded_files.announce(owner, [sha256]),
+                before_storing=lambda hashes: self.unrecorded_files.announce(owner, hashes),
             )
         except RegistryError as exc:
             log.warning("document %s could not be produced: %s", document_id, exc.message)

@@ -156,27 +156,26 @@ class Production:
         plan: RenderPlan,
         facts: FileFacts,
         *,
-        before_storing: Callable[[str], None] = lambda sha256: None,
+        before_storing: Callable[[list[str]], None] = lambda hashes: None,
     ) -> list[ProducedFile]:
         """Render, convert and store; the final file (PDF, else DOCX) carries a signed attestation.
 
-        ``before_storing`` is told each file's hash before it is stored (announced, so a process
-        killed before its record commits leaves a file that can be found). Raises
-        ``ConversionError`` or a template error; whatever was stored is removed again, so a
-        failure leaves no file without a record.
+        ``before_storing`` is told the files' hashes before any of them is stored (announced, so
+        a process killed before its record commits leaves files that can be found), once: the
+        DOCX waits for its PDF so that one announcement covers both. Raises ``ConversionError``
+        or a template error; whatever was stored is removed again, so a failure leaves no file
+        without a record.
         """
         docx = self.render_docx(plan)
         if not self.converter.available:
-            before_storing(sha256_of(docx))
+            before_storing([sha256_of(docx)])
             return [self._store("docx", docx, document_id, sign=True)]
-        # The conversion waits on LibreOffice (no GIL held); the DOCX is stored meanwhile.
         conversion = self._converting.submit(self.converter.convert, docx)
         produced: list[ProducedFile] = []
         try:
-            before_storing(sha256_of(docx))
-            produced.append(self._store("docx", docx, document_id, sign=False))
             pdf_bytes = self.finish_pdf(conversion.result(), facts)
-            before_storing(sha256_of(pdf_bytes))
+            before_storing([sha256_of(docx), sha256_of(pdf_bytes)])
+            produced.append(self._store("docx", docx, document_id, sign=False))
             produced.append(self._store("pdf", pdf_bytes, document_id, sign=True))
         except BaseException:
             conversion.cancel()
