@@ -15,12 +15,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from registry.adapters.db.schema import Batch
+from registry.adapters.db.schema import Batch, Document
 from registry.domain.actors import Actor
 from registry.usecases import batches, issuing
 from registry.usecases.issuing import Registry
+from registry.usecases.production import FileFacts, RenderPlan
 from registry.usecases.reading import SearchFilter
-from registry.usecases.unrecorded_files import SWEEP_AFTER
+from registry.usecases.unrecorded_files import SWEEP_AFTER, document_owner
 from tests.conftest import Clock
 from tests.faults.accounting import assert_everything_accounted_for
 from tests.support.drafts import draft, issue_batch_now, outside_pdf
@@ -160,3 +161,38 @@ def test_a_batch_merged_again_after_its_finalize_died_keeps_only_the_files_it_re
     assert view.status == "done"
     assert _accounted(registry) == {"issued": 3}
     assert left_behind - registry.production.store.hashes(), "the first ZIP is gone"
+
+
+def test_an_attempt_that_loses_to_another_keeps_none_of_its_own_files(
+    registry: Registry, clock: Clock
+) -> None:
+    """Two processes complete one document; the second to commit records nothing and its files
+    (other bytes: made a little later) go, while the winner's stay."""
+    outcome = registry.take_number(draft(), ISSUER)
+    document_id = outcome.document.id
+    with registry.db.reading() as session:
+        document = session.get_one(Document, document_id)
+        plan = RenderPlan(
+            document.template_name or "",
+            document.template_sha256 or "",
+            dict(document.render_context or {}),
+        )
+        verify_url = registry.links.verify_url(document.token)
+        facts = FileFacts(document.number, verify_url, document.title)
+    owner = document_owner(document_id)
+    long_ago = time.struct_time((2026, 1, 2, 3, 4, 5, 4, 2, 0))
+    with pytest.MonkeyPatch.context() as earlier:  # the loser's DOCX carries another time
+        earlier.setattr(time, "localtime", lambda *seconds: long_ago)
+        losing = registry.production.produce(
+            document_id,
+            plan,
+            facts,
+            before_storing=lambda hashes: registry.unrecorded_files.announce(owner, hashes),
+        )
+    winner = registry.complete(document_id)
+    assert {f.sha256 for f in losing}.isdisjoint(f.sha256 for f in winner.files)
+
+    answer = registry.record_files(document_id, losing)
+
+    assert answer.status == "issued" and answer.files == winner.files
+    assert _accounted(registry) == {"issued": 1}
