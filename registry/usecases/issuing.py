@@ -448,16 +448,9 @@ class Registry:
                     select(Document).where(Document.id == document_id).with_for_update()
                 ).scalar_one()
                 if document.status != "pending":
-                    # Another process finished it first; keep any file its record points at.
+                    # Another process finished it first: this call's files (announced, so among
+                    # the leftovers) go below, unless its record points at the same bytes.
                     leftovers = self.unrecorded_files.settle(session, owner, recorded=())
-                    referenced = set(
-                        session.execute(
-                            select(DocumentFile.sha256).where(
-                                DocumentFile.sha256.in_([f.sha256 for f in produced])
-                            )
-                        ).scalars()
-                    )
-                    self.production.discard([f for f in produced if f.sha256 not in referenced])
                     view = self.reader.view(document)
                 else:
                     leftovers = self.unrecorded_files.settle(
@@ -467,7 +460,7 @@ class Registry:
         except BaseException:
             self.production.discard(produced)
             raise
-        # An earlier attempt at this document died after storing its files: they go now.
+        # Files of an attempt that recorded nothing (a dead earlier one, or this one): they go now.
         self.unrecorded_files.remove(owner, leftovers)
         return view
 

@@ -85,11 +85,7 @@ class UnrecordedFiles:
             with self.db.reading() as session:
                 wanted = unrecorded_files.still_wanted(session, owner, hashes, LOGO_KEY)
             for sha256 in hashes:
-                if sha256 not in wanted:
-                    self.store.remove(sha256)
-                    log.info("removed %s, stored for %s but never recorded", sha256, owner)
-                with self.db.writing() as session:
-                    unrecorded_files.forget(session, owner, sha256)
+                self._drop(owner, sha256, keep_file=sha256 in wanted)
         except Exception:
             log.exception("removing files left behind for %s failed; the sweep tries again", owner)
 
@@ -101,11 +97,17 @@ class UnrecordedFiles:
         removed = 0
         for owner, sha256 in stale:
             with self.db.reading() as session:
-                wanted = unrecorded_files.still_wanted(session, owner, [sha256], LOGO_KEY)
-            if not wanted and self.store.exists(sha256):
-                self.store.remove(sha256)
-                removed += 1
-                log.info("swept %s, stored for %s but never recorded", sha256, owner)
-            with self.db.writing() as session:
-                unrecorded_files.forget(session, owner, sha256)
+                wanted = bool(unrecorded_files.still_wanted(session, owner, [sha256], LOGO_KEY))
+            removed += self._drop(owner, sha256, keep_file=wanted)
+        return removed
+
+    def _drop(self, owner: str, sha256: str, *, keep_file: bool) -> bool:
+        """Forget one announcement, removing its file first unless something else wants it;
+        True if a stored file was removed."""
+        removed = not keep_file and self.store.exists(sha256)
+        if removed:
+            self.store.remove(sha256)
+            log.info("removed %s, stored for %s but never recorded", sha256, owner)
+        with self.db.writing() as session:
+            unrecorded_files.forget(session, owner, sha256)
         return removed
